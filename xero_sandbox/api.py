@@ -1,0 +1,291 @@
+"""The request pipeline of the Accounting API, in the order Xero applies its checks:
+authentication, tenant, scope, rate limits, injected faults, spec validation, idempotency,
+the operation itself, then webhooks and the request log."""
+
+import hashlib
+import json
+import socket
+import time
+
+from werkzeug.wrappers import Response
+
+from . import handlers
+from .errors import (
+    XeroError,
+    forbidden,
+    not_found,
+    post_data_invalid,
+    problem,
+    single_validation_error,
+    unauthorized,
+    validation_exception,
+)
+from .limits import RateLimited, too_many_requests
+from .spec import SpecError, get_validator
+from .state import dumps
+
+API_PREFIX = "/api.xro/2.0"
+MAX_IDEMPOTENCY_KEY = 128
+SCOPE_FAMILIES = {
+    "Contacts": "contacts",
+    "ContactGroups": "contacts",
+    "Invoices": "invoices",
+    "CreditNotes": "invoices",
+    "PurchaseOrders": "invoices",
+    "Quotes": "invoices",
+    "RepeatingInvoices": "invoices",
+    "Payments": "payments",
+    "BatchPayments": "payments",
+    "Overpayments": "payments",
+    "Prepayments": "payments",
+}
+LEGACY_TRANSACTION_FAMILIES = {"invoices", "payments"}
+WRITE_METHODS = {"PUT", "POST", "DELETE"}
+
+
+class DropConnection(Exception):
+    """Raised after a write was applied, to close the socket without an answer."""
+
+
+class AccountingAPI:
+    def __init__(self, sandbox):
+        self.sandbox = sandbox
+        self.state = sandbox.state
+        self.validator = get_validator()
+
+    def handle(self, request, api_path):
+        started = time.monotonic()
+        tenant_id = (request.headers.get("xero-tenant-id") or "").strip().lower()
+        entry = {
+            "method": request.method,
+            "path": api_path,
+            "tenant": tenant_id or None,
+            "query": request.query_string.decode("latin-1")[:500],
+            "idempotency_key": request.headers.get("Idempotency-Key"),
+        }
+        limited_tenant = None
+        response = None
+        try:
+            token = self.sandbox.identity.authenticate(request)
+            org = self.tenant(token, tenant_id)
+            operation = self.operation(request, api_path)
+            self.check_scope(token, request.method, operation)
+            self.acquire(org.tenant_id)
+            limited_tenant = org.tenant_id
+            fault = self.sandbox.faults.take(request.method, api_path, org.tenant_id)
+            entry["fault"] = fault and fault["kind"]
+            self.apply_fault_before(fault, request)
+            body = self.validate(request, operation)
+            response = self.run(request, operation, org, body, entry)
+            if fault and fault["kind"] == "drop_after_write":
+                response = None
+                raise DropConnection()
+        except XeroError as error:
+            response = Response(
+                dumps(error.body),
+                status=error.status,
+                headers=error.headers,
+                content_type="application/json; charset=utf-8",
+            )
+        finally:
+            if limited_tenant:
+                self.sandbox.limiter.release(limited_tenant)
+            entry["status"] = response.status_code if response is not None else "dropped"
+            entry["duration_ms"] = round((time.monotonic() - started) * 1000, 1)
+            self.sandbox.log_request(entry)
+        if limited_tenant and response.status_code != 429:
+            for name, value in self.sandbox.limiter.remaining(limited_tenant).items():
+                response.headers[name] = str(value)
+        return response
+
+    # -- checks -----------------------------------------------------------------------------
+    def tenant(self, token, tenant_id):
+        org = self.state.org(tenant_id)
+        if not org or not self.sandbox.identity.is_connected(token, org.tenant_id):
+            raise forbidden()
+        return org
+
+    def operation(self, request, api_path):
+        operation = self.validator.match("accounting", request.method, api_path)
+        if not operation:
+            raise not_found()
+        return operation
+
+    def check_scope(self, token, method, operation):
+        granted = set(token["scope"])
+        if granted & acceptable_scopes(method, operation):
+            return
+        raise unauthorized("AuthorizationUnsuccessful")
+
+    def acquire(self, tenant_id):
+        try:
+            self.sandbox.limiter.acquire(tenant_id)
+        except RateLimited as limited:
+            raise too_many_requests(limited, self.sandbox.limiter.remaining(tenant_id)) from None
+
+    def apply_fault_before(self, fault, request):
+        if not fault:
+            return
+        kind = fault["kind"]
+        if kind in ("latency", "timeout"):
+            time.sleep(
+                self.sandbox.clock.real_seconds(fault["seconds"])
+                if kind == "latency"
+                else fault["seconds"]
+            )
+        if kind == "timeout":
+            raise problem(504, "Gateway Timeout", "The request timed out.")
+        if kind == "error":
+            raise problem(
+                fault["status"],
+                error_title(fault["status"]),
+                "Injected fault: the sandbox answered %s." % fault["status"],
+            )
+        if kind == "rate_limit":
+            raise too_many_requests(
+                RateLimited(fault["problem"], fault["retry_after"]),
+                {
+                    "X-MinLimit-Remaining": 0,
+                    "X-DayLimit-Remaining": 0,
+                    "X-AppMinLimit-Remaining": 0,
+                },
+            )
+        if kind == "drop_before_write":
+            drop_socket(request)
+            raise DropConnection()
+
+    def validate(self, request, operation):
+        raw = request.get_data(cache=True)
+        content_type = request.headers.get("Content-Type")
+        if raw and request.mimetype == "application/json":
+            try:
+                body = json.loads(raw)
+            except ValueError as exc:
+                raise post_data_invalid("Invalid JSON: %s" % exc) from None
+        else:
+            body = None
+        try:
+            self.validator.validate_request(
+                operation,
+                request.args.to_dict(flat=False),
+                request.headers,
+                raw or None,
+                content_type,
+            )
+        except SpecError as exc:
+            raise validation_exception(
+                [{"ValidationErrors": [{"Message": message} for message in exc.errors]}]
+            ) from None
+        if (
+            request.method in WRITE_METHODS
+            and request.mimetype == "application/json"
+            and not (isinstance(body, dict))
+        ):
+            raise post_data_invalid("The request body must be a JSON object")
+        return body or {}
+
+    # -- the operation, with idempotency ----------------------------------------------------
+    def run(self, request, operation, org, body, entry):
+        key = request.headers.get("Idempotency-Key")
+        if key is not None and request.method in WRITE_METHODS:
+            if len(key) > MAX_IDEMPOTENCY_KEY or not key.strip():
+                raise single_validation_error(
+                    "Idempotency-Key must be 1 to %d characters long" % MAX_IDEMPOTENCY_KEY
+                )
+            return self.run_idempotent(request, operation, org, body, key, entry)
+        return self.run_operation(request, operation, org, body)
+
+    def run_idempotent(self, request, operation, org, body, key, entry):
+        fingerprint = request_fingerprint(request)
+        cache_key = "%s:%s" % (org.tenant_id, key)
+        with self.state.lock:
+            stored = self.state.idempotency.get(cache_key)
+            if stored:
+                if stored["fingerprint"] != fingerprint:
+                    raise single_validation_error(
+                        "The Idempotency-Key %s was already used for a different request" % key
+                    )
+                entry["replayed"] = True
+                return Response(
+                    stored["body"],
+                    status=stored["status"],
+                    content_type=stored["content_type"],
+                    headers={"Idempotency-Replayed": "true"},
+                )
+            response = self.run_operation(request, operation, org, body)
+            if response.status_code < 500:
+                self.state.idempotency[cache_key] = {
+                    "fingerprint": fingerprint,
+                    "status": response.status_code,
+                    "body": response.get_data(),
+                    "content_type": response.content_type,
+                }
+            return response
+
+    def run_operation(self, request, operation, org, body):
+        call = handlers.Call(request, operation, org, self.sandbox.clock, body)
+        with self.state.lock:
+            try:
+                status, payload = handlers.dispatch(call)
+            finally:
+                events = list(call.ctx.events)
+            if call.writes:
+                self.state.save()
+        self.sandbox.webhooks.publish(org.tenant_id, events)
+        return self.answer(operation, status, payload)
+
+    def answer(self, operation, status, payload):
+        if isinstance(payload, handlers.RawBody):
+            return Response(payload.content, status=status, content_type=payload.mimetype)
+        raw = dumps(payload).encode()
+        if self.sandbox.validate_responses:
+            try:
+                self.validator.validate_response(operation, status, raw, "application/json")
+            except SpecError as exc:
+                raise problem(
+                    500, "Sandbox answer does not conform to the spec", exc.message
+                ) from None
+        return Response(raw, status=status, content_type="application/json; charset=utf-8")
+
+
+def acceptable_scopes(method, operation):
+    template = operation.path_template
+    family = (
+        "attachments"
+        if "/Attachments" in template
+        else SCOPE_FAMILIES.get(template.strip("/").split("/")[0], "settings")
+    )
+    names = {family}
+    if family in LEGACY_TRANSACTION_FAMILIES:
+        names.add("transactions")
+    scopes = {"accounting." + name for name in names}
+    if method == "GET":
+        scopes |= {scope + ".read" for scope in scopes}
+    return scopes
+
+
+def request_fingerprint(request):
+    digest = hashlib.sha256()
+    for part in (request.method, request.path, request.query_string, request.get_data()):
+        digest.update(part if isinstance(part, bytes) else part.encode())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def drop_socket(request):
+    connection = request.environ.get("werkzeug.socket")
+    if connection is None:
+        return
+    try:
+        connection.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+
+
+def error_title(status):
+    return {
+        500: "Internal Server Error",
+        502: "Bad Gateway",
+        503: "Service Unavailable",
+        504: "Gateway Timeout",
+    }.get(status, "Error")

@@ -1,0 +1,71 @@
+"""Errors in the shapes Xero answers them."""
+
+import uuid
+
+
+class XeroError(Exception):
+    """An answer to send instead of the normal one."""
+
+    def __init__(self, status, body, headers=None):
+        super().__init__(status, body)
+        self.status = status
+        self.body = body
+        self.headers = dict(headers or {})
+
+
+def problem(status, title, detail, headers=None):
+    """Xero's identity/gateway error shape (401, 403, 404, 429, 5xx)."""
+    body = {
+        "Type": None,
+        "Title": title,
+        "Status": status,
+        "Detail": detail,
+        "Instance": str(uuid.uuid4()),
+        "Extensions": {},
+    }
+    return XeroError(status, body, headers)
+
+
+def unauthorized(detail="AuthenticationUnsuccessful"):
+    return problem(401, "Unauthorized", detail, {"WWW-Authenticate": "Bearer"})
+
+
+def forbidden(detail="AuthenticationUnsuccessful"):
+    return problem(403, "Forbidden", detail)
+
+
+def not_found(detail="The resource you're looking for cannot be found"):
+    return problem(404, "Not Found", detail)
+
+
+def validation_exception(elements=None, message="A validation exception occurred"):
+    body = {"ErrorNumber": 10, "Type": "ValidationException", "Message": message}
+    if elements is not None:
+        body["Elements"] = elements
+    return XeroError(400, body)
+
+
+def single_validation_error(message):
+    """A 400 about the request as a whole, as Xero words one-message validation errors."""
+    return validation_exception([{"ValidationErrors": [{"Message": message}]}])
+
+
+def post_data_invalid(message):
+    return XeroError(
+        400, {"ErrorNumber": 14, "Type": "PostDataInvalidException", "Message": message}
+    )
+
+
+def oauth_error(error, description=None, status=400):
+    body = {"error": error}
+    if description:
+        body["error_description"] = description
+    return XeroError(status, body)
+
+
+class ElementInvalid(Exception):
+    """One element of a batch failed validation; ``messages`` say why."""
+
+    def __init__(self, *messages):
+        super().__init__(*messages)
+        self.messages = list(messages)

@@ -1,0 +1,590 @@
+"""The Accounting API operations, by the spec's operationId."""
+
+import mimetypes
+import uuid
+
+from .dates import parse_date, parse_http_date, to_ms_date
+from .errors import (
+    ElementInvalid,
+    XeroError,
+    not_found,
+    problem,
+    single_validation_error,
+    validation_exception,
+)
+from .money import cents, dec
+from .resources import RESOURCES
+from .resources.base import Context
+from .where import WhereError, compile_where
+
+MAX_PAGE_SIZE = 1000
+DEFAULT_PAGE_SIZE = 100
+MAX_ATTACHMENTS = 10
+MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
+MAX_NOTE_LENGTH = 250
+ATTACHMENT_ENDPOINTS = {"Invoices", "CreditNotes", "PurchaseOrders", "Contacts"}
+HISTORY_ENDPOINTS = {"Invoices", "CreditNotes", "PurchaseOrders", "Contacts", "Items", "Payments"}
+SETTINGS_LISTS = {
+    "getAccounts": "Accounts",
+    "getTaxRates": "TaxRates",
+    "getTrackingCategories": "TrackingCategories",
+    "getCurrencies": "Currencies",
+}
+LINES_ONLY_WHEN_PAGED = {"Invoices", "CreditNotes"}
+
+
+class Call:
+    """What a handler gets: the request, its operation, the organisation and a Context."""
+
+    def __init__(self, request, operation, org, clock, body):
+        self.request = request
+        self.operation = operation
+        self.org = org
+        self.body = body
+        unitdp = int(request.args.get("unitdp") or 2)
+        self.ctx = Context(org, clock, unitdp=min(max(unitdp, 2), 4))
+        self.writes = False
+
+    @property
+    def args(self):
+        return self.request.args
+
+    @property
+    def path_params(self):
+        return self.operation.path_params
+
+    @property
+    def endpoint(self):
+        return self.operation.path_template.strip("/").split("/")[0]
+
+    def envelope(self, key, items, extra=None):
+        payload = {
+            "Id": str(uuid.uuid4()),
+            "Status": "OK",
+            "ProviderName": "Xero Sandbox",
+            "DateTimeUTC": to_ms_date(self.ctx.now),
+            key: items,
+        }
+        payload.update(extra or {})
+        return payload
+
+
+# -- reads --------------------------------------------------------------------------------
+def list_objects(call):
+    resource = RESOURCES[call.endpoint.lower()]
+    objects = select(call, resource, call.org.all(resource.endpoint))
+    objects = ordered(call, objects)
+    page, page_size = paging(call)
+    extra = {}
+    if page:
+        total = len(objects)
+        extra["pagination"] = {
+            "page": page,
+            "pageSize": page_size,
+            "pageCount": -(-total // page_size),
+            "itemCount": total,
+        }
+        objects = objects[(page - 1) * page_size : page * page_size]
+    summary = call.args.get("summaryOnly", "").lower() == "true"
+    presented = [resource.present(call.ctx, obj, summary=summary) for obj in objects]
+    if not page and resource.endpoint in LINES_ONLY_WHEN_PAGED:
+        for item in presented:
+            item.pop("LineItems", None)
+    return 200, call.envelope(resource.endpoint, presented, extra)
+
+
+def select(call, resource, objects):
+    args = call.args
+    ids = split_list(args.get("IDs"))
+    if ids:
+        objects = [o for o in objects if o[resource.id_field] in ids]
+    else:
+        objects = [o for o in objects if resource.default_filter(o, args)]
+    since = call.request.headers.get("If-Modified-Since")
+    if since:
+        try:
+            threshold = parse_http_date(since).timestamp()
+        except (TypeError, ValueError) as exc:
+            raise single_validation_error("If-Modified-Since is not a valid date") from exc
+        objects = [o for o in objects if o["_updated"] > threshold]
+    objects = filter_by_lists(args, objects)
+    objects = filter_by_dates(args, objects)
+    if args.get("searchTerm") and hasattr(resource, "search"):
+        objects = [o for o in objects if resource.search(o, args["searchTerm"])]
+    if args.get("where"):
+        try:
+            predicate = compile_where(args["where"])
+        except WhereError as exc:
+            raise single_validation_error(str(exc)) from exc
+        objects = [o for o in objects if predicate(resource.filterable(call.ctx, o))]
+    return objects
+
+
+def filter_by_lists(args, objects):
+    statuses = split_list(args.get("Statuses") or args.get("Status"), lower=False)
+    if statuses:
+        objects = [o for o in objects if o.get("Status") in statuses]
+    contact_ids = split_list(args.get("ContactIDs"))
+    if contact_ids:
+        objects = [o for o in objects if o.get("Contact", {}).get("ContactID") in contact_ids]
+    numbers = split_list(args.get("InvoiceNumbers"), lower=False)
+    if numbers:
+        objects = [o for o in objects if o.get("InvoiceNumber") in numbers]
+    return objects
+
+
+def filter_by_dates(args, objects):
+    try:
+        date_from = args.get("DateFrom") and parse_date(args["DateFrom"]).isoformat()
+        date_to = args.get("DateTo") and parse_date(args["DateTo"]).isoformat()
+    except ValueError as exc:
+        raise single_validation_error("DateFrom and DateTo must be dates") from exc
+    if date_from:
+        objects = [o for o in objects if o.get("Date", "") >= date_from]
+    if date_to:
+        objects = [o for o in objects if o.get("Date", "") <= date_to]
+    return objects
+
+
+def ordered(call, objects):
+    order = (call.args.get("order") or "").strip()
+    if not order:
+        return objects
+    field, _, direction = order.partition(" ")
+    key = "_updated" if field == "UpdatedDateUTC" else field
+    return sorted(
+        objects, key=lambda o: sort_key(o.get(key)), reverse=direction.strip().upper() == "DESC"
+    )
+
+
+def sort_key(value):
+    if value is None:
+        return (0, "")
+    if isinstance(value, (int, float)) or hasattr(value, "quantize"):
+        return (1, dec(value))
+    return (2, str(value).lower())
+
+
+def paging(call):
+    if not call.args.get("page"):
+        return None, None
+    page = max(1, int(call.args["page"]))
+    page_size = int(call.args.get("pageSize") or DEFAULT_PAGE_SIZE)
+    return page, max(1, min(page_size, MAX_PAGE_SIZE))
+
+
+def split_list(value, lower=True):
+    if not value:
+        return set()
+    return {v.strip().lower() if lower else v.strip() for v in value.split(",") if v.strip()}
+
+
+def get_one(call):
+    resource = RESOURCES[call.endpoint.lower()]
+    obj = find_by_path(call, resource)
+    return 200, call.envelope(resource.endpoint, [resource.present(call.ctx, obj)])
+
+
+def find_by_path(call, resource):
+    value = next(iter(call.path_params.values()))
+    obj = call.org.get(resource.endpoint, value)
+    if not obj and resource.endpoint == "Contacts":
+        obj = call.org.contact_by_number(value)
+    if not obj and resource.endpoint == "PurchaseOrders":
+        obj = next(
+            (p for p in call.org.all("PurchaseOrders") if p.get("PurchaseOrderNumber") == value),
+            None,
+        )
+    if not obj and resource.endpoint == "Invoices":
+        obj = call.org.invoice_by_number(value)
+    if not obj:
+        raise not_found()
+    return obj
+
+
+def get_organisation(call):
+    return 200, call.envelope("Organisations", [call.org.settings["Organisation"]])
+
+
+def get_settings_list(call):
+    key = SETTINGS_LISTS[call.operation.operation_id]
+    items = call.org.settings[key]
+    if key == "TrackingCategories" and call.args.get("includeArchived", "").lower() != "true":
+        items = [
+            dict(c, Options=[o for o in c["Options"] if o["Status"] == "ACTIVE"])
+            for c in items
+            if c["Status"] == "ACTIVE"
+        ]
+    if call.args.get("where"):
+        try:
+            predicate = compile_where(call.args["where"])
+        except WhereError as exc:
+            raise single_validation_error(str(exc)) from exc
+        items = [i for i in items if predicate(i)]
+    return 200, call.envelope(key, items)
+
+
+def get_account(call):
+    account = call.org.account_by_id(call.path_params["AccountID"])
+    if not account:
+        raise not_found()
+    return 200, call.envelope("Accounts", [account])
+
+
+def get_tracking_category(call):
+    category = call.org.tracking_category(call.path_params["TrackingCategoryID"])
+    if not category:
+        raise not_found()
+    return 200, call.envelope("TrackingCategories", [category])
+
+
+# -- writes -------------------------------------------------------------------------------
+def write_batch(call):
+    resource = RESOURCES[call.endpoint.lower()]
+    elements = call.body.get(resource.endpoint)
+    if elements is None and resource.endpoint == "Payments" and "Invoice" in call.body:
+        elements = [call.body]
+    if not isinstance(elements, list):
+        raise single_validation_error("The request body must carry a %s list" % resource.endpoint)
+    if "{" in call.operation.path_template:
+        target = find_by_path(call, resource)
+        elements = [dict(e, **{resource.id_field: target[resource.id_field]}) for e in elements]
+    summarize = call.args.get("summarizeErrors", "true").lower() != "false"
+    return apply_batch(call, resource, elements, call.request.method, summarize)
+
+
+def apply_batch(call, resource, elements, method, summarize):
+    org, ctx = call.org, call.ctx
+    org.begin()
+    outcomes, failed = [], False
+    try:
+        for element in elements:
+            savepoint, events = org.savepoint(), len(ctx.events)
+            try:
+                outcomes.append((True, resource.upsert(ctx, element, method)))
+            except ElementInvalid as exc:
+                org.rollback_to(savepoint)
+                del ctx.events[events:]
+                outcomes.append((False, resource.error_element(element, exc.messages)))
+                failed = True
+        if failed and summarize:
+            org.rollback_to(0)
+            ctx.events.clear()
+            raise validation_exception(
+                [element_for_summary(resource, ok, value) for ok, value in outcomes]
+            )
+    finally:
+        org.end()
+    call.writes = True
+    presented = []
+    for ok, value in outcomes:
+        if ok:
+            value = resource.present(ctx, org.get(resource.endpoint, value[resource.id_field]))
+            value["StatusAttributeString"] = "OK"
+        presented.append(value)
+    return 200, call.envelope(resource.endpoint, presented)
+
+
+def element_for_summary(resource, ok, value):
+    if not ok:
+        return value
+    return {resource.id_field: value[resource.id_field], "ValidationErrors": []}
+
+
+def delete_payment(call):
+    resource = RESOURCES["payments"]
+    payment = find_by_path(call, resource)
+    if (call.body.get("Status") or "").upper() != "DELETED":
+        raise single_validation_error("Only Status DELETED can be set on an existing payment")
+    call.org.begin()
+    try:
+        deleted = resource.delete(call.ctx, payment)
+    except ElementInvalid as exc:
+        call.org.rollback_to(0)
+        raise single_validation_error(exc.messages[0]) from exc
+    finally:
+        call.org.end()
+    call.writes = True
+    return 200, call.envelope("Payments", [resource.present(call.ctx, deleted)])
+
+
+def create_allocation(call):
+    credit_note = find_by_path(call, RESOURCES["creditnotes"])
+    allocations = call.body.get("Allocations") or []
+    call.org.begin()
+    try:
+        created = [allocate(call, credit_note, a) for a in allocations]
+    except ElementInvalid as exc:
+        call.org.rollback_to(0)
+        raise single_validation_error(exc.messages[0]) from exc
+    finally:
+        call.org.end()
+    call.writes = True
+    return 200, call.envelope("Allocations", created)
+
+
+def allocate(call, credit_note, allocation):
+    org, ctx = call.org, call.ctx
+    credit_note = org.get("CreditNotes", credit_note["CreditNoteID"])
+    invoice = org.get("Invoices", (allocation.get("Invoice") or {}).get("InvoiceID"))
+    amount = cents(dec(allocation.get("Amount"), dec(0)))
+    check_allocation(credit_note, invoice, amount)
+    allocation_id = str(uuid.uuid4())
+    on_date = (
+        parse_date(allocation["Date"]).isoformat()
+        if allocation.get("Date")
+        else (ctx.today.isoformat())
+    )
+    credit_entry = {
+        "AllocationID": allocation_id,
+        "Amount": amount,
+        "Date": on_date,
+        "Invoice": {
+            "InvoiceID": invoice["InvoiceID"],
+            "InvoiceNumber": invoice.get("InvoiceNumber", ""),
+        },
+    }
+    invoice_entry = {
+        "CreditNoteID": credit_note["CreditNoteID"],
+        "AppliedAmount": amount,
+        "CreditNoteNumber": credit_note.get("CreditNoteNumber", ""),
+        "Total": credit_note["Total"],
+        "Date": on_date,
+    }
+    settle_both(ctx, credit_note, "CreditNotes", "Allocations", credit_entry, "RemainingCredit")
+    settle_both(ctx, invoice, "Invoices", "CreditNotes", invoice_entry, "AmountDue")
+    return {
+        "AllocationID": allocation_id,
+        "Amount": amount,
+        "Date": to_ms_date(parse_date(on_date)),
+        "Invoice": {"InvoiceID": invoice["InvoiceID"]},
+        "CreditNote": {"CreditNoteID": credit_note["CreditNoteID"]},
+    }
+
+
+def check_allocation(credit_note, invoice, amount):
+    if not invoice:
+        raise ElementInvalid("Invoice could not be found")
+    if credit_note["Status"] != "AUTHORISED" or invoice["Status"] != "AUTHORISED":
+        raise ElementInvalid("Only AUTHORISED credit notes can be allocated to AUTHORISED invoices")
+    if credit_note["Type"][:6] != invoice["Type"][:6]:
+        raise ElementInvalid("The credit note and the invoice must be of the same side")
+    if credit_note["Contact"]["ContactID"] != invoice["Contact"]["ContactID"]:
+        raise ElementInvalid("The credit note and the invoice must belong to the same contact")
+    if (
+        amount <= 0
+        or amount > dec(credit_note["RemainingCredit"])
+        or amount > dec(invoice["AmountDue"])
+    ):
+        raise ElementInvalid(
+            "The allocated amount must be positive and cannot exceed the "
+            "remaining credit or the amount due"
+        )
+
+
+def settle_both(ctx, doc, endpoint, list_field, entry, outstanding_field):
+    resource = RESOURCES[endpoint.lower()]
+    updated = dict(doc, **{list_field: list(doc.get(list_field, [])) + [entry]})
+    resource.settle(ctx, updated)
+    if updated[outstanding_field] == 0:
+        updated["Status"] = "PAID"
+        updated["FullyPaidOnDate"] = entry["Date"]
+    ctx.touch(updated)
+    ctx.org.put(endpoint, updated, resource.id_field)
+    ctx.event(resource, updated, False)
+    ctx.history(
+        resource,
+        updated,
+        "Credit Note Applied",
+        "Credit of %s allocated." % entry.get("Amount", entry.get("AppliedAmount")),
+    )
+
+
+# -- attachments and history --------------------------------------------------------------
+def attachment_target(call):
+    endpoint = call.endpoint
+    if endpoint not in ATTACHMENT_ENDPOINTS:
+        raise problem(
+            501,
+            "Not Implemented",
+            "The sandbox keeps attachments for %s only." % ", ".join(sorted(ATTACHMENT_ENDPOINTS)),
+        )
+    return endpoint, find_by_path(call, RESOURCES[endpoint.lower()])
+
+
+def list_attachments(call):
+    endpoint, obj = attachment_target(call)
+    resource = RESOURCES[endpoint.lower()]
+    attachments = call.org.attachments_of(endpoint, obj[resource.id_field])
+    return 200, call.envelope("Attachments", [public_attachment(a) for a in attachments])
+
+
+def get_attachment(call):
+    endpoint, obj = attachment_target(call)
+    resource = RESOURCES[endpoint.lower()]
+    wanted_name = call.path_params.get("FileName")
+    wanted_id = (call.path_params.get("AttachmentID") or "").lower()
+    for attachment in call.org.attachments_of(endpoint, obj[resource.id_field]):
+        if attachment["FileName"] == wanted_name or attachment["AttachmentID"] == wanted_id:
+            return 200, RawBody(attachment["_content"], attachment["MimeType"])
+    raise not_found()
+
+
+def put_attachment(call):
+    endpoint, obj = attachment_target(call)
+    resource = RESOURCES[endpoint.lower()]
+    object_id = obj[resource.id_field]
+    content = call.request.get_data()
+    file_name = call.path_params["FileName"]
+    existing = call.org.attachments_of(endpoint, object_id)
+    replacing = any(a["FileName"] == file_name for a in existing)
+    if not content:
+        raise single_validation_error("The attachment has no content")
+    if len(content) > MAX_ATTACHMENT_BYTES:
+        raise XeroError(
+            413,
+            {
+                "Title": "Request Entity Too Large",
+                "Status": 413,
+                "Detail": "Attachments are limited to 25 MB",
+            },
+        )
+    if len(existing) >= MAX_ATTACHMENTS and not replacing:
+        raise single_validation_error(
+            "The maximum number of attachments (%d) for this document "
+            "has been reached" % MAX_ATTACHMENTS
+        )
+    base = call.request.host_url.rstrip("/")
+    attachment = {
+        "AttachmentID": str(uuid.uuid4()),
+        "FileName": file_name,
+        "Url": "%s/api.xro/2.0/%s/%s/Attachments/%s" % (base, endpoint, object_id, file_name),
+        "MimeType": mimetypes.guess_type(file_name)[0] or "application/octet-stream",
+        "ContentLength": len(content),
+        "IncludeOnline": call.args.get("IncludeOnline", "").lower() == "true",
+        "_content": content,
+    }
+    call.org.add_attachment(endpoint, object_id, attachment)
+    call.ctx.history(resource, obj, "Attached a file", "Attached the file %s." % file_name)
+    call.writes = True
+    return 200, call.envelope("Attachments", [public_attachment(attachment)])
+
+
+def public_attachment(attachment):
+    return {k: v for k, v in attachment.items() if not k.startswith("_")}
+
+
+def history_target(call):
+    endpoint = call.endpoint
+    if endpoint not in HISTORY_ENDPOINTS:
+        raise problem(
+            501,
+            "Not Implemented",
+            "The sandbox keeps history for %s only." % ", ".join(sorted(HISTORY_ENDPOINTS)),
+        )
+    resource = RESOURCES[endpoint.lower()]
+    return resource, find_by_path(call, resource)
+
+
+def get_history(call):
+    resource, obj = history_target(call)
+    records = call.org.history_of(resource.endpoint, obj[resource.id_field])
+    return 200, call.envelope("HistoryRecords", [public_history(r) for r in records])
+
+
+def put_history(call):
+    resource, obj = history_target(call)
+    records = call.body.get("HistoryRecords") or []
+    for record in records:
+        details = record.get("Details") or ""
+        if not details.strip():
+            raise single_validation_error("The history note must have Details")
+        if len(details) > MAX_NOTE_LENGTH:
+            raise single_validation_error(
+                "The history note cannot be longer than %d characters" % MAX_NOTE_LENGTH
+            )
+    for record in records:
+        call.ctx.history(resource, obj, "Note", record["Details"])
+    call.writes = True
+    added = (
+        call.org.history_of(resource.endpoint, obj[resource.id_field])[-len(records) :]
+        if (records)
+        else []
+    )
+    return 200, call.envelope("HistoryRecords", [public_history(r) for r in added])
+
+
+def public_history(record):
+    from datetime import datetime, timezone
+
+    out = dict(record)
+    out["DateUTC"] = to_ms_date(datetime.fromtimestamp(record["DateUTC"], tz=timezone.utc))
+    return out
+
+
+class RawBody:
+    def __init__(self, content, mimetype):
+        self.content = content
+        self.mimetype = mimetype
+
+
+RESOURCE_OPS = {}
+for _plural, _singular in (
+    ("Contacts", "Contact"),
+    ("Invoices", "Invoice"),
+    ("CreditNotes", "CreditNote"),
+    ("PurchaseOrders", "PurchaseOrder"),
+    ("Payments", "Payment"),
+    ("Items", "Item"),
+):
+    RESOURCE_OPS.update(
+        {
+            "get" + _plural: list_objects,
+            "get" + _singular: get_one,
+            "create" + _plural: write_batch,
+            "updateOrCreate" + _plural: write_batch,
+            "update" + _singular: write_batch,
+        }
+    )
+
+HANDLERS = dict(
+    RESOURCE_OPS,
+    **{
+        "getContactByContactNumber": get_one,
+        "getPurchaseOrderByNumber": get_one,
+        "createPayment": write_batch,
+        "deletePayment": delete_payment,
+        "createCreditNoteAllocation": create_allocation,
+        "getOrganisations": get_organisation,
+        "getAccount": get_account,
+        "getTrackingCategory": get_tracking_category,
+        **{op: get_settings_list for op in SETTINGS_LISTS},
+    },
+)
+
+# Attachment and history operations are named per endpoint, e.g. getInvoiceAttachments,
+# createContactHistory: they are matched by prefix and suffix.
+SUFFIX_TABLE = [
+    ("get", "AttachmentByFileName", get_attachment),
+    ("get", "AttachmentById", get_attachment),
+    ("get", "Attachments", list_attachments),
+    ("create", "AttachmentByFileName", put_attachment),
+    ("update", "AttachmentByFileName", put_attachment),
+    ("get", "History", get_history),
+    ("create", "History", put_history),
+]
+
+
+def dispatch(call):
+    operation_id = call.operation.operation_id
+    for prefix, suffix, handler in SUFFIX_TABLE:
+        if operation_id.startswith(prefix) and operation_id.endswith(suffix):
+            return handler(call)
+    handler = HANDLERS.get(operation_id)
+    if handler:
+        return handler(call)
+    raise problem(
+        501,
+        "Not Implemented",
+        "The sandbox does not emulate %s (%s)." % (call.operation.path_template, operation_id),
+    )

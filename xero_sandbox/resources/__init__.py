@@ -1,0 +1,13 @@
+"""One module per Xero object type; ``RESOURCES`` maps the API's endpoint names to them."""
+
+from .contacts import Contacts
+from .credit_notes import CreditNotes
+from .invoices import Invoices
+from .items import Items
+from .payments import Payments
+from .purchase_orders import PurchaseOrders
+
+RESOURCES = {
+    r.endpoint.lower(): r
+    for r in (Contacts(), Invoices(), CreditNotes(), PurchaseOrders(), Payments(), Items())
+}

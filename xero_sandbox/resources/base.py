@@ -1,0 +1,176 @@
+"""What every writable Xero object type shares: lookup, create-or-update, presentation."""
+
+import uuid
+
+from ..dates import to_ms_date
+from ..errors import ElementInvalid
+
+DATE_FIELDS = (
+    "Date",
+    "DueDate",
+    "DeliveryDate",
+    "ExpectedArrivalDate",
+    "FullyPaidOnDate",
+    "ExpectedPaymentDate",
+    "PlannedPaymentDate",
+)
+
+
+class Context:
+    """One request's view of an organisation: time, options, and the events it causes."""
+
+    def __init__(self, org, clock, unitdp=2, user="Sandbox API"):
+        self.org = org
+        self.clock = clock
+        self.now = clock.now()
+        self.today = self.now.date()
+        self.unitdp = unitdp
+        self.user = user
+        self.events = []
+
+    def touch(self, obj):
+        obj["_updated"] = self.now.timestamp()
+
+    def event(self, resource, obj, created):
+        if resource.webhook_category:
+            self.events.append(
+                (
+                    resource.webhook_category,
+                    resource.endpoint,
+                    obj[resource.id_field],
+                    "CREATE" if created else "UPDATE",
+                )
+            )
+
+    def history(self, resource, obj, changes, details):
+        self.org.add_history(
+            resource.endpoint,
+            obj[resource.id_field],
+            {
+                "Changes": changes,
+                "Details": details[:250],
+                "User": self.user,
+                "DateUTC": self.now.timestamp(),
+            },
+        )
+
+
+class Resource:
+    endpoint = None  # "Contacts": the URL segment and the JSON collection key
+    id_field = None  # "ContactID"
+    label = None  # "Contact", in messages
+    webhook_category = None  # "CONTACT"
+    error_flag = "HasErrors"
+    natural_key_on_post = False
+
+    def new_id(self):
+        return str(uuid.uuid4())
+
+    def find(self, ctx, element, method):
+        """The existing object an element refers to, None for a new one."""
+        object_id = element.get(self.id_field)
+        if object_id:
+            existing = ctx.org.get(self.endpoint, object_id)
+            if not existing:
+                raise ElementInvalid(
+                    "%s with %s %s was not found" % (self.label, self.id_field, object_id)
+                )
+            return existing
+        if method == "POST" or self.natural_key_on_post is None:
+            return self.find_by_natural_key(ctx, element)
+        return None
+
+    def find_by_natural_key(self, ctx, element):
+        return None
+
+    def upsert(self, ctx, element, method):
+        if not isinstance(element, dict):
+            raise ElementInvalid("Each element must be an object")
+        existing = self.find(ctx, element, method)
+        if existing:
+            obj = self.update(ctx, existing, element)
+        else:
+            obj = self.create(ctx, element)
+        ctx.touch(obj)
+        ctx.org.put(self.endpoint, obj, self.id_field)
+        ctx.event(self, obj, existing is None)
+        self.after_write(ctx, obj, existing)
+        return obj
+
+    def create(self, ctx, element):
+        raise NotImplementedError
+
+    def update(self, ctx, existing, element):
+        raise NotImplementedError
+
+    def after_write(self, ctx, obj, previous):
+        pass
+
+    # -- reads ------------------------------------------------------------------------------
+    def present(self, ctx, obj, summary=False):
+        out = present_dates({k: v for k, v in obj.items() if not k.startswith("_")})
+        out["UpdatedDateUTC"] = to_ms_date(_datetime(obj["_updated"]))
+        attachments = ctx.org.attachments_of(self.endpoint, obj[self.id_field])
+        if "HasAttachments" in self.presented_flags:
+            out["HasAttachments"] = bool(attachments)
+        return out
+
+    presented_flags = ("HasAttachments",)
+
+    def filterable(self, ctx, obj):
+        """The form ``where`` filters and ``order`` see: stored values, dates as ISO."""
+        return obj
+
+    def default_filter(self, obj, query):
+        return True
+
+    def error_element(self, element, messages):
+        echoed = dict(element) if isinstance(element, dict) else {}
+        echoed["ValidationErrors"] = [{"Message": m} for m in messages]
+        echoed[self.error_flag] = True
+        echoed["StatusAttributeString"] = "ERROR"
+        return echoed
+
+
+def present_dates(value):
+    """Stored ISO dates, at any depth, in Xero's ``/Date(ms)/`` form (plus ``DateString``)."""
+    if isinstance(value, list):
+        return [present_dates(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out = {}
+    for key, item in value.items():
+        if key in DATE_FIELDS and isinstance(item, str) and not item.startswith("/Date("):
+            out[key] = to_ms_date(_date(item))
+            out[key + "String"] = item[:10] + "T00:00:00"
+        else:
+            out[key] = present_dates(item)
+    return out
+
+
+def _date(text):
+    from datetime import date
+
+    return date.fromisoformat(text[:10])
+
+
+def _datetime(timestamp):
+    from datetime import datetime, timezone
+
+    return datetime.fromtimestamp(timestamp, tz=timezone.utc)
+
+
+def merged(existing, element, fields):
+    """``existing`` updated with those ``fields`` the element carries."""
+    obj = dict(existing)
+    for field in fields:
+        if field in element:
+            obj[field] = element[field]
+    return obj
+
+
+def text_field(element, name, max_length, errors, label=None):
+    value = element.get(name)
+    if value is not None and len(str(value)) > max_length:
+        errors.append("%s must not be longer than %d characters" % (label or name, max_length))
+    return value

@@ -1,0 +1,85 @@
+"""Items (products): unique codes, sales and purchase details checked against the chart."""
+
+from ..errors import ElementInvalid
+from ..money import dec
+from .base import Resource, merged, text_field
+
+FIELDS = (
+    "Code",
+    "Name",
+    "IsSold",
+    "IsPurchased",
+    "Description",
+    "PurchaseDescription",
+    "PurchaseDetails",
+    "SalesDetails",
+    "IsTrackedAsInventory",
+    "InventoryAssetAccountCode",
+)
+
+
+class Items(Resource):
+    endpoint = "Items"
+    id_field = "ItemID"
+    label = "Item"
+    error_flag = "HasValidationErrors"
+    presented_flags = ()
+
+    def find_by_natural_key(self, ctx, element):
+        return ctx.org.item_by_code(element.get("Code")) if element.get("Code") else None
+
+    def create(self, ctx, element):
+        if not element.get("Code"):
+            raise ElementInvalid("Item Code must be specified")
+        if ctx.org.item_by_code(element["Code"]):
+            raise ElementInvalid("Item code '%s' already exists" % element["Code"])
+        item = {
+            "ItemID": self.new_id(),
+            "IsSold": True,
+            "IsPurchased": True,
+            "IsTrackedAsInventory": False,
+        }
+        return self.apply(ctx, item, element)
+
+    def update(self, ctx, existing, element):
+        return self.apply(ctx, existing, element)
+
+    def apply(self, ctx, existing, element):
+        item = merged(existing, element, FIELDS)
+        errors = []
+        text_field(item, "Code", 30, errors)
+        text_field(item, "Name", 50, errors)
+        text_field(item, "Description", 4000, errors)
+        text_field(item, "PurchaseDescription", 4000, errors)
+        clash = ctx.org.item_by_code(item.get("Code"))
+        if clash and clash["ItemID"] != item["ItemID"]:
+            errors.append("Item code '%s' already exists" % item["Code"])
+        for side in ("SalesDetails", "PurchaseDetails"):
+            if item.get(side):
+                item[side] = dict(item[side])
+                self.check_details(ctx, item[side], side, errors)
+        if errors:
+            raise ElementInvalid(*errors)
+        item.setdefault("Name", item["Code"])
+        return item
+
+    def check_details(self, ctx, details, side, errors):
+        if details.get("UnitPrice") is not None:
+            try:
+                details["UnitPrice"] = dec(details["UnitPrice"])
+            except ValueError:
+                errors.append("%s: UnitPrice must be a number" % side)
+        code = details.get("AccountCode")
+        if code and not ctx.org.account_by_code(code):
+            errors.append("%s: Account code '%s' is not valid." % (side, code))
+        tax_type = details.get("TaxType")
+        if tax_type and not ctx.org.tax_rate(tax_type):
+            errors.append("%s: The TaxType code '%s' does not exist." % (side, tax_type))
+
+    def after_write(self, ctx, obj, previous):
+        ctx.history(
+            self,
+            obj,
+            "Created" if previous is None else "Edited",
+            "Item %s %s." % (obj["Code"], "created" if previous is None else "updated"),
+        )

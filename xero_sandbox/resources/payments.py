@@ -1,0 +1,194 @@
+"""Payments against invoices and credit notes; they move AmountDue, AmountPaid and Status."""
+
+from ..dates import parse_date
+from ..errors import ElementInvalid
+from ..money import cents, dec
+from .base import Resource
+
+PAYMENT_TYPES = {
+    "ACCREC": "ACCRECPAYMENT",
+    "ACCPAY": "ACCPAYPAYMENT",
+    "ACCRECCREDIT": "ARCREDITPAYMENT",
+    "ACCPAYCREDIT": "APCREDITPAYMENT",
+}
+
+
+class Payments(Resource):
+    endpoint = "Payments"
+    id_field = "PaymentID"
+    label = "Payment"
+    error_flag = "HasValidationErrors"
+    presented_flags = ()
+
+    def find(self, ctx, element, method):
+        if element.get("PaymentID"):
+            raise ElementInvalid(
+                "Payments cannot be edited; delete the payment and create a new one instead"
+            )
+
+    def create(self, ctx, element):
+        errors = []
+        target, endpoint = self.target_document(ctx, element, errors)
+        account = self.bank_account(ctx, element.get("Account") or {}, errors)
+        amount = self.amount(element, errors)
+        try:
+            paid_on = parse_date(element["Date"]) if element.get("Date") else ctx.today
+        except ValueError:
+            errors.append("Date is not a valid date")
+            paid_on = ctx.today
+        if errors:
+            raise ElementInvalid(*errors)
+        self.check_payable(target, endpoint, amount)
+        payment = {
+            "PaymentID": self.new_id(),
+            "Date": paid_on.isoformat(),
+            "Amount": amount,
+            "BankAmount": amount,
+            "Reference": element.get("Reference", ""),
+            "CurrencyRate": dec(element.get("CurrencyRate") or 1),
+            "PaymentType": PAYMENT_TYPES[target["Type"]],
+            "Status": "AUTHORISED",
+            "IsReconciled": bool(element.get("IsReconciled", False)),
+            "HasAccount": True,
+            "HasValidationErrors": False,
+            "Account": {"AccountID": account["AccountID"], "Code": account["Code"]},
+        }
+        payment.update(self.document_reference(target, endpoint))
+        self.apply_to_document(ctx, target, endpoint, payment, +1)
+        return payment
+
+    def target_document(self, ctx, element, errors):
+        org = ctx.org
+        invoice_ref = element.get("Invoice")
+        credit_ref = element.get("CreditNote")
+        if invoice_ref:
+            doc = org.get("Invoices", invoice_ref.get("InvoiceID")) or (
+                invoice_ref.get("InvoiceNumber")
+                and org.invoice_by_number(invoice_ref["InvoiceNumber"])
+            )
+            if doc:
+                return doc, "Invoices"
+            errors.append("Invoice could not be found")
+        elif credit_ref:
+            doc = org.get("CreditNotes", credit_ref.get("CreditNoteID"))
+            if not doc and credit_ref.get("CreditNoteNumber"):
+                doc = next(
+                    (
+                        c
+                        for c in org.all("CreditNotes")
+                        if c.get("CreditNoteNumber") == credit_ref["CreditNoteNumber"]
+                    ),
+                    None,
+                )
+            if doc:
+                return doc, "CreditNotes"
+            errors.append("Credit note could not be found")
+        else:
+            errors.append("A payment must be applied to an Invoice or a CreditNote")
+        return None, None
+
+    def bank_account(self, ctx, reference, errors):
+        account = (
+            ctx.org.account_by_id(reference["AccountID"])
+            if reference.get("AccountID")
+            else ctx.org.account_by_code(reference.get("Code"))
+        )
+        if not account or not (account["Type"] == "BANK" or account["EnablePaymentsToAccount"]):
+            errors.append("Account must be a bank account or have payments enabled")
+            return None
+        return account
+
+    def amount(self, element, errors):
+        try:
+            amount = cents(dec(element.get("Amount"), dec(0)))
+        except ValueError:
+            amount = dec(0)
+        if amount <= 0:
+            errors.append("Payment amount must be greater than zero")
+        return amount
+
+    def check_payable(self, doc, endpoint, amount):
+        if doc["Status"] != "AUTHORISED":
+            raise ElementInvalid(
+                "Payment can only be made against an AUTHORISED document "
+                "(this one is %s)" % doc["Status"]
+            )
+        outstanding = dec(doc["AmountDue"] if endpoint == "Invoices" else doc["RemainingCredit"])
+        if amount > outstanding:
+            raise ElementInvalid("Payment amount exceeds the amount outstanding on this document")
+
+    def document_reference(self, doc, endpoint):
+        if endpoint == "Invoices":
+            return {
+                "Invoice": {
+                    "InvoiceID": doc["InvoiceID"],
+                    "InvoiceNumber": doc.get("InvoiceNumber", ""),
+                    "Type": doc["Type"],
+                    "Contact": doc["Contact"],
+                },
+                "InvoiceNumber": doc.get("InvoiceNumber", ""),
+            }
+        return {
+            "CreditNote": {
+                "CreditNoteID": doc["CreditNoteID"],
+                "CreditNoteNumber": doc.get("CreditNoteNumber", ""),
+                "Type": doc["Type"],
+                "Contact": doc["Contact"],
+            },
+            "CreditNoteNumber": doc.get("CreditNoteNumber", ""),
+        }
+
+    def apply_to_document(self, ctx, doc, endpoint, payment, sign):
+        from . import RESOURCES
+
+        resource = RESOURCES[endpoint.lower()]
+        updated = dict(doc)
+        entry = {
+            "PaymentID": payment["PaymentID"],
+            "Date": payment["Date"],
+            "Amount": payment["Amount"],
+            "Reference": payment["Reference"],
+            "CurrencyRate": payment["CurrencyRate"],
+            "HasAccount": True,
+            "HasValidationErrors": False,
+        }
+        if sign > 0:
+            updated["Payments"] = list(doc.get("Payments", [])) + [entry]
+        else:
+            updated["Payments"] = [
+                p for p in doc.get("Payments", []) if p["PaymentID"] != payment["PaymentID"]
+            ]
+        resource.settle(ctx, updated)
+        outstanding = updated["AmountDue"] if endpoint == "Invoices" else updated["RemainingCredit"]
+        before = doc["Status"]
+        if outstanding == 0:
+            updated["Status"] = "PAID"
+            updated["FullyPaidOnDate"] = payment["Date"]
+        elif before == "PAID":
+            updated["Status"] = "AUTHORISED"
+            updated.pop("FullyPaidOnDate", None)
+        ctx.touch(updated)
+        ctx.org.put(endpoint, updated, resource.id_field)
+        ctx.event(resource, updated, False)
+        verb = "Payment received" if sign > 0 else "Payment deleted"
+        ctx.history(
+            resource,
+            updated,
+            "Paid" if updated["Status"] == "PAID" else "Edited",
+            "%s of %s on %s." % (verb, payment["Amount"], payment["Date"]),
+        )
+
+    def delete(self, ctx, payment):
+        if payment["Status"] == "DELETED":
+            raise ElementInvalid("This payment has already been deleted")
+        if payment.get("Invoice"):
+            endpoint, doc_id = "Invoices", payment["Invoice"]["InvoiceID"]
+        else:
+            endpoint, doc_id = "CreditNotes", payment["CreditNote"]["CreditNoteID"]
+        doc = ctx.org.get(endpoint, doc_id)
+        deleted = dict(payment, Status="DELETED")
+        ctx.touch(deleted)
+        ctx.org.put("Payments", deleted, "PaymentID")
+        if doc:
+            self.apply_to_document(ctx, doc, endpoint, payment, -1)
+        return deleted
