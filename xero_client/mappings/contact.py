@@ -1,0 +1,191 @@
+"""Odoo partner values <-> Xero contacts (pure functions, no I/O).
+
+A partner is a dict of plain values: id, name, is_company, firstname, lastname, email, phone,
+mobile, street, street2, city, zip, state (name), country (ISO code), vat, ref, active, xero_id
+and children (a list of {name, email}).
+
+Every field we own is sent even when empty ("" clears it in Xero; the SDK drops None), so
+clearing a value in Odoo clears it in Xero too.
+"""
+
+from xero_python.accounting import Address, Contact, ContactPerson, Phone
+
+MAX_CONTACT_PERSONS = 5
+
+
+class MappingError(ValueError):
+    """A partner value Xero cannot take (the SDK checks lengths and codes as models are built)."""
+
+
+def contact_to_xero(partner, account_number_field):
+    """A Xero ``Contact`` for a partner; MappingError names what Xero would not accept."""
+    try:
+        return build_contact(partner, account_number_field)
+    except ValueError as exc:
+        raise MappingError(
+            "%s cannot be sent to Xero: %s" % (clean(partner.get("name")) or "The contact", exc)
+        ) from None
+
+
+def build_contact(partner, account_number_field):
+    name = clean(partner.get("name"))
+    first, last = ("", "") if partner.get("is_company") else person_names(partner, name)
+    contact = Contact(
+        name=name,
+        first_name=first,
+        last_name=last,
+        email_address=first_email(partner.get("email")),
+        phones=[
+            Phone(phone_type="DEFAULT", phone_number=clean(partner.get("phone"))),
+            Phone(phone_type="MOBILE", phone_number=clean(partner.get("mobile"))),
+        ],
+        addresses=[address(partner, "STREET"), address(partner, "POBOX")],
+        tax_number=clean(partner.get("vat")),
+        contact_status="ACTIVE" if partner.get("active", True) else "ARCHIVED",
+        contact_persons=contact_persons(partner.get("children") or []),
+    )
+    if account_number_field:
+        contact.account_number = clean(partner.get(account_number_field))
+    if partner.get("xero_id"):
+        contact.contact_id = partner["xero_id"]
+    return contact
+
+
+def person_names(partner, name):
+    """(FirstName, LastName): the partner's own split if it has one, else the last word of the
+    name is the last name."""
+    first, last = clean(partner.get("firstname")), clean(partner.get("lastname"))
+    if first or last:
+        return first, last
+    return split_name(name)
+
+
+def split_name(name):
+    words = name.split()
+    if len(words) < 2:
+        return "", name
+    return " ".join(words[:-1]), words[-1]
+
+
+def first_email(value):
+    """Odoo allows "a@x.com, b@y.com"; Xero takes one address."""
+    text = clean(value).replace(";", ",")
+    return text.split(",")[0].strip()
+
+
+def address(partner, kind):
+    return Address(
+        address_type=kind,
+        address_line1=clean(partner.get("street")),
+        address_line2=clean(partner.get("street2")),
+        city=clean(partner.get("city")),
+        region=clean(partner.get("state")),
+        postal_code=clean(partner.get("zip")),
+        country=clean(partner.get("country")).upper(),
+    )
+
+
+def contact_persons(children):
+    persons = []
+    for child in children:
+        name, email = clean(child.get("name")), first_email(child.get("email"))
+        if not (name or email):
+            continue
+        first, last = split_name(name)
+        persons.append(
+            ContactPerson(
+                first_name=first, last_name=last, email_address=email, include_in_emails=not persons
+            )
+        )
+        if len(persons) == MAX_CONTACT_PERSONS:
+            break
+    return persons
+
+
+def clean(value):
+    return " ".join(str(value).split()) if value else ""
+
+
+# -- import -----------------------------------------------------------------------------------
+def contact_from_xero(contact):
+    """Plain values for an Odoo partner from a Xero ``Contact`` (the inverse of the above)."""
+    street = best_address(contact.addresses or [])
+    country = clean(street and street.country)
+    return {
+        "name": clean(contact.name),
+        "is_company": True,
+        "email": clean(contact.email_address) or False,
+        "phone": phone_of(contact.phones, "DEFAULT") or False,
+        "mobile": phone_of(contact.phones, "MOBILE") or False,
+        "street": clean(street and street.address_line1) or False,
+        "street2": clean(street and street.address_line2) or False,
+        "city": clean(street and street.city) or False,
+        "state": clean(street and street.region) or False,
+        "zip": clean(street and street.postal_code) or False,
+        "country_code": country.upper() if is_country_code(country) else False,
+        "vat": clean(contact.tax_number) or False,
+        "ref": clean(contact.account_number) or False,
+        "active": contact_status(contact) != "ARCHIVED",
+        "xero_id": contact.contact_id or None,
+        "children": [
+            {
+                "name": clean(" ".join(filter(None, (p.first_name, p.last_name)))),
+                "email": clean(p.email_address) or False,
+            }
+            for p in contact.contact_persons or []
+        ],
+    }
+
+
+def best_address(addresses):
+    """The STREET address if it has anything in it, else the POBOX one."""
+    by_type = {a.address_type: a for a in addresses}
+    for kind in ("STREET", "POBOX"):
+        found = by_type.get(kind)
+        if found and any((found.address_line1, found.city, found.postal_code, found.country)):
+            return found
+    return None
+
+
+def phone_of(phones, kind):
+    for phone in phones or []:
+        if phone.phone_type == kind and phone.phone_number:
+            code = clean(phone.phone_country_code)
+            if code and not code.startswith("+"):
+                code = "+" + code
+            return " ".join(
+                filter(None, (code, clean(phone.phone_area_code), clean(phone.phone_number)))
+            )
+    return ""
+
+
+def is_country_code(value):
+    return len(value) == 2 and value.isalpha()
+
+
+def contact_status(contact):
+    status = contact.contact_status
+    return getattr(status, "value", status)
+
+
+# -- matching ---------------------------------------------------------------------------------
+def match_existing(partner, candidates):
+    """The Xero contact that is this partner: same ContactID, else same name (case and spaces
+    aside), else same email, else same tax number."""
+    if partner.get("xero_id"):
+        wanted_id = partner["xero_id"].lower()
+        for candidate in candidates:
+            if (candidate.contact_id or "").lower() == wanted_id:
+                return candidate
+    for key, attribute in (("name", "name"), ("email", "email_address"), ("vat", "tax_number")):
+        value = key_of(first_email(partner.get(key)) if key == "email" else partner.get(key))
+        if not value:
+            continue
+        for candidate in candidates:
+            if key_of(getattr(candidate, attribute, None)) == value:
+                return candidate
+    return None
+
+
+def key_of(value):
+    return clean(value).casefold()

@@ -1,0 +1,31 @@
+# Copyright 2026 xero_connector developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "Xero Connector",
+    "summary": "Sync contacts, purchase orders, invoices, bills and credit notes with Xero",
+    "version": "19.0.1.0.0",
+    "category": "Accounting",
+    "license": "LGPL-3",
+    "author": "xero_connector developers",
+    "website": "https://github.com/xero-connector/xero_connector",
+    "depends": ["account", "purchase"],
+    "external_dependencies": {"python": ["xero_python", "requests"]},
+    "data": [
+        "security/xero_security.xml",
+        "security/ir.model.access.csv",
+        "data/ir_cron_data.xml",
+        "views/xero_connection_views.xml",
+        "views/xero_sync_log_views.xml",
+        "views/res_partner_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/xero_oauth_templates.xml",
+        "views/xero_menus.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "xero_connector/static/tests/tours/*.js",
+        ],
+    },
+    "installable": True,
+    "application": False,
+}

@@ -1,0 +1,256 @@
+# Copyright 2026 xero_connector developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import time
+
+from odoo import api, fields, models
+
+from xero_client.errors import RateLimited, TransientError, XeroError
+from xero_client.mappings.contact import contact_from_xero, contact_to_xero, match_existing
+
+from .xero_sync_mixin import XERO_STATES, XeroDataError, commit_progress
+
+PARTNER_SYNCED_FIELDS = (
+    "name",
+    "is_company",
+    "email",
+    "phone",
+    "street",
+    "street2",
+    "city",
+    "zip",
+    "state_id",
+    "country_id",
+    "vat",
+    "ref",
+    "active",
+    "child_ids",
+)
+CHILD_FIELDS = ("name", "email", "active", "parent_id", "type")
+
+
+class ResPartner(models.Model):
+    _name = "res.partner"
+    _inherit = ["res.partner", "xero.sync.mixin"]
+
+    _xero_endpoint = "Contacts"
+    _xero_id_field = "ContactID"
+    _xero_link_kind = "contact"
+    _xero_synced_fields = PARTNER_SYNCED_FIELDS
+
+    # A partner is often shared by the companies of the database, each connected to its own
+    # Xero organisation: its Xero link and status are kept per company.
+    xero_id = fields.Char(company_dependent=True)
+    xero_state = fields.Selection(XERO_STATES, company_dependent=True, default="not_synced")
+    xero_synced_at = fields.Datetime(company_dependent=True)
+    xero_error = fields.Text(company_dependent=True)
+
+    def _xero_company(self):
+        return self.company_id or self.env.company
+
+    def _xero_should_sync(self):
+        return not self.parent_id
+
+    def write(self, vals):
+        result = super().write(vals)
+        if not self.env.context.get("xero_no_dirty") and set(vals) & set(CHILD_FIELDS):
+            self.parent_id.filtered(lambda p: p not in self)._xero_mark_dirty()
+        return result
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        partners = super().create(vals_list)
+        partners.parent_id._xero_mark_dirty()
+        return partners
+
+    def _xero_mark_dirty(self):
+        """Pending again in every company whose organisation holds this partner."""
+        self._xero_bump_revision()
+        for connection in self.env["xero.connection"].sudo().search([("state", "=", "connected")]):
+            in_xero = self.with_company(connection.company_id).filtered(
+                lambda p: p.xero_state in ("synced", "error") and p.xero_id
+            )
+            in_xero._xero_write({"xero_state": "pending"})
+
+    # -- Odoo to Xero ---------------------------------------------------------------------
+    def _xero_prepare(self, connection):
+        self.ensure_one()
+        if not (self.name or "").strip():
+            raise XeroDataError(self.env._("The contact has no name: Xero needs one."))
+        return contact_to_xero(
+            self._xero_values(connection), self._xero_account_number_key(connection)
+        )
+
+    def _xero_values(self, connection):
+        children = self.child_ids.filtered(lambda c: c.type == "contact" and c.active)
+        return {
+            "id": self.id,
+            "name": self.name.strip(),
+            "is_company": self.is_company,
+            "email": self.email or None,
+            "phone": self.phone or None,
+            "mobile": None,
+            "street": self.street or None,
+            "street2": self.street2 or None,
+            "city": self.city or None,
+            "zip": self.zip or None,
+            "state": self.state_id.name or None,
+            "country": self.country_id.code or None,
+            "vat": self.vat if self.vat and self.vat != "/" else None,
+            "ref": self.ref or None,
+            "odoo_id": str(self.id),
+            "active": self.active,
+            "xero_id": self.xero_id or None,
+            "children": [{"name": c.name, "email": c.email or None} for c in children if c.name],
+        }
+
+    def _xero_account_number_key(self, connection):
+        return {"ref": "ref", "id": "odoo_id"}.get(connection.account_number_source)
+
+    def _xero_link_existing(self, connection, client, payloads):
+        """Before creating, look for the same name, email or tax number in Xero."""
+        new = self.filtered(lambda p: not p.xero_id)
+        if not new:
+            return self.browse()
+        values = {p.id: p._xero_values(connection) for p in new}
+        candidates = client.find_contacts(
+            names=[v["name"] for v in values.values()],
+            emails=[v["email"] for v in values.values() if v["email"]],
+            tax_numbers=[v["vat"] for v in values.values() if v["vat"]],
+        )
+        linked = self.browse()
+        taken = set(
+            self.with_company(connection.company_id)
+            .search([("xero_id", "!=", False)])
+            .mapped("xero_id")
+        )
+        for partner in new:
+            match = match_existing(values[partner.id], candidates)
+            if match and str(match.contact_id) not in taken:
+                payloads[partner.id].contact_id = match.contact_id
+                taken.add(str(match.contact_id))
+                linked |= partner
+        return linked
+
+    # -- Xero to Odoo ---------------------------------------------------------------------
+    @api.model
+    def _xero_import_contacts(self, connection):
+        """Import every contact changed since the last run, page by page, without duplicates.
+
+        Returns how many partners were created or updated."""
+        partners = self.with_company(connection.company_id).with_context(
+            xero_no_dirty=True, active_test=False
+        )
+        started_at = fields.Datetime.now()
+        started = time.monotonic()
+        count = 0
+        try:
+            client = connection._client()
+            for page in client.iter_contacts(if_modified_since=connection.contacts_imported_at):
+                count += partners._xero_import_page(connection, page)
+                commit_progress(self.env, len(page))
+        except RateLimited as error:
+            connection._note_rate_limit(error.retry_after)
+            self.env["xero.sync.log"]._record(
+                connection, "import", "rate_limited", connection._rate_limit_message()
+            )
+            return count
+        except (TransientError, XeroError) as error:
+            connection._set_error(error.message)
+            self.env["xero.sync.log"]._record(
+                connection, "import", "error", error.message, duration=time.monotonic() - started
+            )
+            return count
+        connection.write({"contacts_imported_at": started_at})
+        self.env["xero.sync.log"]._record(
+            connection,
+            "import",
+            "success",
+            self.env._("%(count)s contacts imported from Xero.", count=count),
+            duration=time.monotonic() - started,
+        )
+        return count
+
+    def _xero_import_page(self, connection, contacts):
+        by_xero_id = {
+            p.xero_id: p
+            for p in self.search([("xero_id", "in", [str(c.contact_id) for c in contacts])])
+        }
+        count = 0
+        for contact in contacts:
+            values = contact_from_xero(contact)
+            partner = by_xero_id.get(values["xero_id"]) or self._xero_find_for_import(values)
+            if partner and partner.xero_state == "pending":
+                continue  # Odoo has unsent changes: they win, and go to Xero next
+            self._xero_import_one(partner, values)
+            count += 1
+        return count
+
+    def _xero_find_for_import(self, values):
+        unlinked = [("xero_id", "=", False), ("parent_id", "=", False)]
+        for field, value in (
+            ("name", values["name"]),
+            ("email", values.get("email")),
+            ("vat", values.get("vat")),
+        ):
+            if value:
+                partner = self.search(unlinked + [(field, "=ilike", value)], limit=1)
+                if partner:
+                    return partner
+        return self.browse()
+
+    def _xero_import_one(self, partner, values):
+        vals = self._xero_partner_vals(values)
+        if partner:
+            partner.write(vals)
+        else:
+            partner = self.create(vals)
+        partner._xero_write(
+            {
+                "xero_id": values["xero_id"],
+                "xero_state": "synced",
+                "xero_error": False,
+                "xero_synced_at": fields.Datetime.now(),
+            }
+        )
+        partner._xero_import_children(values.get("children") or [])
+        return partner
+
+    def _xero_partner_vals(self, values):
+        country = (
+            self.env["res.country"].search([("code", "=", values["country_code"])], limit=1)
+            if values.get("country_code")
+            else self.env["res.country"]
+        )
+        vals = {
+            "name": values["name"],
+            "is_company": values.get("is_company", True),
+            "email": values.get("email") or False,
+            "phone": values.get("phone") or values.get("mobile") or False,
+            "street": values.get("street") or False,
+            "street2": values.get("street2") or False,
+            "city": values.get("city") or False,
+            "zip": values.get("zip") or False,
+            "vat": values.get("vat") or False,
+            "active": values.get("active", True),
+        }
+        if country:
+            vals["country_id"] = country.id
+        if values.get("ref"):
+            vals["ref"] = values["ref"]
+        return vals
+
+    def _xero_import_children(self, children):
+        existing = {(c.name or "").strip().lower() for c in self.child_ids}
+        new = [c for c in children if c.get("name") and c["name"].strip().lower() not in existing]
+        if new:
+            self.create(
+                [
+                    {
+                        "parent_id": self.id,
+                        "type": "contact",
+                        "name": c["name"],
+                        "email": c.get("email") or False,
+                    }
+                    for c in new
+                ]
+            )

@@ -1,0 +1,451 @@
+# Copyright 2026 xero_connector developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import base64
+import json
+import logging
+import time
+from datetime import datetime, timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from xero_client import oauth
+from xero_client.client import XeroClient
+from xero_client.endpoints import XeroEndpoints
+from xero_client.errors import XeroError
+
+_logger = logging.getLogger(__name__)
+
+REFRESH_MARGIN_SECONDS = 120
+LOCK_WAIT_SECONDS = 15
+LOCK_POLL_SECONDS = 0.2
+SERVER_URL_PARAM = "xero_connector.server_url"
+
+
+def authentication_event_id(id_token):
+    """The ``authentication_event_id`` claim of Xero's id_token, read without verifying it: it
+    only narrows which of the app's connections this authorisation made."""
+    try:
+        payload = id_token.split(".")[1]
+        return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))).get(
+            "authentication_event_id"
+        )
+    except (AttributeError, IndexError, ValueError):
+        return None
+
+
+class XeroNeedsReconnect(UserError):
+    """The connection lost its authorisation: an administrator must reconnect."""
+
+
+class XeroConnection(models.Model):
+    _name = "xero.connection"
+    _description = "Xero Connection"
+    _check_company_auto = True
+
+    name = fields.Char(compute="_compute_name", store=True)
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        default=lambda self: self.env.company,
+    )
+    state = fields.Selection(
+        [
+            ("disconnected", "Not connected"),
+            ("connected", "Connected"),
+            ("needs_reconnect", "Needs reconnect"),
+        ],
+        default="disconnected",
+        required=True,
+        readonly=True,
+        copy=False,
+    )
+    server_url = fields.Char(
+        string="Xero server",
+        default=lambda self: self._default_server_url(),
+        help="Leave empty for Xero itself. Set it to the address of the Xero sandbox (for "
+        "example http://localhost:8070) or of any host that serves Xero's paths.",
+    )
+    client_id = fields.Char(string="Client ID", groups="base.group_system", copy=False)
+    client_secret = fields.Char(groups="base.group_system", copy=False, exportable=False)
+    account_number_source = fields.Selection(
+        [("none", "Do not send"), ("ref", "Partner reference"), ("id", "Odoo ID")],
+        string="Xero AccountNumber",
+        default="ref",
+        required=True,
+        help="What Odoo sends as the contact's AccountNumber in Xero.",
+    )
+    tenant_id = fields.Char(string="Organisation ID", readonly=True, copy=False, index=True)
+    tenant_name = fields.Char(string="Organisation", readonly=True, copy=False)
+    tenant_short_code = fields.Char(readonly=True, copy=False)
+    tenant_currency = fields.Char(readonly=True, copy=False)
+    xero_connection_id = fields.Char(readonly=True, copy=False)
+    access_token = fields.Char(
+        groups="base.group_system", copy=False, readonly=True, exportable=False
+    )
+    refresh_token = fields.Char(
+        groups="base.group_system", copy=False, readonly=True, exportable=False
+    )
+    token_expires_at = fields.Datetime(readonly=True, copy=False)
+    oauth_state = fields.Char(
+        groups="base.group_system", copy=False, readonly=True, exportable=False
+    )
+    oauth_verifier = fields.Char(
+        groups="base.group_system", copy=False, readonly=True, exportable=False
+    )
+    auth_event_id = fields.Char(readonly=True, copy=False)
+    last_error = fields.Text(readonly=True, copy=False)
+    last_error_at = fields.Datetime(readonly=True, copy=False)
+    rate_limited_until = fields.Datetime(readonly=True, copy=False)
+    contacts_imported_at = fields.Datetime(
+        string="Contacts imported up to",
+        readonly=True,
+        copy=False,
+        help="Xero changes after this moment are fetched by the next import.",
+    )
+    log_ids = fields.One2many("xero.sync.log", "connection_id", readonly=True)
+
+    _company_unique = models.Constraint(
+        "unique(company_id)", "A company connects to one Xero organisation at a time."
+    )
+    _tenant_unique = models.UniqueIndex(
+        "(tenant_id) WHERE tenant_id IS NOT NULL",
+        "This Xero organisation is already connected to another company.",
+    )
+
+    @api.depends("tenant_name", "company_id.name")
+    def _compute_name(self):
+        for connection in self:
+            connection.name = connection.tenant_name or self.env._(
+                "Xero (%(company)s)", company=connection.company_id.name
+            )
+
+    @api.model
+    def _default_server_url(self):
+        return self.env["ir.config_parameter"].sudo().get_param(SERVER_URL_PARAM) or False
+
+    @api.model
+    def _for_company(self, company):
+        """The company's connection, created on first use."""
+        connection = self.sudo().search([("company_id", "=", company.id)], limit=1)
+        return connection or self.sudo().create({"company_id": company.id})
+
+    # -- where Xero is -----------------------------------------------------------------------
+    def _endpoints(self):
+        self.ensure_one()
+        if self.server_url:
+            return XeroEndpoints.for_host(self.server_url.rstrip("/"))
+        return XeroEndpoints()
+
+    def _redirect_uri(self):
+        base_url = self.env["ir.config_parameter"].sudo().get_param("web.base.url")
+        return "%s/xero/oauth/callback" % base_url.rstrip("/")
+
+    def _deep_link(self, kind, xero_id):
+        self.ensure_one()
+        if not (xero_id and self.tenant_short_code):
+            return False
+        return self._endpoints().deep_link(self.tenant_short_code, kind, xero_id)
+
+    # -- connect, pick the organisation, disconnect ------------------------------------------
+    def action_connect(self):
+        """Start the OAuth2 authorization-code flow with PKCE and the granular scopes."""
+        self.ensure_one()
+        self._check_admin()
+        connection = self.sudo()
+        if not connection.client_id:
+            raise UserError(self.env._("Enter the Client ID of your Xero app before connecting."))
+        verifier, challenge = oauth.new_pkce_pair()
+        state = oauth.new_state()
+        connection.write({"oauth_state": state, "oauth_verifier": verifier})
+        url = oauth.authorization_url(
+            connection._endpoints(),
+            connection.client_id,
+            connection._redirect_uri(),
+            state,
+            challenge,
+        )
+        return {"type": "ir.actions.act_url", "url": url, "target": "self"}
+
+    def _finish_authorization(self, code):
+        """Exchange the code; return the organisations this authorisation connected."""
+        self.ensure_one()
+        connection = self.sudo()
+        tokens = oauth.exchange_code(
+            connection._endpoints(),
+            connection.client_id,
+            connection.client_secret or None,
+            code,
+            connection._redirect_uri(),
+            connection.oauth_verifier,
+        )
+        connection._store_tokens(tokens)
+        connection.write(
+            {
+                "oauth_state": False,
+                "oauth_verifier": False,
+                "auth_event_id": authentication_event_id(tokens.id_token),
+                "state": "disconnected"
+                if connection.state == "needs_reconnect"
+                else connection.state,
+            }
+        )
+        return connection._authorized_tenants()
+
+    def _authorized_tenants(self):
+        """The organisations of the last authorisation (all connected ones if unknown)."""
+        connection = self.sudo()
+        tenants = [
+            t
+            for t in oauth.list_connections(connection._endpoints(), connection._access_token())
+            if t.get("tenantType", "ORGANISATION") == "ORGANISATION"
+        ]
+        this_event = [t for t in tenants if t.get("authEventId") == connection.auth_event_id]
+        return this_event or tenants
+
+    def _select_tenant(self, tenant):
+        self.ensure_one()
+        connection = self.sudo()
+        connection.write(
+            {
+                "tenant_id": tenant["tenantId"],
+                "tenant_name": tenant.get("tenantName"),
+                "xero_connection_id": tenant.get("id"),
+                "state": "connected",
+                "last_error": False,
+                "last_error_at": False,
+            }
+        )
+        organisation = XeroClient(
+            connection._endpoints(), connection._access_token(), tenant["tenantId"]
+        ).get_organisation()
+        connection.write(
+            {
+                "tenant_short_code": organisation.short_code,
+                "tenant_currency": str(
+                    getattr(organisation.base_currency, "value", organisation.base_currency) or ""
+                ),
+            }
+        )
+        self.env["xero.sync.log"]._record(
+            connection,
+            "connect",
+            "success",
+            self.env._("Connected to %(name)s.", name=tenant.get("tenantName")),
+        )
+
+    def action_disconnect(self):
+        self.ensure_one()
+        self._check_admin()
+        connection = self.sudo()
+        if connection.state == "connected" and connection.xero_connection_id:
+            try:
+                oauth.delete_connection(
+                    connection._endpoints(),
+                    connection._access_token(),
+                    connection.xero_connection_id,
+                )
+            except (XeroError, oauth.OAuthError, UserError) as error:
+                _logger.info("Xero disconnect of %s: %s", connection.tenant_name, error)
+        connection.write(
+            {
+                "state": "disconnected",
+                "access_token": False,
+                "refresh_token": False,
+                "token_expires_at": False,
+                "tenant_id": False,
+                "tenant_name": False,
+                "tenant_short_code": False,
+                "xero_connection_id": False,
+            }
+        )
+        self.env["xero.sync.log"]._record(
+            connection, "disconnect", "success", self.env._("Disconnected from Xero.")
+        )
+        return True
+
+    def action_reconnect(self):
+        return self.action_connect()
+
+    def _check_admin(self):
+        """Managing a connection takes the Xero administrator right and access to its company
+        (the record rules): the actions themselves run as superuser."""
+        if not self.env.user.has_group("xero_connector.group_xero_admin"):
+            raise UserError(self.env._("Only Xero administrators can manage the connection."))
+        self.check_access("write")
+
+    # -- tokens -------------------------------------------------------------------------------
+    def _store_tokens(self, tokens):
+        self.sudo().write(
+            {
+                "access_token": tokens.access_token,
+                "refresh_token": tokens.refresh_token,
+                "token_expires_at": datetime.utcfromtimestamp(tokens.expires_at),
+            }
+        )
+
+    def _access_token(self):
+        """A valid access token, refreshed under a row lock when it is about to expire."""
+        self.ensure_one()
+        connection = self.sudo()
+        if connection.state == "needs_reconnect":
+            raise XeroNeedsReconnect(connection.last_error or self.env._("Reconnect to Xero."))
+        if connection._token_is_fresh():
+            return connection.access_token
+        self._refresh_in_own_transaction()
+        connection.invalidate_recordset()
+        if connection.state == "needs_reconnect":
+            raise XeroNeedsReconnect(connection.last_error)
+        return connection.access_token
+
+    def _token_is_fresh(self):
+        return bool(
+            self.access_token
+            and self.token_expires_at
+            and self.token_expires_at
+            > fields.Datetime.now() + timedelta(seconds=REFRESH_MARGIN_SECONDS)
+        )
+
+    def _refresh_in_own_transaction(self):
+        """Refresh in a transaction of its own, committed at once.
+
+        Xero rotates the refresh token on every use: the new one must be stored even when the
+        caller's transaction rolls back, and two workers must not both spend the old one. The
+        worker that gets the row lock refreshes; the other one waits for it to commit, then
+        finds the fresh token in a new transaction.
+        """
+        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        while True:
+            with self.env.registry.cursor() as cr:
+                connection = self.with_env(self.env(cr=cr)).sudo()
+                if connection.try_lock_for_update(allow_referencing=True):
+                    connection._refresh_locked(cr)
+                    return
+            if time.monotonic() > deadline:
+                raise UserError(
+                    self.env._(
+                        "Another process is renewing the Xero authorisation; try again in a moment."
+                    )
+                )
+            time.sleep(LOCK_POLL_SECONDS)
+
+    def _refresh_locked(self, cr):
+        connection = self
+        if connection._token_is_fresh() or not connection.refresh_token:
+            return
+        started = time.monotonic()
+        try:
+            tokens = oauth.refresh_tokens(
+                connection._endpoints(),
+                connection.client_id,
+                connection.client_secret or None,
+                connection.refresh_token,
+            )
+        except oauth.OAuthError as error:
+            if not error.needs_reconnect:
+                raise UserError(str(error)) from error
+            connection._mark_needs_reconnect(error)
+            # Kept whatever the caller's transaction does.
+            cr.commit()  # pylint: disable=invalid-commit
+            return
+        connection._store_tokens(tokens)
+        connection.env["xero.sync.log"]._record(
+            connection,
+            "refresh_token",
+            "success",
+            self.env._("Access token refreshed."),
+            duration=time.monotonic() - started,
+        )
+        # The rotated refresh token is the only valid one: it must survive a rollback of the
+        # caller's transaction.
+        cr.commit()  # pylint: disable=invalid-commit
+
+    def _mark_needs_reconnect(self, error):
+        message = self.env._(
+            "Xero refused the stored authorisation (%(error)s). An administrator must "
+            "reconnect in Settings › Xero.",
+            error=error.error,
+        )
+        self.write(
+            {
+                "state": "needs_reconnect",
+                "last_error": message,
+                "last_error_at": fields.Datetime.now(),
+            }
+        )
+        self.env["xero.sync.log"]._record(self, "refresh_token", "error", message)
+
+    # -- the API ------------------------------------------------------------------------------
+    def _client(self):
+        """An API client for this connection's organisation, with a valid token."""
+        self.ensure_one()
+        if self.state != "connected":
+            raise XeroNeedsReconnect(
+                self.last_error
+                or self.env._("%(company)s is not connected to Xero.", company=self.company_id.name)
+            )
+        return XeroClient(self._endpoints(), self._access_token(), self.tenant_id, logger=_logger)
+
+    def _note_rate_limit(self, retry_after):
+        until = fields.Datetime.now() + timedelta(seconds=retry_after)
+        self.sudo().write({"rate_limited_until": until})
+        return until
+
+    def _is_rate_limited(self):
+        return bool(self.rate_limited_until and self.rate_limited_until > fields.Datetime.now())
+
+    def _set_error(self, message):
+        self.sudo().write({"last_error": message, "last_error_at": fields.Datetime.now()})
+
+    def _rate_limit_message(self):
+        until = fields.Datetime.context_timestamp(self, self.rate_limited_until)
+        return self.env._(
+            "Xero's rate limit was reached; sending resumes at %(time)s.",
+            time=until.strftime("%Y-%m-%d %H:%M"),
+        )
+
+    def _idempotency_scope(self):
+        database = self.env["ir.config_parameter"].sudo().get_param("database.uuid", "")
+        return "%s-%s-%s" % (database[:8], self.company_id.id, (self.tenant_id or "")[:8])
+
+    # -- scheduled actions --------------------------------------------------------------------
+    @api.model
+    def _synced_models(self):
+        names = self.env.registry.descendants(["xero.sync.mixin"], "_inherit")
+        return [
+            name
+            for name in sorted(names)
+            if name != "xero.sync.mixin" and not self.env[name]._abstract
+        ]
+
+    @api.model
+    def _cron_push_pending(self):
+        for connection in self.sudo().search([("state", "=", "connected")]):
+            if connection._is_rate_limited():
+                continue
+            for model_name in self._synced_models():
+                if not self.env[model_name].sudo()._xero_push_pending(connection):
+                    break
+
+    @api.model
+    def _cron_import_contacts(self):
+        for connection in self.sudo().search([("state", "=", "connected")]):
+            if not connection._is_rate_limited():
+                self.env["res.partner"].sudo()._xero_import_contacts(connection)
+
+    def action_import_contacts(self):
+        self.ensure_one()
+        self._check_admin()
+        count = self.env["res.partner"].sudo()._xero_import_contacts(self.sudo())
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._(
+                    "%(count)s contacts imported or updated from Xero.", count=count
+                ),
+            },
+        }

@@ -1,0 +1,84 @@
+# Copyright 2026 xero_connector developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+
+from xero_client.masking import mask
+
+OPERATIONS = [
+    ("create", "Create"),
+    ("update", "Update"),
+    ("import", "Import"),
+    ("link", "Link to existing"),
+    ("connect", "Connect"),
+    ("disconnect", "Disconnect"),
+    ("refresh_token", "Token refresh"),
+]
+OUTCOMES = [
+    ("success", "Success"),
+    ("error", "Error"),
+    ("rate_limited", "Rate limited"),
+    ("retry", "Will retry"),
+]
+
+
+class XeroSyncLog(models.Model):
+    _name = "xero.sync.log"
+    _description = "Xero Sync Log"
+    _order = "id desc"
+    _check_company_auto = True
+
+    connection_id = fields.Many2one("xero.connection", index=True, ondelete="cascade")
+    company_id = fields.Many2one("res.company", index=True, required=True)
+    res_model = fields.Char(string="Model", index=True)
+    res_id = fields.Many2oneReference(string="Record ID", model_field="res_model")
+    record_name = fields.Char(string="Record")
+    operation = fields.Selection(OPERATIONS, required=True, index=True)
+    outcome = fields.Selection(OUTCOMES, required=True, index=True)
+    message = fields.Text()
+    duration_ms = fields.Integer(string="Duration (ms)")
+    xero_id = fields.Char(string="Xero ID")
+
+    @api.model
+    def _record(
+        self,
+        connection,
+        operation,
+        outcome,
+        message=None,
+        records=None,
+        duration=0.0,
+        xero_ids=None,
+    ):
+        """Log one exchange, once per record when it concerns records. Never a secret."""
+        base = {
+            "connection_id": connection.id,
+            "company_id": connection.company_id.id,
+            "operation": operation,
+            "outcome": outcome,
+            "message": mask(message) if message else False,
+            "duration_ms": int(duration * 1000),
+        }
+        if not records:
+            return self.sudo().create(base)
+        xero_ids = xero_ids or {}
+        return self.sudo().create(
+            [
+                dict(
+                    base,
+                    res_model=record._name,
+                    res_id=record.id,
+                    record_name=record.display_name,
+                    xero_id=xero_ids.get(record.id),
+                )
+                for record in records
+            ]
+        )
+
+    def action_open_record(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self.res_model,
+            "res_id": self.res_id,
+            "view_mode": "form",
+        }

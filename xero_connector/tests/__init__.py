@@ -1,0 +1,5 @@
+from . import test_connection
+from . import test_partner_sync
+from . import test_access
+from . import test_tour
+from . import test_token_race

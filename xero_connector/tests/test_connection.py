@@ -1,0 +1,134 @@
+# Copyright 2026 xero_connector developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
+from odoo import fields
+from odoo.tests import tagged
+
+from .common import XeroCase, csrf_token
+
+
+@tagged("post_install", "-at_install")
+class TestConnection(XeroCase):
+    def test_connect_stores_the_organisation_and_tokens(self):
+        connection = self.connection
+        self.assertEqual(connection.state, "connected")
+        self.assertEqual(connection.tenant_id, self.tenant["tenantId"])
+        self.assertEqual(connection.tenant_name, "Demo Company (UK)")
+        self.assertEqual(connection.tenant_short_code, self.tenant["shortCode"])
+        self.assertEqual(connection.tenant_currency, "GBP")
+        self.assertGreater(connection.token_expires_at, fields.Datetime.now())
+        self.assertTrue(connection.sudo().refresh_token)
+        self.assertFalse(connection.sudo().oauth_state, "the state is single use")
+        settings = self.env["res.config.settings"].create({})
+        self.assertEqual(settings.xero_state, "connected")
+        self.assertEqual(settings.xero_tenant_name, "Demo Company (UK)")
+        self.assertEqual(settings.xero_token_expires_at, connection.token_expires_at)
+
+    def test_authorization_asks_pkce_and_granular_scopes(self):
+        url = self.connection.action_connect()["url"]
+        self.assertIn("code_challenge_method=S256", url)
+        for scope in (
+            "accounting.contacts",
+            "accounting.settings",
+            "accounting.invoices",
+            "accounting.payments",
+            "accounting.attachments",
+            "offline_access",
+        ):
+            self.assertIn(scope, url)
+        self.assertNotIn("accounting.transactions", url)
+
+    def test_callback_with_an_unknown_state_is_refused(self):
+        self.authenticate("admin", "admin")
+        answer = self.url_open("/xero/oauth/callback?code=abc&state=forged")
+        self.assertEqual(answer.status_code, 400)
+        self.assertIn("unknown", answer.text)
+
+    def test_the_user_picks_the_organisation_when_there_are_several(self):
+        self.connection.action_disconnect()
+        page = self.connect(tenant="all")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("Demo Company (UK)", page.text)
+        self.assertIn("Demo Company (AU)", page.text)
+        australia = self.sandbox.tenant("AU")
+        answer = self.url_open(
+            "/xero/oauth/select",
+            data={
+                "csrf_token": csrf_token(page.text),
+                "connection_id": self.connection.id,
+                "tenant_id": australia["tenantId"],
+            },
+            allow_redirects=False,
+        )
+        self.assertEqual(answer.status_code, 303)
+        self.connection.invalidate_recordset()
+        self.assertEqual(self.connection.tenant_name, "Demo Company (AU)")
+        self.assertEqual(self.connection.tenant_currency, "AUD")
+
+    def test_expiring_token_is_refreshed_and_the_rotated_one_kept(self):
+        connection = self.connection.sudo()
+        old_refresh = connection.refresh_token
+        connection.token_expires_at = fields.Datetime.now() + timedelta(seconds=30)
+        connection.flush_recordset()
+        self.assertEqual(connection._client().get_organisation().name, "Demo Company (UK)")
+        connection.invalidate_recordset()
+        self.assertNotEqual(connection.refresh_token, old_refresh)
+        self.assertGreater(
+            connection.token_expires_at, fields.Datetime.now() + timedelta(minutes=29)
+        )
+        logs = self.env["xero.sync.log"].search([("operation", "=", "refresh_token")])
+        self.assertEqual(logs.mapped("outcome"), ["success"])
+
+    def test_invalid_grant_asks_for_reconnect_and_stops_the_sync_cleanly(self):
+        connection = self.connection.sudo()
+        connection.write(
+            {"refresh_token": "revoked-elsewhere", "token_expires_at": fields.Datetime.now()}
+        )
+        connection.flush_recordset()
+        partner = self.env["res.partner"].create({"name": "Waiting Ltd", "is_company": True})
+        partner.action_xero_sync()
+        connection.invalidate_recordset()
+        self.assertEqual(connection.state, "needs_reconnect")
+        self.assertIn("reconnect", connection.last_error)
+        self.assertEqual(partner.xero_state, "pending")
+        self.assertIn("reconnect", partner.xero_error)
+        self.assertEqual(self.held_contacts(), [])
+        self.run_push_cron()  # the scheduled action stops cleanly too
+        self.assertEqual(partner.xero_state, "pending")
+        connection.action_reconnect()
+        self.connect()
+        self.assertEqual(self.connection.state, "connected")
+        partner.action_xero_sync()
+        self.assertEqual(partner.xero_state, "synced")
+
+    def test_disconnect_forgets_the_tokens_and_the_organisation(self):
+        self.connection.action_disconnect()
+        connection = self.connection.sudo()
+        self.assertEqual(connection.state, "disconnected")
+        self.assertFalse(connection.access_token or connection.refresh_token)
+        self.assertFalse(connection.tenant_id)
+
+    def test_urls_come_from_the_configured_host(self):
+        endpoints = self.connection._endpoints()
+        self.assertTrue(endpoints.api_url.startswith(self.sandbox.url))
+        self.assertTrue(endpoints.token_url.startswith(self.sandbox.url))
+        self.connection.server_url = False
+        self.assertEqual(self.connection._endpoints().api_url, "https://api.xero.com/api.xro/2.0")
+
+    def test_secrets_are_masked_in_the_log_and_cleared_by_neutralize(self):
+        from odoo.modules.neutralize import get_neutralization_queries
+
+        connection = self.connection.sudo()
+        token = connection.access_token
+        partner = self.env["res.partner"].create({"name": "Logged Ltd", "is_company": True})
+        partner.action_xero_sync()
+        messages = " ".join(m for m in self.env["xero.sync.log"].search([]).mapped("message") if m)
+        self.assertNotIn(token, messages)
+        for query in get_neutralization_queries(["xero_connector"]):
+            self.env.cr.execute(query)
+        connection.invalidate_recordset()
+        self.assertFalse(
+            connection.access_token or connection.refresh_token or connection.client_secret
+        )
+        self.assertEqual(connection.state, "disconnected")

@@ -1,0 +1,21 @@
+# Copyright 2026 xero_connector developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.tests import tagged
+
+from .common import XeroCase
+
+
+@tagged("post_install", "-at_install")
+class TestPartnerTour(XeroCase):
+    def test_sync_a_partner_from_its_form(self):
+        partner = self.env["res.partner"].create(
+            {"name": "Tour Traders", "is_company": True, "email": "tour@traders.example"}
+        )
+        self.start_tour(
+            "/odoo/action-base.action_partner_form/%d" % partner.id,
+            "xero_connector_partner_sync",
+            login="admin",
+        )
+        partner.invalidate_recordset()
+        self.assertEqual(partner.xero_state, "synced")
+        self.assertEqual([c["Name"] for c in self.held_contacts()], ["Tour Traders"])
