@@ -34,6 +34,7 @@ PAGE_SIZE = 100
 MAX_IDEMPOTENCY_KEY = 128
 MAX_WHERE_TERMS = 40
 MAX_WHERE_CHARS = 2000
+ITEM_UNIT_DECIMALS = 4
 LIMIT_HEADERS = ("X-MinLimit-Remaining", "X-DayLimit-Remaining", "X-AppMinLimit-Remaining")
 # endpoint -> (SDK method, SDK collection model, its list attribute)
 SAVE_METHODS = {
@@ -144,9 +145,46 @@ class XeroClient:
                     found.setdefault(contact.contact_id, contact)
         return [c for c in found.values() if matches_any(c, wanted)]
 
+    def get_accounts(self):
+        return self.call("get_accounts").accounts or []
+
+    def get_tax_rates(self):
+        return self.call("get_tax_rates").tax_rates or []
+
+    def get_tracking_categories(self, include_archived=False):
+        """Categories with their options; active ones only unless ``include_archived``."""
+        params = {"include_archived": True} if include_archived else {}
+        return self.call("get_tracking_categories", **params).tracking_categories or []
+
+    def get_currencies(self):
+        return self.call("get_currencies").currencies or []
+
+    def get_items(self, if_modified_since=None, where=None):
+        """All items in one call (Xero does not page them), unit prices to 4 decimals."""
+        params = {"unitdp": ITEM_UNIT_DECIMALS}
+        if if_modified_since:
+            params["if_modified_since"] = as_utc_naive(if_modified_since)
+        if where:
+            params["where"] = where
+        return self.call("get_items", **params).items or []
+
+    def find_items(self, codes):
+        """Items whose code is exactly one given (outer spaces aside): one call per 40 codes."""
+        wanted = {code for code in (str(c or "").strip() for c in codes) if code}
+        terms = [equality_term("Code", code) for code in sorted(wanted)]
+        found = {}
+        for where in where_chunks(term for term in terms if term):
+            for item in self.get_items(where=where):
+                found.setdefault(item.item_id, item)
+        return [item for item in found.values() if (item.code or "").strip() in wanted]
+
     # -- writes ---------------------------------------------------------------------------------
     def save_contacts(self, contacts, idempotency_key):
         return self.save("Contacts", contacts, idempotency_key)
+
+    def save_items(self, items, idempotency_key):
+        """``save("Items", ...)`` with unit prices kept to 4 decimals."""
+        return self.save("Items", items, idempotency_key, unitdp=ITEM_UNIT_DECIMALS)
 
     def save(self, endpoint, elements, idempotency_key, **params):
         """POST (update or create) up to 50 elements with ``summarizeErrors=false``: one

@@ -21,7 +21,7 @@ UK_TAX_RATES = [
     ("Zero Rated Expenses", "ZERORATEDINPUT", "0", "INPUT"),
     ("Exempt Income", "EXEMPTOUTPUT", "0", "EXEMPTOUTPUT"),
     ("Exempt Expenses", "EXEMPTINPUT", "0", "EXEMPTINPUT"),
-    ("20% (VAT on Capital Purchases)", "CAPEXINPUT2", "20", "INPUT"),
+    ("20% (VAT on Capital Purchases)", "CAPEXINPUT2", "20", "CAPITALEXPENSESINPUT"),
     ("No VAT", "NONE", "0", "NONE"),
 ]
 
@@ -30,7 +30,7 @@ AU_TAX_RATES = [
     ("GST on Expenses", "INPUT", "10", "INPUT"),
     ("GST Free Income", "EXEMPTOUTPUT", "0", "EXEMPTOUTPUT"),
     ("GST Free Expenses", "EXEMPTEXPENSES", "0", "EXEMPTEXPENSES"),
-    ("GST on Capital", "CAPEXINPUT", "10", "INPUT"),
+    ("GST on Capital", "CAPEXINPUT", "10", "CAPITALEXPENSESINPUT"),
     ("Input Taxed", "INPUTTAXED", "0", "INPUTTAXED"),
     ("BAS Excluded", "BASEXCLUDED", "0", "BASEXCLUDED"),
     ("GST on Imports", "GSTONIMPORTS", "0", "GSTONIMPORTS"),
@@ -155,6 +155,16 @@ DEFAULT_ORGANISATIONS = [
 ]
 
 
+REVENUE_ONLY_REPORT_TYPES = {"OUTPUT", "EXEMPTOUTPUT", "CAPITALSALESOUTPUT"}
+EXPENSE_ONLY_REPORT_TYPES = {
+    "INPUT",
+    "EXEMPTINPUT",
+    "EXEMPTEXPENSES",
+    "CAPITALEXPENSESINPUT",
+    "GSTONIMPORTS",
+}
+
+
 def tax_rate_objects(country):
     rates = []
     for name, tax_type, rate, report_type in COUNTRIES[country]["tax_rates"]:
@@ -175,9 +185,9 @@ def tax_rate_objects(country):
                 ],
                 "CanApplyToAssets": True,
                 "CanApplyToEquity": True,
-                "CanApplyToExpenses": report_type not in ("OUTPUT",),
+                "CanApplyToExpenses": report_type not in REVENUE_ONLY_REPORT_TYPES,
                 "CanApplyToLiabilities": True,
-                "CanApplyToRevenue": report_type not in ("INPUT",),
+                "CanApplyToRevenue": report_type not in EXPENSE_ONLY_REPORT_TYPES,
                 "DisplayTaxRate": rate,
                 "EffectiveRate": rate,
             }

@@ -38,5 +38,8 @@ class ResConfigSettings(models.TransientModel):
     def action_xero_import_contacts(self):
         return self.xero_connection_id.action_import_contacts()
 
+    def action_xero_open_mapping(self):
+        return self.xero_connection_id.action_open_mapping()
+
     def action_xero_open_log(self):
         return self.env["ir.actions.act_window"]._for_xml_id("xero_connector.action_xero_sync_log")

@@ -62,15 +62,6 @@ class ResPartner(models.Model):
         partners.parent_id._xero_mark_dirty()
         return partners
 
-    def _xero_mark_dirty(self):
-        """Pending again in every company whose organisation holds this partner."""
-        self._xero_bump_revision()
-        for connection in self.env["xero.connection"].sudo().search([("state", "=", "connected")]):
-            in_xero = self.with_company(connection.company_id).filtered(
-                lambda p: p.xero_state in ("synced", "error") and p.xero_id
-            )
-            in_xero._xero_write({"xero_state": "pending"})
-
     # -- Odoo to Xero ---------------------------------------------------------------------
     def _xero_prepare(self, connection):
         self.ensure_one()

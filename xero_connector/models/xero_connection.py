@@ -105,6 +105,21 @@ class XeroConnection(models.Model):
         copy=False,
         help="Xero changes after this moment are fetched by the next import.",
     )
+    items_imported_at = fields.Datetime(string="Items imported up to", readonly=True, copy=False)
+    xero_sales_account_id = fields.Many2one(
+        "xero.account",
+        string="Default sales account",
+        copy=False,
+        domain="[('connection_id', '=', id)]",
+        help="Used for sales when neither the product category nor the Odoo account is mapped.",
+    )
+    xero_purchase_account_id = fields.Many2one(
+        "xero.account",
+        string="Default purchase account",
+        copy=False,
+        domain="[('connection_id', '=', id)]",
+        help="Used for purchases when neither the product category nor the Odoo account is mapped.",
+    )
     log_ids = fields.One2many("xero.sync.log", "connection_id", readonly=True)
 
     _company_unique = models.Constraint(
@@ -145,7 +160,7 @@ class XeroConnection(models.Model):
 
     def _deep_link(self, kind, xero_id):
         self.ensure_one()
-        if not (xero_id and self.tenant_short_code):
+        if not (kind and xero_id and self.tenant_short_code):
             return False
         return self._endpoints().deep_link(self.tenant_short_code, kind, xero_id)
 
@@ -434,6 +449,11 @@ class XeroConnection(models.Model):
         for connection in self.sudo().search([("state", "=", "connected")]):
             if not connection._is_rate_limited():
                 self.env["res.partner"].sudo()._xero_import_contacts(connection)
+
+    def action_open_mapping(self):
+        self.ensure_one()
+        self._check_admin()
+        return self.env["xero.mapping.wizard"]._open_for(self.sudo())
 
     def action_import_contacts(self):
         self.ensure_one()

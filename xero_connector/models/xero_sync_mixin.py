@@ -12,6 +12,7 @@ from odoo.exceptions import UserError
 
 from xero_client.client import idempotency_key
 from xero_client.errors import AuthError, RateLimited, RequestRejected, TransientError
+from xero_client.mappings.contact import MappingError
 
 from .xero_connection import XeroNeedsReconnect
 
@@ -24,6 +25,13 @@ XERO_STATES = [
     ("pending", "Pending"),
     ("synced", "Synced"),
     ("error", "Error"),
+]
+
+MATCH_REASONS = [
+    ("code", "Same code"),
+    ("rate", "Same rate"),
+    ("name", "Same name"),
+    ("manual", "Chosen by hand"),
 ]
 
 
@@ -79,6 +87,10 @@ class XeroSyncMixin(models.AbstractModel):
         records. Models whose Xero objects have a natural key override this."""
         return self.browse()
 
+    def _xero_save_params(self):
+        """Extra parameters of the write call, e.g. ``unitdp``."""
+        return {}
+
     def _xero_after_sync(self, connection, data):
         """Store what came back (numbers, statuses) on the record."""
 
@@ -108,10 +120,20 @@ class XeroSyncMixin(models.AbstractModel):
         return result
 
     def _xero_mark_dirty(self):
-        """A synced field changed: new revision, and back to pending where it was in Xero."""
+        """A synced field changed: new revision, and back to pending where it was in Xero (in
+        every connected company, for records shared by companies)."""
         self._xero_bump_revision()
-        in_xero = self.filtered(lambda r: r.xero_state in ("synced", "error") and r.xero_id)
-        in_xero._xero_write({"xero_state": "pending"})
+        if self._fields["xero_state"].company_dependent:
+            companies = (
+                self.env["xero.connection"].sudo().search([("state", "=", "connected")]).company_id
+            )
+        else:
+            companies = self.env.company
+        for company in companies:
+            in_xero = self.with_company(company).filtered(
+                lambda r: r.xero_state in ("synced", "error") and r.xero_id
+            )
+            in_xero._xero_write({"xero_state": "pending"})
 
     def _xero_bump_revision(self):
         if not self.ids:
@@ -235,7 +257,7 @@ class XeroSyncMixin(models.AbstractModel):
         for record in self:
             try:
                 payloads[record.id] = record._xero_prepare(connection)
-            except XeroDataError as error:
+            except (XeroDataError, MappingError) as error:
                 record._xero_mark_error(connection, str(error), "create")
         return payloads
 

@@ -1,7 +1,7 @@
 """Items (products): unique codes, sales and purchase details checked against the chart."""
 
 from ..errors import ElementInvalid
-from ..money import dec
+from ..money import dec, round_to
 from .base import Resource, merged, text_field
 
 FIELDS = (
@@ -66,7 +66,7 @@ class Items(Resource):
     def check_details(self, ctx, details, side, errors):
         if details.get("UnitPrice") is not None:
             try:
-                details["UnitPrice"] = dec(details["UnitPrice"])
+                details["UnitPrice"] = round_to(dec(details["UnitPrice"]), ctx.unitdp)
             except ValueError:
                 errors.append("%s: UnitPrice must be a number" % side)
         code = details.get("AccountCode")

@@ -1,0 +1,425 @@
+# Copyright 2026 xero_connector developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import time
+
+from odoo import api, models
+
+from xero_client.mappings.matching import (
+    account_dict,
+    match_accounts,
+    match_taxes,
+    match_tracking,
+    tax_rate_dict,
+    tracking_dict,
+)
+
+from .xero_sync_mixin import XeroDataError
+
+NOT_MAPPED_ACCOUNT_TYPES = (
+    "asset_receivable",
+    "liability_payable",
+    "equity_unaffected",
+    "off_balance",
+)
+MAX_TRACKING_CATEGORIES = 2
+
+
+class XeroMapping(models.AbstractModel):
+    """Xero's chart of accounts, tax rates and tracking categories, and how Odoo's accounts,
+    taxes and analytic accounts map to them. Documents resolve Xero codes only here."""
+
+    _name = "xero.mapping"
+    _description = "Xero mappings"
+
+    # -- import from Xero ---------------------------------------------------------------------
+    @api.model
+    def _import_settings(self, connection):
+        started = time.monotonic()
+        client = connection._client()
+        self._store_accounts(connection, [account_dict(a) for a in client.get_accounts()])
+        self._store_tax_rates(connection, [tax_rate_dict(r) for r in client.get_tax_rates()])
+        self._store_tracking(
+            connection, [tracking_dict(c) for c in client.get_tracking_categories()]
+        )
+        self._store_currencies(connection, client.get_currencies())
+        self.env["xero.sync.log"]._record(
+            connection,
+            "import",
+            "success",
+            self.env._(
+                "Chart of accounts, tax rates, tracking categories and currencies "
+                "imported from Xero."
+            ),
+            duration=time.monotonic() - started,
+        )
+
+    def _store(self, model, connection, key, rows, parent=None):
+        """Create or update cache records by their Xero key; archive the ones Xero dropped."""
+        domain = (
+            [("category_id", "=", parent.id)] if parent else [("connection_id", "=", connection.id)]
+        )
+        existing = {
+            r[key]: r for r in self.env[model].with_context(active_test=False).search(domain)
+        }
+        kept = self.env[model]
+        for values in rows:
+            values = dict(values, active=True)
+            record = existing.get(values[key])
+            if record:
+                record.write(values)
+            else:
+                owner = {"category_id": parent.id} if parent else {"connection_id": connection.id}
+                record = self.env[model].create(dict(values, **owner))
+            kept |= record
+        (self.env[model].browse([r.id for r in existing.values()]) - kept).write({"active": False})
+        return kept
+
+    def _store_accounts(self, connection, accounts):
+        rows = [
+            {
+                "xero_id": a["xero_id"],
+                "code": a["code"] or False,
+                "name": a["name"],
+                "account_type": a["type"],
+                "account_class": a["class"] or False,
+                "tax_type": a["tax_type"] or False,
+                "status": a["status"],
+            }
+            for a in accounts
+            if a["status"] == "ACTIVE" and not a["system_account"]
+        ]
+        return self._store("xero.account", connection, "xero_id", rows)
+
+    def _store_tax_rates(self, connection, rates):
+        rows = [
+            {
+                "tax_type": r["tax_type"],
+                "name": r["name"],
+                "rate": r["rate"],
+                "status": r["status"],
+                "report_tax_type": r["report_tax_type"] or False,
+                "can_revenue": r["can_revenue"],
+                "can_expense": r["can_expense"],
+            }
+            for r in rates
+            if r["status"] == "ACTIVE"
+        ]
+        return self._store("xero.tax.rate", connection, "tax_type", rows)
+
+    def _store_tracking(self, connection, categories):
+        active = [c for c in categories if c["status"] == "ACTIVE"]
+        rows = [{"xero_id": c["xero_id"], "name": c["name"], "status": c["status"]} for c in active]
+        stored = self._store("xero.tracking.category", connection, "xero_id", rows)
+        by_id = {c.xero_id: c for c in stored}
+        for category in active:
+            options = [
+                {"xero_id": o["xero_id"], "name": o["name"], "status": o["status"]}
+                for o in category["options"]
+                if o["status"] == "ACTIVE"
+            ]
+            self._store(
+                "xero.tracking.option",
+                connection,
+                "xero_id",
+                options,
+                parent=by_id[category["xero_id"]],
+            )
+
+    def _store_currencies(self, connection, currencies):
+        rows = [
+            {"code": str(getattr(c.code, "value", c.code)), "description": c.description}
+            for c in currencies
+        ]
+        existing = {
+            c.code: c
+            for c in self.env["xero.currency"].search([("connection_id", "=", connection.id)])
+        }
+        for row in rows:
+            if row["code"] in existing:
+                existing.pop(row["code"]).write(row)
+            else:
+                self.env["xero.currency"].create(dict(row, connection_id=connection.id))
+        for stale in existing.values():
+            stale.unlink()
+
+    # -- what Odoo has to map -------------------------------------------------------------------
+    @api.model
+    def _odoo_accounts(self, company):
+        return (
+            self.env["account.account"]
+            .with_company(company)
+            .search(
+                [
+                    ("company_ids", "in", company.id),
+                    ("account_type", "not in", NOT_MAPPED_ACCOUNT_TYPES),
+                ]
+            )
+        )
+
+    @api.model
+    def _odoo_taxes(self, company):
+        return self.env["account.tax"].search(
+            [
+                ("company_id", "=", company.id),
+                ("type_tax_use", "in", ("sale", "purchase")),
+            ]
+        )
+
+    @api.model
+    def _odoo_plans(self):
+        # Administrators map tracking even when their own analytic rights are narrower.
+        return self.env["account.analytic.plan"].sudo().search([("parent_id", "=", False)])
+
+    # -- proposals: fill what the user did not choose by hand -------------------------------
+    @api.model
+    def _propose_matches(self, connection):
+        company = connection.company_id
+        self._propose_accounts(connection, company)
+        self._propose_taxes(connection, company)
+        self._propose_tracking(connection, company)
+
+    def _propose_accounts(self, connection, company):
+        accounts = self._odoo_accounts(company).filtered(lambda a: a.xero_account_match != "manual")
+        xero = self.env["xero.account"].search([("connection_id", "=", connection.id)])
+        by_code = {a.code: a for a in xero}
+        matches = match_accounts(
+            [
+                {"id": a.id, "code": a.code, "name": a.name, "account_type": a.account_type}
+                for a in accounts
+            ],
+            [
+                {
+                    "xero_id": a.xero_id,
+                    "code": a.code,
+                    "name": a.name,
+                    "type": a.account_type,
+                    "tax_type": a.tax_type,
+                    "status": "ACTIVE",
+                    "class": a.account_class or None,
+                    "system_account": None,
+                }
+                for a in xero
+            ],
+        )
+        for account in accounts:
+            code, reason = matches.get(account.id, (None, False))
+            account.write(
+                {
+                    "xero_account_id": by_code[code].id if code else False,
+                    "xero_account_match": reason or False,
+                }
+            )
+
+    def _propose_taxes(self, connection, company):
+        taxes = self._odoo_taxes(company).filtered(lambda t: t.xero_tax_match != "manual")
+        rates = self.env["xero.tax.rate"].search([("connection_id", "=", connection.id)])
+        by_type = {r.tax_type: r for r in rates}
+        matches = match_taxes(
+            [
+                {
+                    "id": t.id,
+                    "name": t.name,
+                    "amount": t.amount,
+                    "amount_type": t.amount_type,
+                    "type_tax_use": t.type_tax_use,
+                }
+                for t in taxes
+            ],
+            [
+                {
+                    "tax_type": r.tax_type,
+                    "name": r.name,
+                    "rate": r.rate,
+                    "status": "ACTIVE",
+                    "can_revenue": r.can_revenue,
+                    "can_expense": r.can_expense,
+                    "report_tax_type": r.report_tax_type or None,
+                }
+                for r in rates
+            ],
+        )
+        for tax in taxes:
+            tax_type, reason = matches.get(tax.id, (None, False))
+            tax.write(
+                {
+                    "xero_tax_rate_id": by_type[tax_type].id if tax_type else False,
+                    "xero_tax_match": reason or False,
+                }
+            )
+
+    def _propose_tracking(self, connection, company):
+        plans = self._odoo_plans().with_company(company)
+        categories = self.env["xero.tracking.category"].search(
+            [("connection_id", "=", connection.id)]
+        )
+        by_category = {c.xero_id: c for c in categories}
+        by_option = {o.xero_id: o for o in categories.option_ids}
+        plan_matches, option_matches = match_tracking(
+            [
+                {
+                    "id": p.id,
+                    "name": p.name,
+                    "accounts": [
+                        {"id": a.id, "name": a.name, "code": a.code} for a in p.account_ids
+                    ],
+                }
+                for p in plans
+            ],
+            [
+                {
+                    "xero_id": c.xero_id,
+                    "name": c.name,
+                    "status": "ACTIVE",
+                    "options": [
+                        {"xero_id": o.xero_id, "name": o.name, "status": "ACTIVE"}
+                        for o in c.option_ids
+                    ],
+                }
+                for c in categories
+            ],
+            limit=MAX_TRACKING_CATEGORIES
+            - len(
+                plans.filtered(
+                    lambda p: p.xero_tracking_match == "manual" and p.xero_tracking_category_id
+                )
+            ),
+        )
+        for plan in plans.filtered(lambda p: p.xero_tracking_match != "manual"):
+            category_id, reason = plan_matches.get(plan.id, (None, False))
+            plan.write(
+                {
+                    "xero_tracking_category_id": by_category[category_id].id
+                    if category_id
+                    else False,
+                    "xero_tracking_match": reason or False,
+                }
+            )
+        for account in plans.account_ids.with_company(company).filtered(
+            lambda a: a.xero_tracking_option_match != "manual"
+        ):
+            option_id, reason = option_matches.get(account.id, (None, False))
+            account.write(
+                {
+                    "xero_tracking_option_id": by_option[option_id].id if option_id else False,
+                    "xero_tracking_option_match": reason or False,
+                }
+            )
+
+    # -- resolution, for documents and items ----------------------------------------------------
+    @api.model
+    def _account_code(self, connection, side, account=None, category=None):
+        """The Xero account code for one side ("sale"/"purchase") of a line or an item."""
+        company = connection.company_id
+        if category:
+            override = category.with_company(company)[
+                "xero_sales_account_id" if side == "sale" else "xero_purchase_account_id"
+            ]
+            if override:
+                return override.code
+        if account:
+            mapped = account.with_company(company).xero_account_id
+            if mapped:
+                return mapped.code
+        default = connection[
+            "xero_sales_account_id" if side == "sale" else "xero_purchase_account_id"
+        ]
+        if default:
+            return default.code
+        if account:
+            raise XeroDataError(
+                self.env._(
+                    "Account '%(account)s' has no Xero account: map it in Settings › Xero.",
+                    account=account.display_name,
+                )
+            )
+        raise XeroDataError(
+            self.env._(
+                "No Xero %(side)s account is set: choose the default one in Settings › Xero.",
+                side=self.env._("sales") if side == "sale" else self.env._("purchase"),
+            )
+        )
+
+    @api.model
+    def _tax_type(self, connection, taxes):
+        """The Xero TaxType of a line's taxes (Xero takes one per line), None without tax."""
+        taxes = taxes.filtered(lambda t: t.company_id == connection.company_id)
+        if not taxes:
+            return None
+        if len(taxes) > 1:
+            raise XeroDataError(
+                self.env._(
+                    "Xero takes one tax per line, not %(taxes)s: use a single tax (or a group "
+                    "mapped to one Xero rate).",
+                    taxes=", ".join(taxes.mapped("name")),
+                )
+            )
+        if not taxes.xero_tax_rate_id:
+            raise XeroDataError(
+                self.env._(
+                    "Tax '%(tax)s' has no Xero tax rate: map it in Settings › Xero.", tax=taxes.name
+                )
+            )
+        return taxes.xero_tax_rate_id.tax_type
+
+    @api.model
+    def _tracking(self, connection, distribution):
+        """Xero tracking (Name/Option pairs) for an analytic distribution."""
+        company = connection.company_id
+        ids = [int(i) for key in (distribution or {}) for i in str(key).split(",")]
+        tracking = []
+        for account in self.env["account.analytic.account"].browse(ids).with_company(company):
+            category = account.root_plan_id.with_company(company).xero_tracking_category_id
+            if not category:
+                continue
+            option = account.xero_tracking_option_id
+            if not option:
+                raise XeroDataError(
+                    self.env._(
+                        "Analytic account '%(account)s' has no Xero tracking option: map it in "
+                        "Settings › Xero.",
+                        account=account.display_name,
+                    )
+                )
+            tracking.append({"Name": category.name, "Option": option.name})
+        return tracking
+
+    # -- warnings -------------------------------------------------------------------------------
+    @api.model
+    def _unmapped_in_open_documents(self, connection):
+        """Accounts, taxes and analytic accounts that open documents use without a mapping."""
+        company = connection.company_id
+        lines = self.env["account.move.line"].search(
+            [
+                ("company_id", "=", company.id),
+                ("display_type", "=", "product"),
+                ("move_id.state", "in", ("draft", "posted")),
+                ("move_id.payment_state", "not in", ("paid", "reversed", "in_payment")),
+            ]
+        )
+        purchase_lines = self.env["purchase.order.line"].search(
+            [
+                ("company_id", "=", company.id),
+                ("display_type", "=", False),
+                ("order_id.state", "in", ("draft", "sent", "purchase")),
+            ]
+        )
+        accounts = lines.account_id.with_company(company).filtered(lambda a: not a.xero_account_id)
+        taxes = (lines.tax_ids | purchase_lines.tax_ids).filtered(lambda t: not t.xero_tax_rate_id)
+        analytic_ids = set()
+        for distribution in lines.mapped("analytic_distribution") + purchase_lines.mapped(
+            "analytic_distribution"
+        ):
+            for key in distribution or {}:
+                analytic_ids.update(int(i) for i in str(key).split(","))
+        analytics = (
+            self.env["account.analytic.account"]
+            .browse(list(analytic_ids))
+            .with_company(company)
+            .filtered(
+                lambda a: (
+                    a.root_plan_id.with_company(company).xero_tracking_category_id
+                    and not a.xero_tracking_option_id
+                )
+            )
+        )
+        return {"accounts": accounts, "taxes": taxes, "analytics": analytics}

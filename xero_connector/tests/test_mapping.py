@@ -1,0 +1,305 @@
+# Copyright 2026 xero_connector developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import Command
+from odoo.tests import tagged
+
+from .common import XeroCase
+
+
+class MappingCase(XeroCase):
+    def tax(self, name, amount, use):
+        return self.env["account.tax"].create(
+            {
+                "name": name,
+                "amount": amount,
+                "amount_type": "percent",
+                "type_tax_use": use,
+                "company_id": self.env.company.id,
+            }
+        )
+
+    def open_wizard(self):
+        action = self.connection.action_open_mapping()
+        return self.env["xero.mapping.wizard"].browse(action["res_id"])
+
+    def xero_rate(self, tax_type):
+        return self.env["xero.tax.rate"].search(
+            [("connection_id", "=", self.connection.id), ("tax_type", "=", tax_type)]
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestMappingUK(MappingCase):
+    def test_import_and_automatic_matching(self):
+        sale = self.tax("20% S", 20, "sale")
+        purchase = self.tax("VAT 20% (purchases)", 20, "purchase")
+        reduced = self.tax("5% S", 5, "sale")
+        wizard = self.open_wizard()
+        connection = self.connection
+        self.assertEqual(
+            set(
+                self.env["xero.tax.rate"]
+                .search([("connection_id", "=", connection.id)])
+                .mapped("tax_type")
+            ),
+            {
+                "OUTPUT2",
+                "INPUT2",
+                "RROUTPUT",
+                "RRINPUT",
+                "ZERORATEDOUTPUT",
+                "ZERORATEDINPUT",
+                "EXEMPTOUTPUT",
+                "EXEMPTINPUT",
+                "CAPEXINPUT2",
+                "NONE",
+            },
+        )
+        self.assertIn(
+            "200",
+            self.env["xero.account"].search([("connection_id", "=", connection.id)]).mapped("code"),
+        )
+        categories = self.env["xero.tracking.category"].search(
+            [("connection_id", "=", connection.id)]
+        )
+        self.assertEqual(set(categories.mapped("name")), {"Region", "Department"})
+        self.assertIn("North", categories.option_ids.mapped("name"))
+        self.assertEqual(
+            set(
+                self.env["xero.currency"]
+                .search([("connection_id", "=", connection.id)])
+                .mapped("code")
+            ),
+            {"GBP", "EUR", "USD"},
+        )
+        self.assertEqual((sale.xero_tax_rate_id.tax_type, sale.xero_tax_match), ("OUTPUT2", "rate"))
+        self.assertEqual(purchase.xero_tax_rate_id.tax_type, "INPUT2")
+        self.assertEqual(reduced.xero_tax_rate_id.tax_type, "RROUTPUT")
+        line = wizard.tax_line_ids.filtered(lambda t: t.tax_id == sale)
+        self.assertEqual(line.xero_tax_rate_id.tax_type, "OUTPUT2")
+
+    def test_analytic_plans_map_to_at_most_two_tracking_categories(self):
+        plans = self.env["account.analytic.plan"]
+        region = plans.create({"name": "Region"})
+        department = plans.create({"name": "Department"})
+        projects = plans.create({"name": "Projects"})
+        analytic = self.env["account.analytic.account"]
+        north = analytic.create({"name": "North", "plan_id": region.id})
+        sales = analytic.create({"name": "Sales", "plan_id": department.id})
+        unmatched = analytic.create({"name": "Nowhere", "plan_id": region.id})
+        analytic.create({"name": "Apollo", "plan_id": projects.id})
+        self.open_wizard()
+        self.assertEqual(region.xero_tracking_category_id.name, "Region")
+        self.assertEqual(department.xero_tracking_category_id.name, "Department")
+        self.assertFalse(projects.xero_tracking_category_id)
+        self.assertEqual(north.xero_tracking_option_id.name, "North")
+        self.assertEqual(sales.xero_tracking_option_id.name, "Sales")
+        mapping = self.env["xero.mapping"]
+        tracking = mapping._tracking(self.connection, {"%d,%d" % (north.id, sales.id): 100})
+        self.assertEqual(
+            sorted((t["Name"], t["Option"]) for t in tracking),
+            [("Department", "Sales"), ("Region", "North")],
+        )
+        with self.assertRaisesRegex(
+            Exception,
+            "Analytic account 'Nowhere' has no Xero tracking option: map it in Settings › Xero.",
+        ):
+            mapping._tracking(self.connection, {str(unmatched.id): 100})
+
+    def test_a_correction_survives_a_refresh(self):
+        sale = self.tax("20% S", 20, "sale")
+        wizard = self.open_wizard()
+        line = wizard.tax_line_ids.filtered(lambda t: t.tax_id == sale)
+        line.xero_tax_rate_id = self.xero_rate("ZERORATEDOUTPUT")
+        wizard.action_apply()
+        self.assertEqual(
+            (sale.xero_tax_rate_id.tax_type, sale.xero_tax_match), ("ZERORATEDOUTPUT", "manual")
+        )
+        action = wizard.action_refresh()
+        refreshed = self.env["xero.mapping.wizard"].browse(action["res_id"])
+        self.assertEqual(sale.xero_tax_rate_id.tax_type, "ZERORATEDOUTPUT")
+        self.assertEqual(
+            refreshed.tax_line_ids.filtered(lambda t: t.tax_id == sale).xero_tax_rate_id.tax_type,
+            "ZERORATEDOUTPUT",
+        )
+        self.connection.action_open_mapping()
+        self.assertEqual(sale.xero_tax_rate_id.tax_type, "ZERORATEDOUTPUT")
+
+    def test_an_unmapped_tax_stops_the_product_with_a_clear_error(self):
+        odd = self.tax("VAT 7% (purchases)", 7, "purchase")
+        self.open_wizard()
+        self.assertFalse(odd.xero_tax_rate_id)
+        self.connection.write(
+            {
+                "xero_sales_account_id": self.env["xero.account"]
+                .search([("connection_id", "=", self.connection.id), ("code", "=", "200")])
+                .id,
+                "xero_purchase_account_id": self.env["xero.account"]
+                .search([("connection_id", "=", self.connection.id), ("code", "=", "300")])
+                .id,
+            }
+        )
+        product = self.env["product.product"].create(
+            {
+                "name": "Odd tax widget",
+                "default_code": "ODD-1",
+                "taxes_id": [],
+                "supplier_taxes_id": [Command.set(odd.ids)],
+            }
+        )
+        product.action_xero_sync()
+        self.assertEqual(product.xero_state, "error")
+        self.assertEqual(
+            product.xero_error,
+            "Tax 'VAT 7% (purchases)' has no Xero tax rate: map it in Settings › Xero.",
+        )
+        self.assertEqual(self.sandbox.held(self.tenant["tenantId"], "Items"), [])
+
+    def test_open_documents_using_unmapped_taxes_are_warned_about(self):
+        odd = self.tax("Odd 3%", 3, "sale")
+        partner = self.env["res.partner"].create({"name": "Customer"})
+        self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": partner.id,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": "Service",
+                            "quantity": 1,
+                            "price_unit": 100,
+                            "tax_ids": [Command.set(odd.ids)],
+                        }
+                    )
+                ],
+            }
+        )
+        wizard = self.open_wizard()
+        self.assertIn("Odd 3%", wizard.warning)
+        self.assertTrue(wizard.tax_line_ids.filtered(lambda t: t.tax_id == odd).used)
+
+    def test_mappings_belong_to_their_company(self):
+        self.open_wizard()
+        other = self.env["res.company"].create({"name": "Other Co"})
+        other_connection = self.env["xero.connection"]._for_company(other)
+        self.assertFalse(
+            self.env["xero.account"].search([("connection_id", "=", other_connection.id)])
+        )
+        income = self.env["account.account"].search(
+            [("company_ids", "in", self.env.company.id), ("account_type", "=", "income")], limit=1
+        )
+        income.with_company(self.env.company).xero_account_id = self.env["xero.account"].search(
+            [("connection_id", "=", self.connection.id)], limit=1
+        )
+        self.assertFalse(income.with_company(other).xero_account_id)
+
+
+@tagged("post_install", "-at_install")
+class TestMappingAU(MappingCase):
+    tenant_country = "AU"
+
+    def test_import_and_automatic_matching_in_australia(self):
+        sale = self.tax("10% GST S", 10, "sale")
+        purchase = self.tax("10% GST P", 10, "purchase")
+        self.open_wizard()
+        self.assertEqual(self.connection.tenant_currency, "AUD")
+        self.assertEqual(sale.xero_tax_rate_id.tax_type, "OUTPUT")
+        self.assertEqual(purchase.xero_tax_rate_id.tax_type, "INPUT")
+        self.assertEqual(
+            set(
+                self.env["xero.tracking.category"]
+                .search([("connection_id", "=", self.connection.id)])
+                .mapped("name")
+            ),
+            {"Region", "Business Unit"},
+        )
+        self.assertFalse(self.xero_rate("OUTPUT2"), "the UK rates are not this organisation's")
+
+
+@tagged("post_install", "-at_install")
+class TestProductsAsItems(MappingCase):
+    def _seed(self):
+        return True
+
+    def setUp(self):
+        super().setUp()
+        self.sale_tax = self.tax("20% S", 20, "sale")
+        self.purchase_tax = self.tax("20% P", 20, "purchase")
+
+    def map_defaults(self):
+        accounts = self.env["xero.account"].search([("connection_id", "=", self.connection.id)])
+        self.connection.write(
+            {
+                "xero_sales_account_id": accounts.filtered(lambda a: a.code == "200").id,
+                "xero_purchase_account_id": accounts.filtered(lambda a: a.code == "300").id,
+            }
+        )
+
+    def test_items_are_imported_without_duplicating_products(self):
+        desk = self.env["product.product"].create(
+            {"name": "Desk (Odoo)", "default_code": "DESK-01"}
+        )
+        self.open_wizard()
+        items = self.sandbox.held(self.tenant["tenantId"], "Items")
+        products = self.env["product.product"].search(
+            [("default_code", "in", [i["Code"] for i in items])]
+        )
+        self.assertEqual(len(products), len(items))
+        self.assertIn(desk, products)
+        self.assertEqual(desk.xero_id, next(i["ItemID"] for i in items if i["Code"] == "DESK-01"))
+        self.assertEqual(set(products.mapped("xero_state")), {"synced"})
+        count = self.env["product.product"].search_count([])
+        self.connection.action_open_mapping()
+        self.assertEqual(self.env["product.product"].search_count([]), count)
+
+    def test_300_products_are_exported_in_6_write_calls(self):
+        self.open_wizard()
+        self.map_defaults()
+        products = self.env["product.product"].create(
+            [
+                {
+                    "name": "Widget %03d" % i,
+                    "default_code": "W-%03d" % i,
+                    "list_price": 10 + i,
+                    "standard_price": 4,
+                    "taxes_id": [Command.set(self.sale_tax.ids)],
+                    "supplier_taxes_id": [Command.set(self.purchase_tax.ids)],
+                    "description_sale": "Widget for sale",
+                }
+                for i in range(300)
+            ]
+        )
+        products.action_xero_sync()
+        self.run_push_cron()
+        self.assertEqual(set(products.mapped("xero_state")), {"synced"})
+        self.assertEqual(self.sandbox.calls().get("POST Items"), 6)
+        held = {i["Code"]: i for i in self.sandbox.held(self.tenant["tenantId"], "Items")}
+        item = held["W-007"]
+        self.assertEqual(item["Name"], "Widget 007")
+        self.assertEqual(item["Description"], "Widget for sale")
+        self.assertEqual(item["SalesDetails"]["UnitPrice"], 17.0)
+        self.assertEqual(item["SalesDetails"]["AccountCode"], "200")
+        self.assertEqual(item["SalesDetails"]["TaxType"], "OUTPUT2")
+        self.assertEqual(item["PurchaseDetails"]["AccountCode"], "300")
+        self.assertEqual(item["PurchaseDetails"]["TaxType"], "INPUT2")
+
+    def test_a_category_mapping_comes_before_the_defaults(self):
+        self.open_wizard()
+        self.map_defaults()
+        category = self.env["product.category"].create({"name": "Consulting"})
+        category.xero_sales_account_id = self.env["xero.account"].search(
+            [("connection_id", "=", self.connection.id), ("code", "=", "260")]
+        )
+        product = self.env["product.product"].create(
+            {
+                "name": "Advice",
+                "default_code": "ADV",
+                "categ_id": category.id,
+                "purchase_ok": False,
+                "taxes_id": [Command.set(self.sale_tax.ids)],
+            }
+        )
+        product.action_xero_sync()
+        held = {i["Code"]: i for i in self.sandbox.held(self.tenant["tenantId"], "Items")}
+        self.assertEqual(held["ADV"]["SalesDetails"]["AccountCode"], "260")
+        self.assertEqual(product.xero_state, "synced")

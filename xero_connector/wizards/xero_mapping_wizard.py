@@ -1,0 +1,177 @@
+# Copyright 2026 xero_connector developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+
+LINE_FIELDS = (
+    "account_line_ids",
+    "tax_line_ids",
+    "plan_line_ids",
+    "analytic_line_ids",
+    "category_line_ids",
+)
+
+
+class XeroMappingWizard(models.TransientModel):
+    """Settings › Xero › Accounts, taxes and tracking: import Xero's lists, propose matches,
+    let the administrator correct them."""
+
+    _name = "xero.mapping.wizard"
+    _description = "Map accounts, taxes and tracking to Xero"
+
+    connection_id = fields.Many2one("xero.connection", required=True, readonly=True)
+    company_id = fields.Many2one(related="connection_id.company_id")
+    tenant_name = fields.Char(related="connection_id.tenant_name")
+    sales_account_id = fields.Many2one(
+        "xero.account",
+        string="Default sales account",
+        domain="[('connection_id', '=', connection_id)]",
+    )
+    purchase_account_id = fields.Many2one(
+        "xero.account",
+        string="Default purchase account",
+        domain="[('connection_id', '=', connection_id)]",
+    )
+    account_line_ids = fields.One2many("xero.mapping.wizard.account", "wizard_id")
+    tax_line_ids = fields.One2many("xero.mapping.wizard.tax", "wizard_id")
+    plan_line_ids = fields.One2many("xero.mapping.wizard.plan", "wizard_id")
+    analytic_line_ids = fields.One2many("xero.mapping.wizard.analytic", "wizard_id")
+    category_line_ids = fields.One2many("xero.mapping.wizard.category", "wizard_id")
+    warning = fields.Text(readonly=True)
+
+    @api.model
+    def _open_for(self, connection):
+        """Refresh Xero's lists, propose matches, and open the wizard on the result."""
+        mapping = self.env["xero.mapping"]
+        mapping._import_settings(connection)
+        self.env["product.product"].sudo()._xero_import_items(connection)
+        mapping._propose_matches(connection)
+        wizard = self.create(self._values_for(connection))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Xero: accounts, taxes and tracking"),
+            "res_model": self._name,
+            "res_id": wizard.id,
+            "view_mode": "form",
+            "target": "new",
+            "context": {"dialog_size": "extra-large"},
+        }
+
+    @api.model
+    def _values_for(self, connection):
+        company = connection.company_id
+        mapping = self.env["xero.mapping"]
+        unmapped = mapping._unmapped_in_open_documents(connection)
+        used_accounts, used_taxes, used_analytics = (
+            unmapped["accounts"],
+            unmapped["taxes"],
+            unmapped["analytics"],
+        )
+        plans = mapping._odoo_plans().with_company(company)
+        if not self.env.user.has_group("analytic.group_analytic_accounting"):
+            plans = plans.browse()  # analytic accounting is off: nothing to track
+        return {
+            "connection_id": connection.id,
+            "sales_account_id": connection.xero_sales_account_id.id,
+            "purchase_account_id": connection.xero_purchase_account_id.id,
+            "account_line_ids": [
+                (
+                    0,
+                    0,
+                    {
+                        "account_id": a.id,
+                        "xero_account_id": a.xero_account_id.id,
+                        "match": a.xero_account_match,
+                        "used": a in used_accounts,
+                    },
+                )
+                for a in mapping._odoo_accounts(company)
+            ],
+            "tax_line_ids": [
+                (
+                    0,
+                    0,
+                    {
+                        "tax_id": t.id,
+                        "xero_tax_rate_id": t.xero_tax_rate_id.id,
+                        "match": t.xero_tax_match,
+                        "used": t in used_taxes,
+                    },
+                )
+                for t in mapping._odoo_taxes(company)
+            ],
+            "plan_line_ids": [
+                (
+                    0,
+                    0,
+                    {
+                        "plan_id": p.id,
+                        "xero_category_id": p.xero_tracking_category_id.id,
+                        "match": p.xero_tracking_match,
+                    },
+                )
+                for p in plans
+            ],
+            "analytic_line_ids": [
+                (
+                    0,
+                    0,
+                    {
+                        "analytic_id": a.id,
+                        "xero_option_id": a.xero_tracking_option_id.id,
+                        "match": a.xero_tracking_option_match,
+                        "used": a in used_analytics,
+                    },
+                )
+                for a in plans.account_ids.with_company(company)
+            ],
+            "category_line_ids": [
+                (
+                    0,
+                    0,
+                    {
+                        "categ_id": c.id,
+                        "xero_sales_account_id": c.xero_sales_account_id.id,
+                        "xero_purchase_account_id": c.xero_purchase_account_id.id,
+                    },
+                )
+                for c in self.env["product.category"].with_company(company).search([])
+            ],
+            "warning": self._warning_text(unmapped),
+        }
+
+    @api.model
+    def _warning_text(self, unmapped):
+        parts = []
+        labels = (
+            ("taxes", self.env._("Taxes")),
+            ("accounts", self.env._("Accounts")),
+            ("analytics", self.env._("Analytic accounts")),
+        )
+        for key, label in labels:
+            if unmapped[key]:
+                parts.append("%s: %s" % (label, ", ".join(unmapped[key].mapped("display_name"))))
+        if not parts:
+            return False
+        return self.env._(
+            "Open documents use these without a Xero mapping; they cannot be sent until "
+            "they are mapped:\n%(parts)s",
+            parts="\n".join(parts),
+        )
+
+    def action_apply(self):
+        self.ensure_one()
+        self.connection_id._check_admin()
+        self.connection_id.sudo().write(
+            {
+                "xero_sales_account_id": self.sales_account_id.id,
+                "xero_purchase_account_id": self.purchase_account_id.id,
+            }
+        )
+        for field in LINE_FIELDS:
+            self[field]._apply(self.company_id)
+        return {"type": "ir.actions.act_window_close"}
+
+    def action_refresh(self):
+        """Keep the choices made here, fetch Xero's lists again, propose again."""
+        self.action_apply()
+        return self._open_for(self.connection_id)
