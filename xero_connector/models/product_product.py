@@ -1,10 +1,8 @@
 # Copyright 2026 xero_connector developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import time
 
 from odoo import api, fields, models
 
-from xero_client.errors import RateLimited, XeroError
 from xero_client.mappings.item import item_from_xero, item_to_xero
 
 from .xero_sync_mixin import XERO_STATES, XeroDataError
@@ -109,33 +107,14 @@ class ProductProduct(models.Model):
         products = self.with_company(connection.company_id).with_context(
             xero_no_dirty=True, active_test=False
         )
-        started_at = fields.Datetime.now()
-        started = time.monotonic()
-        try:
-            items = connection._client().get_items(if_modified_since=connection.items_imported_at)
-        except RateLimited as error:
-            connection._note_rate_limit(error.retry_after)
-            self.env["xero.sync.log"]._record(
-                connection, "import", "rate_limited", connection._rate_limit_message()
-            )
-            return 0
-        except XeroError as error:
-            connection._set_error(error.message)
-            self.env["xero.sync.log"]._record(connection, "import", "error", error.message)
-            return 0
-        count = 0
-        for item in items:
-            products._xero_import_item(item_from_xero(item))
-            count += 1
-        connection.write({"items_imported_at": started_at})
-        self.env["xero.sync.log"]._record(
-            connection,
-            "import",
-            "success",
-            self.env._("%(count)s items imported from Xero.", count=count),
-            duration=time.monotonic() - started,
-        )
-        return count
+
+        def import_since(since):
+            items = connection._client().get_items(if_modified_since=since)
+            for item in items:
+                products._xero_import_item(item_from_xero(item))
+            return len(items)
+
+        return self._xero_import(connection, "items_imported_at", import_since, self.env._("items"))
 
     def _xero_import_item(self, values):
         product = self.search([("xero_id", "=", values["xero_id"])], limit=1) or self.search(

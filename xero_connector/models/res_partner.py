@@ -1,10 +1,8 @@
 # Copyright 2026 xero_connector developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import time
 
 from odoo import api, fields, models
 
-from xero_client.errors import RateLimited, TransientError, XeroError
 from xero_client.mappings.contact import contact_from_xero, contact_to_xero, match_existing
 
 from .xero_sync_mixin import XERO_STATES, XeroDataError, commit_progress
@@ -131,35 +129,17 @@ class ResPartner(models.Model):
         partners = self.with_company(connection.company_id).with_context(
             xero_no_dirty=True, active_test=False
         )
-        started_at = fields.Datetime.now()
-        started = time.monotonic()
-        count = 0
-        try:
-            client = connection._client()
-            for page in client.iter_contacts(if_modified_since=connection.contacts_imported_at):
+
+        def import_since(since):
+            count = 0
+            for page in connection._client().iter_contacts(if_modified_since=since):
                 count += partners._xero_import_page(connection, page)
                 commit_progress(self.env, len(page))
-        except RateLimited as error:
-            connection._note_rate_limit(error.retry_after)
-            self.env["xero.sync.log"]._record(
-                connection, "import", "rate_limited", connection._rate_limit_message()
-            )
             return count
-        except (TransientError, XeroError) as error:
-            connection._set_error(error.message)
-            self.env["xero.sync.log"]._record(
-                connection, "import", "error", error.message, duration=time.monotonic() - started
-            )
-            return count
-        connection.write({"contacts_imported_at": started_at})
-        self.env["xero.sync.log"]._record(
-            connection,
-            "import",
-            "success",
-            self.env._("%(count)s contacts imported from Xero.", count=count),
-            duration=time.monotonic() - started,
+
+        return self._xero_import(
+            connection, "contacts_imported_at", import_since, self.env._("contacts")
         )
-        return count
 
     def _xero_import_page(self, connection, contacts):
         by_xero_id = {

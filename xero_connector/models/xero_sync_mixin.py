@@ -11,7 +11,13 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from xero_client.client import idempotency_key
-from xero_client.errors import AuthError, RateLimited, RequestRejected, TransientError
+from xero_client.errors import (
+    AuthError,
+    RateLimited,
+    RequestRejected,
+    TransientError,
+    XeroError,
+)
 from xero_client.mappings.contact import MappingError
 
 from .xero_connection import XeroNeedsReconnect
@@ -147,6 +153,38 @@ class XeroSyncMixin(models.AbstractModel):
 
     def _xero_write(self, vals):
         return self.with_context(xero_no_dirty=True).sudo().write(vals)
+
+    # -- imports from Xero --------------------------------------------------------------------
+    @api.model
+    def _xero_import(self, connection, watermark_field, import_since, what):
+        """The frame of every import: incremental from the connection's ``watermark_field``,
+        logged, and a rate limit or an error recorded rather than raised.
+
+        ``import_since(moment)`` does the work and returns how many records it touched."""
+        started_at = fields.Datetime.now()
+        started = time.monotonic()
+        log = self.env["xero.sync.log"]
+        try:
+            count = import_since(connection[watermark_field])
+        except RateLimited as error:
+            connection._note_rate_limit(error.retry_after)
+            log._record(connection, "import", "rate_limited", connection._rate_limit_message())
+            return 0
+        except XeroError as error:
+            connection._set_error(error.message)
+            log._record(
+                connection, "import", "error", error.message, duration=time.monotonic() - started
+            )
+            return 0
+        connection.write({watermark_field: started_at})
+        log._record(
+            connection,
+            "import",
+            "success",
+            self.env._("%(count)s %(what)s imported from Xero.", count=count, what=what),
+            duration=time.monotonic() - started,
+        )
+        return count
 
     # -- the button ---------------------------------------------------------------------------
     def action_xero_sync(self):
