@@ -80,6 +80,11 @@ class XeroConnection(models.Model):
     tenant_id = fields.Char(string="Organisation ID", readonly=True, copy=False, index=True)
     tenant_name = fields.Char(string="Organisation", readonly=True, copy=False)
     tenant_short_code = fields.Char(readonly=True, copy=False)
+    last_tenant_id = fields.Char(
+        readonly=True,
+        copy=False,
+        help="The organisation the records' Xero links point into, kept across disconnects.",
+    )
     tenant_currency = fields.Char(readonly=True, copy=False)
     xero_connection_id = fields.Char(readonly=True, copy=False)
     access_token = fields.Char(
@@ -223,9 +228,12 @@ class XeroConnection(models.Model):
     def _select_tenant(self, tenant):
         self.ensure_one()
         connection = self.sudo()
+        if connection.last_tenant_id and connection.last_tenant_id != tenant["tenantId"]:
+            connection._forget_organisation()
         connection.write(
             {
                 "tenant_id": tenant["tenantId"],
+                "last_tenant_id": tenant["tenantId"],
                 "tenant_name": tenant.get("tenantName"),
                 "xero_connection_id": tenant.get("id"),
                 "state": "connected",
@@ -249,6 +257,39 @@ class XeroConnection(models.Model):
             "connect",
             "success",
             self.env._("Connected to %(name)s.", name=tenant.get("tenantName")),
+        )
+
+    def _forget_organisation(self):
+        """The company now keeps its books in another organisation: links to the previous
+        one's contacts, items, accounts and tax rates would point at the wrong objects."""
+        company = self.company_id
+        for model_name in self._synced_models():
+            records = (
+                self.env[model_name]
+                .sudo()
+                .with_company(company)
+                .with_context(active_test=False)
+                .search([("xero_id", "!=", False), ("company_id", "in", [False, company.id])])
+            )
+            records._xero_write(
+                {
+                    "xero_id": False,
+                    "xero_state": "not_synced",
+                    "xero_error": False,
+                    "xero_synced_at": False,
+                }
+            )
+        self.env["xero.mapping"]._forget_lists(self)
+        self.write(
+            {"contacts_imported_at": False, "items_imported_at": False, "rate_limited_until": False}
+        )
+        self.env["xero.sync.log"]._record(
+            self,
+            "connect",
+            "success",
+            self.env._(
+                "Connected to another Xero organisation: links to the previous one were removed."
+            ),
         )
 
     def action_disconnect(self):
@@ -314,6 +355,9 @@ class XeroConnection(models.Model):
         if connection.state == "needs_reconnect":
             raise XeroNeedsReconnect(connection.last_error)
         return connection.access_token
+
+    def _expire_access_token(self):
+        self.sudo().write({"token_expires_at": fields.Datetime.now()})
 
     def _token_is_fresh(self):
         return bool(

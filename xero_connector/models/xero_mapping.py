@@ -22,6 +22,12 @@ NOT_MAPPED_ACCOUNT_TYPES = (
     "off_balance",
 )
 MAX_TRACKING_CATEGORIES = 2
+COMPANY_DEPENDENT_MAPPINGS = (
+    ("account.account", ("xero_account_id", "xero_account_match")),
+    ("account.analytic.plan", ("xero_tracking_category_id", "xero_tracking_match")),
+    ("account.analytic.account", ("xero_tracking_option_id", "xero_tracking_option_match")),
+    ("product.category", ("xero_sales_account_id", "xero_purchase_account_id")),
+)
 
 
 class XeroMapping(models.AbstractModel):
@@ -141,6 +147,31 @@ class XeroMapping(models.AbstractModel):
                 self.env["xero.currency"].create(dict(row, connection_id=connection.id))
         for stale in existing.values():
             stale.unlink()
+
+    @api.model
+    def _forget_lists(self, connection):
+        """Drop the imported lists and every mapping into them (another organisation)."""
+        company = connection.company_id
+        for model, field_names in COMPANY_DEPENDENT_MAPPINGS:
+            records = (
+                self.env[model]
+                .sudo()
+                .with_company(company)
+                .with_context(active_test=False)
+                .search([(field_names[0], "!=", False)])
+            )
+            records.write(dict.fromkeys(field_names, False))
+        self.env["account.tax"].sudo().with_context(active_test=False).search(
+            [
+                ("company_id", "=", company.id),
+                ("xero_tax_rate_id", "!=", False),
+            ]
+        ).write({"xero_tax_rate_id": False, "xero_tax_match": False})
+        connection.write({"xero_sales_account_id": False, "xero_purchase_account_id": False})
+        for model in ("xero.account", "xero.tax.rate", "xero.tracking.category", "xero.currency"):
+            self.env[model].sudo().with_context(active_test=False).search(
+                [("connection_id", "=", connection.id)]
+            ).unlink()
 
     # -- what Odoo has to map -------------------------------------------------------------------
     @api.model

@@ -236,17 +236,21 @@ class XeroSyncMixin(models.AbstractModel):
         """Drain this model's pending records for a connection, batch by batch.
 
         Returns False when the run must stop (rate limit, lost authorisation, time up)."""
-        model = self.with_company(connection.company_id)
+        # Archived records too: Xero must hear that they were archived.
+        model = self.with_company(connection.company_id).with_context(active_test=False)
         domain = model._xero_pending_domain(connection)
         while True:
             batch = model.search(domain, limit=BATCH_SIZE, order="id")
             batch = batch.try_lock_for_update(allow_referencing=True)
             if not batch:
                 return True
-            keep_going = batch._xero_send(connection)
+            if not batch._xero_send(connection):
+                # Stopped by Xero (rate limit, authorisation, outage): the run ends here and a
+                # later one is scheduled; reporting work left would make the cron retry now.
+                commit_progress(self.env, 0, remaining=0)
+                return False
             remaining = model.search_count(domain)
-            time_left = commit_progress(self.env, len(batch), remaining)
-            if not keep_going or not time_left:
+            if not commit_progress(self.env, len(batch), remaining):
                 return False
 
     def _xero_send(self, connection):
@@ -270,7 +274,11 @@ class XeroSyncMixin(models.AbstractModel):
             )
         except RateLimited as error:
             return records._xero_postpone_for_rate_limit(connection, error)
-        except (TransientError, AuthError, XeroNeedsReconnect) as error:
+        except AuthError as error:
+            # The next attempt renews the token first; a refused renewal asks for a reconnect.
+            connection._expire_access_token()
+            return records._xero_postpone(connection, error, started)
+        except (TransientError, XeroNeedsReconnect) as error:
             return records._xero_postpone(connection, error, started)
         except RequestRejected as error:
             records._xero_fail_all(connection, error, started)
@@ -301,6 +309,9 @@ class XeroSyncMixin(models.AbstractModel):
 
     def _xero_apply_result(self, connection, result, duration, linked):
         operation = "update" if self.xero_id else ("link" if linked else "create")
+        if not result.ok and self.xero_id and any("not found" in e for e in result.errors):
+            self._xero_forget_missing(connection, operation, duration)
+            return
         if not result.ok:
             message = self.env._(
                 "Xero refused %(record)s: %(errors)s",
@@ -327,6 +338,17 @@ class XeroSyncMixin(models.AbstractModel):
             duration=duration,
             xero_ids={self.id: xero_id},
         )
+
+    def _xero_forget_missing(self, connection, operation, duration):
+        """Xero no longer holds the object this record pointed at: drop the link, so that the
+        next sync looks for it again and creates it if it is really gone."""
+        message = self.env._(
+            "Xero no longer has %(record)s (deleted there, or the company was connected to "
+            "another organisation). Press Sync to Xero to send it again.",
+            record=self.display_name,
+        )
+        self._xero_write({"xero_id": False})
+        self._xero_mark_error(connection, message, operation, duration)
 
     def _xero_id_field_attr(self):
         """``ContactID`` -> ``contact_id``: the SDK model's attribute."""

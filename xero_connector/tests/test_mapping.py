@@ -178,6 +178,25 @@ class TestMappingUK(MappingCase):
         self.assertIn("Odd 3%", wizard.warning)
         self.assertTrue(wizard.tax_line_ids.filtered(lambda t: t.tax_id == odd).used)
 
+    def test_connecting_another_organisation_forgets_the_previous_links(self):
+        sale = self.tax("20% S", 20, "sale")
+        self.open_wizard()
+        partner = self.env["res.partner"].create({"name": "Moving Ltd", "is_company": True})
+        partner.action_xero_sync()
+        self.assertEqual(partner.xero_state, "synced")
+        self.connection.action_disconnect()
+        self.tenant = self.sandbox.tenant("AU")
+        self.connect()
+        self.assertEqual(self.connection.tenant_name, "Demo Company (AU)")
+        self.assertFalse(partner.xero_id)
+        self.assertEqual(partner.xero_state, "not_synced")
+        self.assertFalse(sale.xero_tax_rate_id)
+        self.assertFalse(
+            self.env["xero.tax.rate"].search([("connection_id", "=", self.connection.id)])
+        )
+        partner.action_xero_sync()
+        self.assertEqual([c["Name"] for c in self.held_contacts()], ["Moving Ltd"])
+
     def test_mappings_belong_to_their_company(self):
         self.open_wizard()
         other = self.env["res.company"].create({"name": "Other Co"})

@@ -140,8 +140,23 @@ class TestPartnerToXero(XeroCase):
         partner = self.partners(1)
         partner.action_xero_sync()
         partner.active = False
-        partner.action_xero_sync()
+        self.assertEqual(partner.xero_state, "pending")
+        self.run_push_cron()
         self.assertEqual(self.held_contacts()[0]["ContactStatus"], "ARCHIVED")
+        self.assertEqual(partner.xero_state, "synced")
+
+    def test_a_contact_deleted_in_xero_is_sent_again(self):
+        partner = self.partners(1)
+        partner.action_xero_sync()
+        partner._xero_write({"xero_id": "0b5c4fd8-1f49-4a4e-9d1e-5a3f4c2b1a00"})  # gone in Xero
+        partner.email = "still@here.example"
+        self.run_push_cron()
+        self.assertEqual(partner.xero_state, "error")
+        self.assertIn("no longer has", partner.xero_error)
+        self.assertFalse(partner.xero_id)
+        partner.action_xero_sync()
+        self.assertEqual(partner.xero_state, "synced")
+        self.assertEqual([c["ContactID"] for c in self.held_contacts()], [partner.xero_id])
 
     def test_a_person_is_sent_with_first_and_last_name(self):
         person = self.env["res.partner"].create({"name": "Grace Hopper", "is_company": False})
