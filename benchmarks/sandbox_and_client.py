@@ -49,40 +49,78 @@ def main():
 
     def save_contacts():
         batch = next(counter)
-        contacts = [Contact(name="Bench %d-%d" % (batch, i), email_address="b%d@x.example" % i)
-                    for i in range(50)]
+        contacts = [
+            Contact(name="Bench %d-%d" % (batch, i), email_address="b%d@x.example" % i)
+            for i in range(50)
+        ]
         client.save("Contacts", contacts, idempotency_key("bench", "c", [(batch, 0)]))
 
     report("POST /Contacts, 50 contacts per call (SDK)", *timed(save_contacts, 20))
 
     def save_items():
         batch = next(counter)
-        items = [item_to_xero({"code": "B%d-%d" % (batch, i), "name": "Item %d" % i,
-                               "list_price": 12.5, "standard_price": 7.25, "sale_ok": True,
-                               "purchase_ok": True, "sales_account_code": "200",
-                               "purchase_account_code": "300", "sales_tax_type": "OUTPUT2",
-                               "purchase_tax_type": "INPUT2"}) for i in range(50)]
+        items = [
+            item_to_xero(
+                {
+                    "code": "B%d-%d" % (batch, i),
+                    "name": "Item %d" % i,
+                    "list_price": 12.5,
+                    "standard_price": 7.25,
+                    "sale_ok": True,
+                    "purchase_ok": True,
+                    "sales_account_code": "200",
+                    "purchase_account_code": "300",
+                    "sales_tax_type": "OUTPUT2",
+                    "purchase_tax_type": "INPUT2",
+                }
+            )
+            for i in range(50)
+        ]
         client.save("Items", items, idempotency_key("bench", "i", [(batch, 0)]), unitdp=4)
 
     report("POST /Items, 50 items per call (SDK)", *timed(save_items, 20))
 
     def invoice_batch():
-        raw.call("PUT", "/Invoices", json={"Invoices": [{
-            "Type": "ACCREC", "Contact": {"Name": "Bench customer"}, "Status": "AUTHORISED",
-            "DueDate": "2030-01-31", "LineItems": [
-                {"Description": "Line %d" % n, "Quantity": 3, "UnitAmount": 10.33,
-                 "AccountCode": "200", "TaxType": "OUTPUT2", "DiscountRate": 5}
-                for n in range(5)]} for _ in range(50)]})
+        raw.call(
+            "PUT",
+            "/Invoices",
+            json={
+                "Invoices": [
+                    {
+                        "Type": "ACCREC",
+                        "Contact": {"Name": "Bench customer"},
+                        "Status": "AUTHORISED",
+                        "DueDate": "2030-01-31",
+                        "LineItems": [
+                            {
+                                "Description": "Line %d" % n,
+                                "Quantity": 3,
+                                "UnitAmount": 10.33,
+                                "AccountCode": "200",
+                                "TaxType": "OUTPUT2",
+                                "DiscountRate": 5,
+                            }
+                            for n in range(5)
+                        ],
+                    }
+                    for _ in range(50)
+                ]
+            },
+        )
 
     report("PUT /Invoices, 50 invoices x 5 lines (raw HTTP)", *timed(invoice_batch, 10))
     held = len(sandbox.state.org(tenant).all("Contacts"))
-    report("GET /Contacts page of 100 (%d held)" % held,
-           *timed(lambda: client.get_contacts(page=1), 20))
+    report(
+        "GET /Contacts page of 100 (%d held)" % held,
+        *timed(lambda: client.get_contacts(page=1), 20),
+    )
     idempotent = idempotency_key("bench", "replay", [(1, 1)])
     contacts = [Contact(name="Replay %d" % i) for i in range(50)]
     client.save("Contacts", contacts, idempotent)
-    report("Idempotent replay of a 50-contact POST",
-           *timed(lambda: client.save("Contacts", contacts, idempotent), 20))
+    report(
+        "Idempotent replay of a 50-contact POST",
+        *timed(lambda: client.save("Contacts", contacts, idempotent), 20),
+    )
     sandbox.stop()
 
 

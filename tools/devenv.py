@@ -14,6 +14,7 @@ import argparse
 import ast
 import contextlib
 import hashlib
+import http.cookiejar
 import json
 import os
 import re
@@ -27,6 +28,7 @@ import tempfile
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -995,21 +997,146 @@ def spawn_detached(cmd, logfile, pidfile, env=None, cwd=None):
     return proc
 
 
-def admin_login_works(odoo_url, db):
-    """Whether admin/admin opens a session (JSON-RPC /web/session/authenticate)."""
-    body = json.dumps(
-        {"jsonrpc": "2.0", "params": {"db": db, "login": "admin", "password": "admin"}}
-    ).encode()
-    request = urllib.request.Request(
-        f"{odoo_url}/web/session/authenticate",
-        data=body,
-        headers={"Content-Type": "application/json"},
-    )
-    try:
-        with _LOCAL.open(request, timeout=30) as answer:
-            return bool(json.loads(answer.read()).get("result", {}).get("uid"))
-    except (OSError, ValueError):
-        return False
+class RpcError(Exception):
+    """Odoo answered a JSON-RPC call with an error; the message is Odoo's."""
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # a 3xx then comes back as an HTTPError carrying its Location
+
+
+class OdooSession:
+    """One logged-in user of an Odoo server over HTTP: JSON-RPC and plain GETs that share
+    the session cookie (what a browser would do), redirects not followed."""
+
+    def __init__(self, url):
+        self.url = url.rstrip("/")
+        self.cookies = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(
+            urllib.request.ProxyHandler({}),
+            urllib.request.HTTPCookieProcessor(self.cookies),
+            _NoRedirect,
+        )
+
+    def get(self, url, timeout=60):
+        """(status, headers, body) of a GET, a redirect included (not followed)."""
+        try:
+            with self.opener.open(url, timeout=timeout) as answer:
+                return answer.status, answer.headers, answer.read()
+        except urllib.error.HTTPError as answer:
+            return answer.code, answer.headers, answer.read()
+
+    def rpc(self, path, params, timeout=120):
+        body = json.dumps({"jsonrpc": "2.0", "method": "call", "params": params}).encode()
+        request = urllib.request.Request(
+            self.url + path, data=body, headers={"Content-Type": "application/json"}
+        )
+        with self.opener.open(request, timeout=timeout) as answer:
+            reply = json.loads(answer.read())
+        if reply.get("error"):
+            error = reply["error"]
+            raise RpcError(error.get("data", {}).get("message") or error.get("message"))
+        return reply.get("result")
+
+    def login(self, db, login, password):
+        """Open the session; returns Odoo's session info (None when the login is refused)."""
+        try:
+            info = self.rpc(
+                "/web/session/authenticate", {"db": db, "login": login, "password": password}
+            )
+        except (OSError, ValueError, RpcError):
+            return None
+        return info if info and info.get("uid") else None
+
+    def call(self, model, method, *args, **kwargs):
+        """`model.method(*args, **kwargs)` through /web/dataset/call_kw, as the web client."""
+        params = {"model": model, "method": method, "args": list(args), "kwargs": kwargs}
+        return self.rpc(f"/web/dataset/call_kw/{model}.{method}", params)
+
+    @property
+    def session_id(self):
+        return next((c.value for c in self.cookies if c.name == "session_id"), None)
+
+
+def odoo_admin_session(odoo_url, db=DEMO_DB):
+    """An OdooSession logged in as admin/admin and its session info, or (None, None)."""
+    session = OdooSession(odoo_url)
+    info = session.login(db, "admin", "admin")
+    return (session, info) if info else (None, None)
+
+
+SANDBOX_APP = {"client_id": "sandbox-client", "client_secret": "sandbox-secret"}
+CONNECTION_FIELDS = ["state", "server_url", "tenant_id", "tenant_name", "last_error"]
+
+
+def sandbox_tenant(sandbox_url, country="GB"):
+    """The sandbox organisation of a country, from its /sandbox/tenants list."""
+    with _LOCAL.open(f"{sandbox_url}/sandbox/tenants", timeout=30) as answer:
+        tenants = json.loads(answer.read())
+    for tenant in tenants:
+        if tenant.get("country") == country:
+            return tenant
+    raise RuntimeError(f"the sandbox on {sandbox_url} has no organisation in {country}")
+
+
+def company_connection(session, company_id, sandbox_url):
+    """The company's xero.connection (created if missing) pointing at the sandbox's app."""
+    values = dict(SANDBOX_APP, server_url=sandbox_url)
+    ids = session.call("xero.connection", "search", [("company_id", "=", company_id)], limit=1)
+    if not ids:
+        return session.call("xero.connection", "create", [dict(values, company_id=company_id)])[0]
+    current = session.call("xero.connection", "read", ids, ["server_url", "client_id"])[0]
+    if current["server_url"] != sandbox_url or current["client_id"] != SANDBOX_APP["client_id"]:
+        session.call("xero.connection", "write", ids, values)
+    return ids[0]
+
+
+def read_connection(session, connection_id):
+    return session.call("xero.connection", "read", [connection_id], CONNECTION_FIELDS)[0]
+
+
+def authorize_in_sandbox(session, connection_id, tenant_id):
+    """The OAuth code flow as a browser runs it: Odoo's Connect button gives the sandbox's
+    authorize page, which (told the organisation) redirects to Odoo's callback, opened with
+    the Odoo session's cookie. Returns the callback's status."""
+    action = session.call("xero.connection", "action_connect", [connection_id])
+    separator = "&" if "?" in action["url"] else "?"
+    status, headers, body = session.get(f"{action['url']}{separator}tenant={tenant_id}")
+    if status not in (302, 303) or not headers.get("Location"):
+        raise RuntimeError(f"the sandbox's authorize page answered {status}: {body[:300]!r}")
+    # The callback's host is Odoo's web.base.url: open it where our session cookie lives.
+    callback = urllib.parse.urlsplit(headers["Location"])
+    status, _headers, body = session.get(f"{session.url}{callback.path}?{callback.query}")
+    if status not in (302, 303):
+        raise RuntimeError(f"Odoo's OAuth callback answered {status}: {body[:300]!r}")
+    return status
+
+
+def connect_demo_company(session, company_id, sandbox_url, force=False):
+    """Connect the company to the sandbox's UK organisation unless it already is (`force`:
+    even then, e.g. when the sandbox started without its state and lost the tokens).
+
+    Returns (connection values, whether this run connected it)."""
+    tenant = sandbox_tenant(sandbox_url)
+    session.call("ir.config_parameter", "set_param", "xero_connector.server_url", sandbox_url)
+    connection_id = company_connection(session, company_id, sandbox_url)
+    connection = read_connection(session, connection_id)
+    if (
+        not force
+        and connection["state"] == "connected"
+        and connection["tenant_id"] == tenant["tenantId"]
+    ):
+        return connection, False
+    step(f'connecting the demo company to "{tenant["name"]}" in the sandbox (OAuth code flow)')
+    authorize_in_sandbox(session, connection_id, tenant["tenantId"])
+    connection = read_connection(session, connection_id)
+    if connection["state"] != "connected":
+        raise RuntimeError(
+            f"the connection is '{connection['state']}' after the OAuth flow: "
+            f"{connection['last_error'] or 'no error recorded'}"
+        )
+    return connection, True
 
 
 def addon_digest():
@@ -1034,13 +1161,18 @@ def cmd_demo(args):
     python = os.environ.get("XERO_PYTHON", odoo.python)
     pg = PgCluster()
     pg.start()  # left running: `make demo-stop` stops it
+    if args.fresh:
+        start_demo_over(demo, pg)
 
     sandbox_url = f"http://127.0.0.1:{args.sandbox_port}"
+    sandbox_state = demo / "sandbox.json"
+    new_sandbox_state = False  # a sandbox without its state knows none of Odoo's tokens
     if http_status(f"{sandbox_url}/sandbox/health") == 200:
         say(f"reusing the sandbox already answering on {sandbox_url}")
     else:
+        new_sandbox_state = not sandbox_state.exists()
         cmd = sandbox_command(
-            python, args.sandbox_port, ["--state", str(demo / "sandbox.json")], args.sandbox_cmd
+            python, args.sandbox_port, ["--state", str(sandbox_state)], args.sandbox_cmd
         )
         say(f"starting the sandbox: {shlex.join(cmd)}")
         proc = spawn_detached(cmd, demo / "sandbox.log", demo / "sandbox.pid", plain_env(), REPO)
@@ -1049,6 +1181,7 @@ def cmd_demo(args):
             return 1
 
     odoo_url = f"http://127.0.0.1:{args.http_port}"
+    had_database = pg.db_exists(DEMO_DB)
     if read_pid(demo / "odoo.pid") and http_status(f"{odoo_url}/web/login") == 200:
         say(f"reusing the Odoo server already running on {odoo_url}")
     else:
@@ -1064,14 +1197,15 @@ def cmd_demo(args):
             DEV_DIR / "odoo-data",
             empty_odoo_config(DEV_DIR / "odoo-demo.conf"),
         )
-        state = pg.module_state(DEMO_DB, ADDON) if pg.db_exists(DEMO_DB) else None
+        state = pg.module_state(DEMO_DB, ADDON) if had_database else None
         digest_file = demo / "addon.sha256"
         changed = not digest_file.exists() or digest_file.read_text() != addon_digest()
         init = ["-u", ADDON] if args.update or changed else []
         if state != "installed":  # first run, or a first run that broke off
             init = ["-i", ADDON, "--with-demo"]
         if init:
-            step(f"installing {ADDON} on the database {DEMO_DB} (a few minutes the first time)")
+            doing = "updating" if init[0] == "-u" else "installing"
+            step(f"{doing} {ADDON} on the database {DEMO_DB} (a few minutes the first time)")
             out = subprocess.run(
                 base + init + ["--stop-after-init", "--max-cron-threads=0", "--log-level=warn"],
                 env=env,
@@ -1090,19 +1224,43 @@ def cmd_demo(args):
         if not wait_http(f"{odoo_url}/web/login", 180, proc):
             say(f"Odoo did not answer on {odoo_url}/web/login; see {demo / 'odoo.log'}")
             return 1
-    if not admin_login_works(odoo_url, DEMO_DB):
+    session, info = odoo_admin_session(odoo_url)
+    if session is None:
         say(f"!!!! Odoo runs, but admin/admin does not log in to {DEMO_DB}: was it changed?")
-    say("\n" + "=" * 72)
-    say(f"  Odoo:    {odoo_url}/odoo   (login: admin  password: admin)")
-    say(f"  Sandbox: {sandbox_url}   (state: {demo / 'sandbox.json'})")
-    say(f"  Logs:    {demo}/")
-    say("  Stop everything with: make demo-stop")
-    say("=" * 72)
+        return 1
+    company = info["user_companies"]["current_company"]
+    try:
+        connection, connected_now = connect_demo_company(
+            session, company, sandbox_url, force=new_sandbox_state
+        )
+        if new_sandbox_state and had_database:
+            say(
+                "note: the sandbox started without its saved state: the contacts Odoo sent "
+                "before are not in it, and syncing them again fails. "
+                "`make demo ARGS=--fresh` starts both over."
+            )
+    except (OSError, ValueError, KeyError, RpcError, RuntimeError) as err:
+        say(f"!!!! connecting the demo company to the sandbox failed: {err}")
+        say(f"     see {demo / 'odoo.log'} and {demo / 'sandbox.log'}")
+        return 1
+    how = "connected it now" if connected_now else "already connected: reused"
+    print_demo_banner(odoo_url, sandbox_url, demo, connection["tenant_name"], how)
     return 0
 
 
-def cmd_demo_stop(args):
-    demo = DEV_DIR / "demo"
+def print_demo_banner(odoo_url, sandbox_url, demo, tenant_name, how):
+    say("\n" + "=" * 78)
+    say(f"  Odoo:     {odoo_url}/odoo   (login: admin  password: admin)")
+    say(f'  Xero:     the company is connected to "{tenant_name}" in the sandbox ({how})')
+    say(f"  Sandbox:  {sandbox_url}/sandbox/ui   (what the organisations hold)")
+    say(f"  Settings: {odoo_url}/odoo/settings#xero_connector")
+    say(f"  State and logs: {demo}/")
+    say("  Stop everything with: make demo-stop")
+    say("=" * 78)
+
+
+def stop_demo_servers(demo):
+    """Stop the demo's Odoo and sandbox (the processes named in their pid files)."""
     for name in ("odoo", "sandbox"):
         pid = read_pid(demo / f"{name}.pid")
         if pid:
@@ -1113,6 +1271,20 @@ def cmd_demo_stop(args):
                     break
                 time.sleep(0.2)
         (demo / f"{name}.pid").unlink(missing_ok=True)
+
+
+def start_demo_over(demo, pg):
+    """`demo --fresh`: a new demo database and a sandbox without saved state."""
+    step(f"starting over: dropping the database {DEMO_DB} and the sandbox's saved state")
+    stop_demo_servers(demo)
+    pg.drop_db(DEMO_DB)
+    for name in ("sandbox.json", "addon.sha256"):
+        (demo / name).unlink(missing_ok=True)
+
+
+def cmd_demo_stop(args):
+    demo = DEV_DIR / "demo"
+    stop_demo_servers(demo)
     pg = PgCluster()
     pg.port = pg.running_port()
     if pg.port and pg.others_connected(""):
@@ -1201,6 +1373,11 @@ def build_parser():
     add_odoo_bin(demo)
     demo.add_argument("--http-port", type=int, default=8069)
     demo.add_argument("--sandbox-port", type=int, default=8070)
+    demo.add_argument(
+        "--fresh",
+        action="store_true",
+        help=f"start over: drop the database {DEMO_DB} and the sandbox's saved state first",
+    )
     demo.add_argument(
         "--update",
         action="store_true",
