@@ -6,6 +6,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 import requests
 from xero_python.accounting import Address, Contact, ContactPerson, Phone
+from xero_python.api_client.serializer import serialize
 
 from xero_client import XeroClient, XeroEndpoints, mask
 from xero_client.mappings.contact import (
@@ -104,7 +105,45 @@ def test_empty_values_are_sent_as_empty_to_clear_them_in_xero():
     assert body["email_address"] == "" and body["tax_number"] == ""
     assert body["account_number"] == ""
     assert body["contact_persons"] == []
-    assert [p["phone_number"] for p in body["phones"]] == ["", ""]
+    assert [(p["phone_type"], p["phone_number"]) for p in body["phones"]] == [("DEFAULT", "")]
+
+
+@pytest.mark.parametrize("mobile", [None, "", "  ", False])
+def test_no_mobile_phone_is_sent_without_a_mobile(mobile):
+    """Odoo 19 partners have no mobile: an empty MOBILE would erase the one Xero keeps."""
+    for partner in (dict(COMPANY, mobile=mobile), {"name": "Bare", "is_company": True}):
+        contact = contact_to_xero(partner, None)
+        assert [p.phone_type for p in contact.phones] == ["DEFAULT"]
+
+
+def test_only_filled_sends_nothing_the_partner_lacks():
+    partner = {"name": "Bayside Club", "is_company": True, "xero_id": "abc-1", "children": []}
+    body = serialize(contact_to_xero(partner, "ref", only_filled=True))
+    assert {k: v for k, v in body.items() if not k.startswith("Has")} == {
+        "ContactID": "abc-1",
+        "Name": "Bayside Club",
+        "ContactStatus": "ACTIVE",
+    }
+
+
+def test_only_filled_keeps_what_the_partner_has_and_drops_empty_lines():
+    partner = {"name": "Ann Lee", "is_company": False, "phone": "01273 000", "city": "Hove"}
+    contact = contact_to_xero(partner, "ref", only_filled=True)
+    assert (contact.first_name, contact.last_name) == ("Ann", "Lee")
+    assert contact.email_address is None and contact.account_number is None
+    assert [(p.phone_type, p.phone_number) for p in contact.phones] == [("DEFAULT", "01273 000")]
+    assert [serialize(a) for a in contact.addresses] == [
+        {"AddressType": "STREET", "City": "Hove"},
+        {"AddressType": "POBOX", "City": "Hove"},
+    ]
+    assert contact.contact_persons is None
+
+
+def test_only_filled_changes_nothing_for_a_complete_partner():
+    complete = dict(COMPANY, is_company=False, xero_id="abc-1")  # a person: names filled too
+    assert contact_to_xero(complete, "ref", only_filled=True).to_dict() == (
+        contact_to_xero(complete, "ref").to_dict()
+    )
 
 
 def test_several_emails_keep_the_first_and_persons_stop_at_five():
@@ -176,6 +215,15 @@ def test_contact_from_xero_reads_phones_addresses_and_persons():
         "xero_id": "c-1",
         "children": [{"name": "Ann Lee", "email": "ann@cafe.example"}],
     }
+
+
+@pytest.mark.parametrize(
+    "first, last, is_company",
+    [("Ann", "Lee", False), ("", "Lee", False), ("Ann", None, False), ("", "", True)],
+)
+def test_a_contact_with_a_first_or_last_name_is_a_person(first, last, is_company):
+    contact = Contact(contact_id="c-2", name="Ann Lee", first_name=first, last_name=last)
+    assert contact_from_xero(contact)["is_company"] is is_company
 
 
 def test_round_trip_through_the_sandbox(sandbox, token, uk):

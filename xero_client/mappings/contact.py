@@ -5,26 +5,34 @@ mobile, street, street2, city, zip, state (name), country (ISO code), vat, ref, 
 and children (a list of {name, email}).
 
 Every field we own is sent even when empty ("" clears it in Xero; the SDK drops None), so
-clearing a value in Odoo clears it in Xero too.
+clearing a value in Odoo clears it in Xero too. Two exceptions: the MOBILE phone is sent only
+when the partner has a mobile (Odoo 19 partners have none, and Xero keeps its own), and
+``only_filled`` leaves out every empty value, for the first send to a Xero contact that Odoo
+links to: what Xero knows and Odoo does not is kept.
 """
 
 from xero_python.accounting import Address, Contact, ContactPerson, Phone
 
 MAX_CONTACT_PERSONS = 5
+CONTACT_TEXT_FIELDS = ("first_name", "last_name", "email_address", "tax_number", "account_number")
+ADDRESS_TEXT_FIELDS = ("address_line1", "address_line2", "city", "region", "postal_code", "country")
 
 
 class MappingError(ValueError):
     """A partner value Xero cannot take (the SDK checks lengths and codes as models are built)."""
 
 
-def contact_to_xero(partner, account_number_field):
-    """A Xero ``Contact`` for a partner; MappingError names what Xero would not accept."""
+def contact_to_xero(partner, account_number_field, only_filled=False):
+    """A Xero ``Contact`` for a partner; MappingError names what Xero would not accept.
+
+    ``only_filled``: send only the values the partner has, clearing nothing in Xero."""
     try:
-        return build_contact(partner, account_number_field)
+        contact = build_contact(partner, account_number_field)
     except ValueError as exc:
         raise MappingError(
             "%s cannot be sent to Xero: %s" % (clean(partner.get("name")) or "The contact", exc)
         ) from None
+    return drop_empty(contact) if only_filled else contact
 
 
 def build_contact(partner, account_number_field):
@@ -35,10 +43,7 @@ def build_contact(partner, account_number_field):
         first_name=first,
         last_name=last,
         email_address=first_email(partner.get("email")),
-        phones=[
-            Phone(phone_type="DEFAULT", phone_number=clean(partner.get("phone"))),
-            Phone(phone_type="MOBILE", phone_number=clean(partner.get("mobile"))),
-        ],
+        phones=phones(partner),
         addresses=[address(partner, "STREET"), address(partner, "POBOX")],
         tax_number=clean(partner.get("vat")),
         contact_status="ACTIVE" if partner.get("active", True) else "ARCHIVED",
@@ -49,6 +54,33 @@ def build_contact(partner, account_number_field):
     if partner.get("xero_id"):
         contact.contact_id = partner["xero_id"]
     return contact
+
+
+def phones(partner):
+    """The DEFAULT phone, even empty; the MOBILE one only when the partner has a mobile."""
+    found = [Phone(phone_type="DEFAULT", phone_number=clean(partner.get("phone")))]
+    if clean(partner.get("mobile")):
+        found.append(Phone(phone_type="MOBILE", phone_number=clean(partner.get("mobile"))))
+    return found
+
+
+def drop_empty(contact):
+    """The contact without its empty values: the SDK does not send None, so Xero keeps them."""
+    for attribute in CONTACT_TEXT_FIELDS:
+        if getattr(contact, attribute) == "":
+            setattr(contact, attribute, None)
+    contact.phones = [p for p in contact.phones or [] if p.phone_number] or None
+    contact.addresses = [a for a in contact.addresses or [] if drop_empty_address(a)] or None
+    contact.contact_persons = contact.contact_persons or None
+    return contact
+
+
+def drop_empty_address(address):
+    """The address without its empty lines, or None when nothing is left but its type."""
+    for attribute in ADDRESS_TEXT_FIELDS:
+        if getattr(address, attribute) == "":
+            setattr(address, attribute, None)
+    return address if any(getattr(address, a) for a in ADDRESS_TEXT_FIELDS) else None
 
 
 def person_names(partner, name):
@@ -108,12 +140,14 @@ def clean(value):
 
 # -- import -----------------------------------------------------------------------------------
 def contact_from_xero(contact):
-    """Plain values for an Odoo partner from a Xero ``Contact`` (the inverse of the above)."""
+    """Plain values for an Odoo partner from a Xero ``Contact`` (the inverse of the above).
+
+    A contact with a FirstName or LastName is a person, any other a company."""
     street = best_address(contact.addresses or [])
     country = clean(street and street.country)
     return {
         "name": clean(contact.name),
-        "is_company": True,
+        "is_company": not (clean(contact.first_name) or clean(contact.last_name)),
         "email": clean(contact.email_address) or False,
         "phone": phone_of(contact.phones, "DEFAULT") or False,
         "mobile": phone_of(contact.phones, "MOBILE") or False,

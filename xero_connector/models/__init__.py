@@ -1,5 +1,6 @@
 from . import xero_sync_mixin
 from . import xero_connection
+from . import xero_token
 from . import xero_sync_log
 from . import xero_account
 from . import xero_tax_rate

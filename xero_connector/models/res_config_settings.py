@@ -11,7 +11,9 @@ class ResConfigSettings(models.TransientModel):
     xero_tenant_name = fields.Char(related="xero_connection_id.tenant_name")
     xero_token_expires_at = fields.Datetime(related="xero_connection_id.token_expires_at")
     xero_last_error = fields.Text(related="xero_connection_id.last_error")
-    xero_server_url = fields.Char(related="xero_connection_id.server_url", readonly=False)
+    xero_server_url = fields.Char(
+        related="xero_connection_id.server_url", readonly=False, groups="base.group_system"
+    )
     xero_client_id = fields.Char(
         related="xero_connection_id.client_id", readonly=False, groups="base.group_system"
     )

@@ -1,7 +1,12 @@
 # Copyright 2026 xero_connector developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
+import logging
+
+import psycopg2
+
 from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
 
 from xero_client.mappings.contact import contact_from_xero, contact_to_xero, match_existing
 
@@ -24,6 +29,10 @@ PARTNER_SYNCED_FIELDS = (
     "child_ids",
 )
 CHILD_FIELDS = ("name", "email", "active", "parent_id", "type")
+# What Odoo refuses for one imported contact: that contact is skipped, the others imported.
+IMPORT_REFUSALS = (ValidationError, UserError, psycopg2.IntegrityError, psycopg2.DataError)
+
+_logger = logging.getLogger(__name__)
 
 
 class ResPartner(models.Model):
@@ -57,7 +66,8 @@ class ResPartner(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         partners = super().create(vals_list)
-        partners.parent_id._xero_mark_dirty()
+        if not self.env.context.get("xero_no_dirty"):
+            partners.parent_id._xero_mark_dirty()
         return partners
 
     # -- Odoo to Xero ---------------------------------------------------------------------
@@ -69,6 +79,15 @@ class ResPartner(models.Model):
             self._xero_values(connection), self._xero_account_number_key(connection)
         )
 
+    def _xero_link_payload(self, connection, values, contact_id):
+        """The first send to an existing Xero contact: only what Odoo has, so that what Xero
+        knows and Odoo does not (email, account number, phones, persons...) is kept."""
+        return contact_to_xero(
+            dict(values, xero_id=contact_id),
+            self._xero_account_number_key(connection),
+            only_filled=True,
+        )
+
     def _xero_values(self, connection):
         children = self.child_ids.filtered(lambda c: c.type == "contact" and c.active)
         return {
@@ -77,7 +96,6 @@ class ResPartner(models.Model):
             "is_company": self.is_company,
             "email": self.email or None,
             "phone": self.phone or None,
-            "mobile": None,
             "street": self.street or None,
             "street2": self.street2 or None,
             "city": self.city or None,
@@ -107,18 +125,27 @@ class ResPartner(models.Model):
             tax_numbers=[v["vat"] for v in values.values() if v["vat"]],
         )
         linked = self.browse()
-        taken = set(
-            self.with_company(connection.company_id)
-            .search([("xero_id", "!=", False)])
-            .mapped("xero_id")
-        )
+        taken = self._xero_taken_ids(connection, [str(c.contact_id) for c in candidates])
         for partner in new:
             match = match_existing(values[partner.id], candidates)
             if match and str(match.contact_id) not in taken:
-                payloads[partner.id].contact_id = match.contact_id
+                payloads[partner.id] = partner._xero_link_payload(
+                    connection, values[partner.id], str(match.contact_id)
+                )
                 taken.add(str(match.contact_id))
                 linked |= partner
         return linked
+
+    def _xero_taken_ids(self, connection, contact_ids):
+        """Those of these Xero contacts another partner is already linked to."""
+        if not contact_ids:
+            return set()
+        partners = (
+            self.with_company(connection.company_id)
+            .with_context(active_test=False)
+            .search([("xero_id", "in", contact_ids)])
+        )
+        return set(partners.mapped("xero_id"))
 
     # -- Xero to Odoo ---------------------------------------------------------------------
     @api.model
@@ -146,35 +173,75 @@ class ResPartner(models.Model):
             p.xero_id: p
             for p in self.search([("xero_id", "in", [str(c.contact_id) for c in contacts])])
         }
+        linkable = self._xero_linkable_domain(connection)
         count = 0
         for contact in contacts:
             values = contact_from_xero(contact)
-            partner = by_xero_id.get(values["xero_id"]) or self._xero_find_for_import(values)
+            linked = by_xero_id.get(values["xero_id"], self.browse())
+            partner = linked or self._xero_find_for_import(values, linkable)
             if partner and partner.xero_state == "pending":
                 continue  # Odoo has unsent changes: they win, and go to Xero next
-            self._xero_import_one(partner, values)
-            count += 1
+            count += self._xero_import_safely(connection, partner, values, fill_only=not linked)
         return count
 
-    def _xero_find_for_import(self, values):
-        unlinked = [("xero_id", "=", False), ("parent_id", "=", False)]
+    def _xero_linkable_domain(self, connection):
+        """The Odoo partners an imported contact may be linked to: unlinked ones of this company
+        or of none, and never a user's or a company's own partner."""
+        # A database has a handful of companies: their own partners are never import targets.
+        own_partners = (
+            self.env["res.company"].sudo().with_context(active_test=False).search([], limit=None)
+        )
+        return [
+            ("xero_id", "=", False),
+            ("parent_id", "=", False),
+            ("company_id", "in", [False, connection.company_id.id]),
+            ("user_ids", "=", False),
+            ("id", "not in", own_partners.partner_id.ids),
+        ]
+
+    def _xero_find_for_import(self, values, linkable):
         for field, value in (
             ("name", values["name"]),
             ("email", values.get("email")),
             ("vat", values.get("vat")),
         ):
             if value:
-                partner = self.search(unlinked + [(field, "=ilike", value)], limit=1)
+                partner = self.search(linkable + [(field, "=ilike", value)], limit=1)
                 if partner:
                     return partner
         return self.browse()
 
-    def _xero_import_one(self, partner, values):
+    def _xero_import_safely(self, connection, partner, values, fill_only):
+        """Import one contact in its own savepoint: one that Odoo refuses is logged and
+        skipped, not allowed to stop the import. Returns how many partners it touched."""
+        try:
+            with self.env.cr.savepoint():
+                self._xero_import_one(partner, values, fill_only=fill_only)
+        except IMPORT_REFUSALS as error:
+            self._xero_log_import_refusal(connection, partner, values, error)
+            return 0
+        return 1
+
+    def _xero_log_import_refusal(self, connection, partner, values, error):
+        message = self.env._(
+            "The Xero contact %(name)s (%(xero_id)s) was not imported: %(error)s",
+            name=values["name"],
+            xero_id=values["xero_id"],
+            error=getattr(error, "pgerror", None) or str(error),
+        )
+        _logger.warning(message)
+        self.env["xero.sync.log"]._record(connection, "import", "error", message, records=partner)
+
+    def _xero_import_one(self, partner, values, fill_only=False):
+        """Create the partner, or update it from Xero; ``fill_only`` (an Odoo partner being
+        linked) fills only what the partner lacks: Odoo's own values are kept."""
         vals = self._xero_partner_vals(values)
-        if partner:
-            partner.write(vals)
+        if not partner:
+            partner = self.create(dict(vals, is_company=values.get("is_company", True)))
+        elif fill_only:
+            partner.write(partner._xero_missing_vals(vals))
         else:
-            partner = self.create(vals)
+            partner.write(vals)
         partner._xero_write(
             {
                 "xero_id": values["xero_id"],
@@ -194,7 +261,6 @@ class ResPartner(models.Model):
         )
         vals = {
             "name": values["name"],
-            "is_company": values.get("is_company", True),
             "email": values.get("email") or False,
             "phone": values.get("phone") or values.get("mobile") or False,
             "street": values.get("street") or False,
@@ -209,6 +275,14 @@ class ResPartner(models.Model):
         if values.get("ref"):
             vals["ref"] = values["ref"]
         return vals
+
+    def _xero_missing_vals(self, vals):
+        """Those of ``vals`` this partner has no value for (its active flag is its own)."""
+        return {
+            field: value
+            for field, value in vals.items()
+            if field != "active" and value and not self[field]
+        }
 
     def _xero_import_children(self, children):
         existing = {(c.name or "").strip().lower() for c in self.child_ids}

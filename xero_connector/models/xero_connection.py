@@ -7,7 +7,7 @@ import time
 from datetime import datetime, timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from xero_client import oauth
 from xero_client.client import XeroClient
@@ -17,6 +17,11 @@ from xero_client.errors import XeroError
 _logger = logging.getLogger(__name__)
 
 REFRESH_MARGIN_SECONDS = 120
+USER_WRITABLE_FIELDS = {
+    "account_number_source",
+    "xero_sales_account_id",
+    "xero_purchase_account_id",
+}
 LOCK_WAIT_SECONDS = 15
 LOCK_POLL_SECONDS = 0.2
 SERVER_URL_PARAM = "xero_connector.server_url"
@@ -32,6 +37,11 @@ def authentication_event_id(id_token):
         )
     except (AttributeError, IndexError, ValueError):
         return None
+
+
+def token_is_fresh(access_token, expires_at):
+    margin = timedelta(seconds=REFRESH_MARGIN_SECONDS)
+    return bool(access_token and expires_at and expires_at > fields.Datetime.now() + margin)
 
 
 class XeroNeedsReconnect(UserError):
@@ -64,6 +74,7 @@ class XeroConnection(models.Model):
     )
     server_url = fields.Char(
         string="Xero server",
+        groups="base.group_system",
         default=lambda self: self._default_server_url(),
         help="Leave empty for Xero itself. Set it to the address of the Xero sandbox (for "
         "example http://localhost:8070) or of any host that serves Xero's paths.",
@@ -87,13 +98,14 @@ class XeroConnection(models.Model):
     )
     tenant_currency = fields.Char(readonly=True, copy=False)
     xero_connection_id = fields.Char(readonly=True, copy=False)
+    token_id = fields.Many2one("xero.token", readonly=True, copy=False, groups="base.group_system")
     access_token = fields.Char(
-        groups="base.group_system", copy=False, readonly=True, exportable=False
+        related="token_id.access_token", groups="base.group_system", exportable=False
     )
     refresh_token = fields.Char(
-        groups="base.group_system", copy=False, readonly=True, exportable=False
+        related="token_id.refresh_token", groups="base.group_system", exportable=False
     )
-    token_expires_at = fields.Datetime(readonly=True, copy=False)
+    token_expires_at = fields.Datetime(compute="_compute_token_expires_at", string="Token expires")
     oauth_state = fields.Char(
         groups="base.group_system", copy=False, readonly=True, exportable=False
     )
@@ -135,12 +147,30 @@ class XeroConnection(models.Model):
         "This Xero organisation is already connected to another company.",
     )
 
+    def _compute_token_expires_at(self):
+        for connection in self:
+            connection.token_expires_at = connection.sudo().token_id.expires_at
+
     @api.depends("tenant_name", "company_id.name")
     def _compute_name(self):
         for connection in self:
             connection.name = connection.tenant_name or self.env._(
                 "Xero (%(company)s)", company=connection.company_id.name
             )
+
+    def write(self, vals):
+        # Where Xero is and what it said are the system's business: a Xero administrator who
+        # could point server_url elsewhere would receive the client secret and the tokens.
+        if not self.env.su and not self.env.user.has_group("base.group_system"):
+            forbidden = set(vals) - USER_WRITABLE_FIELDS
+            if forbidden:
+                raise AccessError(
+                    self.env._(
+                        "Only system administrators may change %(fields)s of a Xero connection.",
+                        fields=", ".join(sorted(forbidden)),
+                    )
+                )
+        return super().write(vals)
 
     @api.model
     def _default_server_url(self):
@@ -308,15 +338,13 @@ class XeroConnection(models.Model):
         connection.write(
             {
                 "state": "disconnected",
-                "access_token": False,
-                "refresh_token": False,
-                "token_expires_at": False,
                 "tenant_id": False,
                 "tenant_name": False,
                 "tenant_short_code": False,
                 "xero_connection_id": False,
             }
         )
+        connection._forget_tokens()
         self.env["xero.sync.log"]._record(
             connection, "disconnect", "success", self.env._("Disconnected from Xero.")
         )
@@ -334,54 +362,68 @@ class XeroConnection(models.Model):
 
     # -- tokens -------------------------------------------------------------------------------
     def _store_tokens(self, tokens):
-        self.sudo().write(
-            {
-                "access_token": tokens.access_token,
-                "refresh_token": tokens.refresh_token,
-                "token_expires_at": datetime.utcfromtimestamp(tokens.expires_at),
-            }
-        )
+        values = {
+            "access_token": tokens.access_token,
+            "refresh_token": tokens.refresh_token,
+            "expires_at": datetime.utcfromtimestamp(tokens.expires_at),
+        }
+        connection = self.sudo()
+        if connection.token_id:
+            connection.token_id.write(values)
+        else:
+            connection.token_id = (
+                self.env["xero.token"].sudo().create(dict(values, connection_id=connection.id))
+            )
+        self._remember_token(values["access_token"], values["expires_at"])
+
+    def _remember_token(self, access_token, expires_at):
+        """Tokens renewed in another transaction, for this one: its snapshot predates them."""
+        self.env.cr.cache.setdefault("xero_tokens", {})[self.id] = (access_token, expires_at)
+
+    def _forget_tokens(self):
+        self.sudo().token_id.unlink()
+        self.env.cr.cache.get("xero_tokens", {}).pop(self.id, None)
 
     def _access_token(self):
-        """A valid access token, refreshed under a row lock when it is about to expire."""
+        """A valid access token, renewed under a row lock when it is about to expire."""
         self.ensure_one()
         connection = self.sudo()
         if connection.state == "needs_reconnect":
             raise XeroNeedsReconnect(connection.last_error or self.env._("Reconnect to Xero."))
-        if connection._token_is_fresh():
-            return connection.access_token
-        self._refresh_in_own_transaction()
-        connection.invalidate_recordset()
-        if connection.state == "needs_reconnect":
+        token = self.env.cr.cache.get("xero_tokens", {}).get(self.id) or (
+            connection.token_id.access_token,
+            connection.token_id.expires_at,
+        )
+        if token_is_fresh(*token):
+            return token[0]
+        if not connection.token_id:
+            raise XeroNeedsReconnect(self.env._("Connect to Xero first."))
+        outcome = connection._refresh_in_own_transaction()
+        if isinstance(outcome, oauth.OAuthError):
+            connection._mark_needs_reconnect(outcome)
             raise XeroNeedsReconnect(connection.last_error)
-        return connection.access_token
+        connection._remember_token(*outcome)
+        return outcome[0]
 
     def _expire_access_token(self):
-        self.sudo().write({"token_expires_at": fields.Datetime.now()})
-
-    def _token_is_fresh(self):
-        return bool(
-            self.access_token
-            and self.token_expires_at
-            and self.token_expires_at
-            > fields.Datetime.now() + timedelta(seconds=REFRESH_MARGIN_SECONDS)
-        )
+        self.sudo().token_id.write({"expires_at": fields.Datetime.now()})
+        self.env.cr.cache.get("xero_tokens", {}).pop(self.id, None)
 
     def _refresh_in_own_transaction(self):
-        """Refresh in a transaction of its own, committed at once.
+        """Renew the tokens in a transaction of their own, committed at once; return the fresh
+        (access token, expiry), or the OAuthError when Xero refuses the refresh token.
 
         Xero rotates the refresh token on every use: the new one must be stored even when the
         caller's transaction rolls back, and two workers must not both spend the old one. The
-        worker that gets the row lock refreshes; the other one waits for it to commit, then
-        finds the fresh token in a new transaction.
+        worker that locks the token row renews it; the other one waits for it to commit, then
+        reads the fresh token in a new transaction.
         """
         deadline = time.monotonic() + LOCK_WAIT_SECONDS
         while True:
             with self.env.registry.cursor() as cr:
-                connection = self.with_env(self.env(cr=cr)).sudo()
-                if connection.try_lock_for_update(allow_referencing=True):
-                    connection._refresh_locked(cr)
-                    return
+                token = self.with_env(self.env(cr=cr)).sudo().token_id
+                if token.try_lock_for_update(allow_referencing=True):
+                    return self._refresh_locked(token)
             if time.monotonic() > deadline:
                 raise UserError(
                     self.env._(
@@ -390,27 +432,31 @@ class XeroConnection(models.Model):
                 )
             time.sleep(LOCK_POLL_SECONDS)
 
-    def _refresh_locked(self, cr):
-        connection = self
-        if connection._token_is_fresh() or not connection.refresh_token:
-            return
+    def _refresh_locked(self, token):
+        if token_is_fresh(token.access_token, token.expires_at):
+            return token.access_token, token.expires_at
         started = time.monotonic()
+        connection = token.connection_id
         try:
             tokens = oauth.refresh_tokens(
                 connection._endpoints(),
                 connection.client_id,
                 connection.client_secret or None,
-                connection.refresh_token,
+                token.refresh_token,
             )
         except oauth.OAuthError as error:
             if not error.needs_reconnect:
                 raise UserError(str(error)) from error
-            connection._mark_needs_reconnect(error)
-            # Kept whatever the caller's transaction does.
-            cr.commit()  # pylint: disable=invalid-commit
-            return
-        connection._store_tokens(tokens)
-        connection.env["xero.sync.log"]._record(
+            return error
+        expires_at = datetime.utcfromtimestamp(tokens.expires_at)
+        token.write(
+            {
+                "access_token": tokens.access_token,
+                "refresh_token": tokens.refresh_token,
+                "expires_at": expires_at,
+            }
+        )
+        token.env["xero.sync.log"]._record(
             connection,
             "refresh_token",
             "success",
@@ -419,7 +465,20 @@ class XeroConnection(models.Model):
         )
         # The rotated refresh token is the only valid one: it must survive a rollback of the
         # caller's transaction.
-        cr.commit()  # pylint: disable=invalid-commit
+        token.env.cr.commit()  # pylint: disable=invalid-commit
+        return tokens.access_token, expires_at
+
+    def _mark_lost(self, message):
+        """Xero no longer lets this app into the organisation (disconnected, scope removed)."""
+        self.sudo().write(
+            {
+                "state": "needs_reconnect",
+                "last_error": self.env._(
+                    "%(reason)s An administrator must reconnect in Settings › Xero.", reason=message
+                ),
+                "last_error_at": fields.Datetime.now(),
+            }
+        )
 
     def _mark_needs_reconnect(self, error):
         message = self.env._(
@@ -485,14 +544,33 @@ class XeroConnection(models.Model):
             if connection._is_rate_limited():
                 continue
             for model_name in self._synced_models():
-                if not self.env[model_name].sudo()._xero_push_pending(connection):
+                model = self.env[model_name].sudo()
+                if not connection._run_isolated(model._xero_push_pending, connection):
                     break
+            if self.env.context.get("cron_id") and not self.env["ir.cron"]._commit_progress():
+                self.env.ref("xero_connector.ir_cron_xero_push")._trigger()
+                return
 
     @api.model
     def _cron_import_contacts(self):
         for connection in self.sudo().search([("state", "=", "connected")]):
             if not connection._is_rate_limited():
-                self.env["res.partner"].sudo()._xero_import_contacts(connection)
+                connection._run_isolated(
+                    self.env["res.partner"].sudo()._xero_import_contacts, connection
+                )
+
+    def _run_isolated(self, work, *args):
+        """Run one connection's share of a scheduled action; its failure is logged and does
+        not keep the other companies waiting. The work commits its own progress, so a
+        failure rolls back to the last commit."""
+        try:
+            return work(*args)
+        except Exception as error:  # noqa: BLE001 - logged, then the next connection runs
+            _logger.exception("Xero scheduled work failed for %s", self.display_name)
+            self.env.cr.rollback()  # pylint: disable=invalid-commit
+            self._set_error(str(error))
+            self.env["xero.sync.log"]._record(self, "update", "error", str(error))
+            return False
 
     def action_open_mapping(self):
         self.ensure_one()
@@ -503,6 +581,11 @@ class XeroConnection(models.Model):
         self.ensure_one()
         self._check_admin()
         count = self.env["res.partner"].sudo()._xero_import_contacts(self.sudo())
+        if count is None:
+            raise UserError(
+                self.sudo().last_error
+                or self.env._("The import did not run: see the Xero sync log.")
+            )
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",

@@ -22,6 +22,7 @@ NOT_MAPPED_ACCOUNT_TYPES = (
     "off_balance",
 )
 MAX_TRACKING_CATEGORIES = 2
+INVOICE_TYPES = ("out_invoice", "out_refund", "in_invoice", "in_refund")
 COMPANY_DEPENDENT_MAPPINGS = (
     ("account.account", ("xero_account_id", "xero_account_match")),
     ("account.analytic.plan", ("xero_tracking_category_id", "xero_tracking_match")),
@@ -280,10 +281,13 @@ class XeroMapping(models.AbstractModel):
 
     def _propose_tracking(self, connection, company):
         plans = self._odoo_plans().with_company(company)
+        chosen = plans.filtered(lambda p: p.xero_tracking_match == "manual")
         categories = self.env["xero.tracking.category"].search(
             [("connection_id", "=", connection.id)]
         )
         by_category = {c.xero_id: c for c in categories}
+        # Categories chosen by hand are taken: only the others are proposed.
+        categories -= chosen.xero_tracking_category_id
         by_option = {o.xero_id: o for o in categories.option_ids}
         plan_matches, option_matches = match_tracking(
             [
@@ -294,7 +298,7 @@ class XeroMapping(models.AbstractModel):
                         {"id": a.id, "name": a.name, "code": a.code} for a in p.account_ids
                     ],
                 }
-                for p in plans
+                for p in plans - chosen
             ],
             [
                 {
@@ -308,12 +312,7 @@ class XeroMapping(models.AbstractModel):
                 }
                 for c in categories
             ],
-            limit=MAX_TRACKING_CATEGORIES
-            - len(
-                plans.filtered(
-                    lambda p: p.xero_tracking_match == "manual" and p.xero_tracking_category_id
-                )
-            ),
+            limit=MAX_TRACKING_CATEGORIES - len(chosen.xero_tracking_category_id),
         )
         for plan in plans.filtered(lambda p: p.xero_tracking_match != "manual"):
             category_id, reason = plan_matches.get(plan.id, (None, False))
@@ -326,7 +325,10 @@ class XeroMapping(models.AbstractModel):
                 }
             )
         for account in plans.account_ids.with_company(company).filtered(
-            lambda a: a.xero_tracking_option_match != "manual"
+            lambda a: (
+                a.xero_tracking_option_match != "manual"
+                and a.company_id in (company, company.browse())
+            )
         ):
             option_id, reason = option_matches.get(account.id, (None, False))
             account.write(
@@ -423,6 +425,7 @@ class XeroMapping(models.AbstractModel):
             [
                 ("company_id", "=", company.id),
                 ("display_type", "=", "product"),
+                ("move_id.move_type", "in", INVOICE_TYPES),
                 ("move_id.state", "in", ("draft", "posted")),
                 ("move_id.payment_state", "not in", ("paid", "reversed", "in_payment")),
             ]
@@ -432,6 +435,7 @@ class XeroMapping(models.AbstractModel):
                 ("company_id", "=", company.id),
                 ("display_type", "=", False),
                 ("order_id.state", "in", ("draft", "sent", "purchase")),
+                ("order_id.invoice_status", "!=", "invoiced"),
             ]
         )
         accounts = lines.account_id.with_company(company).filtered(lambda a: not a.xero_account_id)

@@ -1,9 +1,12 @@
 # Copyright 2026 xero_connector developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
 from odoo import api, fields, models
 
 from xero_client.masking import mask
 
+LOG_RETENTION_DAYS = 180
 OPERATIONS = [
     ("create", "Create"),
     ("update", "Update"),
@@ -73,6 +76,12 @@ class XeroSyncLog(models.Model):
                 for record in records
             ]
         )
+
+    @api.autovacuum
+    def _gc_old_entries(self):
+        """Keep the log readable: entries older than LOG_RETENTION_DAYS go."""
+        limit = fields.Datetime.now() - timedelta(days=LOG_RETENTION_DAYS)
+        self.sudo().search([("create_date", "<", limit)]).unlink()
 
     def action_open_record(self):
         self.ensure_one()

@@ -169,7 +169,7 @@ class XeroSyncMixin(models.AbstractModel):
         except RateLimited as error:
             connection._note_rate_limit(error.retry_after)
             log._record(connection, "import", "rate_limited", connection._rate_limit_message())
-            return 0
+            return None
         except XeroError as error:
             connection._set_error(error.message)
             log._record(
@@ -194,10 +194,14 @@ class XeroSyncMixin(models.AbstractModel):
         records = self.filtered(lambda r: r._xero_should_sync())
         if not records:
             raise UserError(self.env._("None of the selected records is sent to Xero on its own."))
-        records._xero_write({"xero_state": "pending", "xero_error": False})
-        now, later = records[:BATCH_SIZE], records[BATCH_SIZE:]
-        for connection, group in now._xero_group_by_connection():
-            group._xero_send(connection)
+        later = self.browse()
+        for connection, group in records._xero_group_by_connection():
+            # Status fields may be per company: write them in the record's company.
+            group._xero_write({"xero_state": "pending", "xero_error": False})
+            now = group[:BATCH_SIZE].try_lock_for_update(allow_referencing=True)
+            if now:
+                now._xero_send(connection)
+            later |= group - now
         if later:
             self.env.ref("xero_connector.ir_cron_xero_push")._trigger()
             return {
@@ -275,8 +279,12 @@ class XeroSyncMixin(models.AbstractModel):
         except RateLimited as error:
             return records._xero_postpone_for_rate_limit(connection, error)
         except AuthError as error:
-            # The next attempt renews the token first; a refused renewal asks for a reconnect.
-            connection._expire_access_token()
+            if error.reason in ("tenant_disconnected", "missing_scope"):
+                connection._mark_lost(error.message)
+            else:
+                # The next attempt renews the token first; a refused renewal asks for a
+                # reconnect.
+                connection._expire_access_token()
             return records._xero_postpone(connection, error, started)
         except (TransientError, XeroNeedsReconnect) as error:
             return records._xero_postpone(connection, error, started)
@@ -309,7 +317,7 @@ class XeroSyncMixin(models.AbstractModel):
 
     def _xero_apply_result(self, connection, result, duration, linked):
         operation = "update" if self.xero_id else ("link" if linked else "create")
-        if not result.ok and self.xero_id and any("not found" in e for e in result.errors):
+        if not result.ok and self.xero_id and self._xero_missing_in(result.errors):
             self._xero_forget_missing(connection, operation, duration)
             return
         if not result.ok:
@@ -339,6 +347,11 @@ class XeroSyncMixin(models.AbstractModel):
             xero_ids={self.id: xero_id},
         )
 
+    def _xero_missing_in(self, errors):
+        """Whether Xero says the object this record points at does not exist."""
+        own = "%s %s was not found" % (self._xero_id_field, self.xero_id)
+        return any(own.lower() in error.lower() for error in errors)
+
     def _xero_forget_missing(self, connection, operation, duration):
         """Xero no longer holds the object this record pointed at: drop the link, so that the
         next sync looks for it again and creates it if it is really gone."""
@@ -362,7 +375,7 @@ class XeroSyncMixin(models.AbstractModel):
         )
 
     def _xero_fail_all(self, connection, error, started):
-        message = self.env._("Xero rejected the request: %(error)s", error=error.message)
+        message = error.message
         for record in self:
             record._xero_mark_error(
                 connection,

@@ -45,6 +45,28 @@ class TestAccess(XeroCase):
         self.assertNotIn("client_secret", fields_b)
         self.assertFalse(self.env["xero.connection"]._fields["access_token"].exportable)
 
+    def test_only_system_administrators_say_where_xero_is(self):
+        admin_a = new_test_user(
+            self.env,
+            "xero_admin_a",
+            groups="xero_connector.group_xero_admin,base.group_user",
+        )
+        connection = self.connection.with_user(admin_a)
+        with self.assertRaises(AccessError):
+            connection.write({"server_url": "https://elsewhere.example"})
+        with self.assertRaises(AccessError):
+            connection.write({"state": "connected", "tenant_id": "forged"})
+        connection.write({"account_number_source": "id"})
+        self.assertEqual(self.connection.account_number_source, "id")
+
+    def test_the_button_keeps_each_record_in_its_own_company(self):
+        partner = self.env["res.partner"].create(
+            {"name": "B's customer", "is_company": True, "company_id": self.company_b.id}
+        )
+        partner.action_xero_sync()  # company B is not connected: the record waits
+        self.assertEqual(partner.with_company(self.company_b).xero_state, "pending")
+        self.assertEqual(partner.with_company(self.env.company).xero_state, "not_synced")
+
     def test_a_xero_user_syncs_but_does_not_manage(self):
         partner = (
             self.env["res.partner"]

@@ -69,10 +69,10 @@ class TestConnection(XeroCase):
     def test_expiring_token_is_refreshed_and_the_rotated_one_kept(self):
         connection = self.connection.sudo()
         old_refresh = connection.refresh_token
-        connection.token_expires_at = fields.Datetime.now() + timedelta(seconds=30)
-        connection.flush_recordset()
+        connection.token_id.expires_at = fields.Datetime.now() + timedelta(seconds=30)
+        connection.token_id.flush_recordset()
         self.assertEqual(connection._client().get_organisation().name, "Demo Company (UK)")
-        connection.invalidate_recordset()
+        self.env.invalidate_all()  # the refresh ran in its own transaction
         self.assertNotEqual(connection.refresh_token, old_refresh)
         self.assertGreater(
             connection.token_expires_at, fields.Datetime.now() + timedelta(minutes=29)
@@ -82,10 +82,10 @@ class TestConnection(XeroCase):
 
     def test_invalid_grant_asks_for_reconnect_and_stops_the_sync_cleanly(self):
         connection = self.connection.sudo()
-        connection.write(
-            {"refresh_token": "revoked-elsewhere", "token_expires_at": fields.Datetime.now()}
+        connection.token_id.write(
+            {"refresh_token": "revoked-elsewhere", "expires_at": fields.Datetime.now()}
         )
-        connection.flush_recordset()
+        connection.token_id.flush_recordset()
         partner = self.env["res.partner"].create({"name": "Waiting Ltd", "is_company": True})
         partner.action_xero_sync()
         connection.invalidate_recordset()
@@ -101,6 +101,19 @@ class TestConnection(XeroCase):
         self.assertEqual(self.connection.state, "connected")
         partner.action_xero_sync()
         self.assertEqual(partner.xero_state, "synced")
+
+    def test_an_organisation_disconnected_in_xero_asks_for_a_reconnect(self):
+        from xero_client import oauth
+
+        connection = self.connection.sudo()
+        oauth.delete_connection(
+            connection._endpoints(), connection._access_token(), connection.xero_connection_id
+        )
+        partner = self.env["res.partner"].create({"name": "Orphan Ltd", "is_company": True})
+        partner.action_xero_sync()
+        self.assertEqual(connection.state, "needs_reconnect")
+        self.assertIn("reconnect", connection.last_error)
+        self.assertEqual(partner.xero_state, "pending")
 
     def test_disconnect_forgets_the_tokens_and_the_organisation(self):
         self.connection.action_disconnect()

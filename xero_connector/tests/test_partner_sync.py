@@ -1,8 +1,10 @@
 # Copyright 2026 xero_connector developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo import fields
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
 from .common import XeroCase
@@ -164,6 +166,22 @@ class TestPartnerToXero(XeroCase):
         held = self.held_contacts()[0]
         self.assertEqual((held["FirstName"], held["LastName"]), ("Grace", "Hopper"))
 
+    def test_a_push_keeps_the_mobile_number_held_in_xero(self):
+        partner = self.partners(1)
+        partner.action_xero_sync()
+        self.sandbox.edit(
+            self.tenant["tenantId"],
+            "contacts",
+            partner.xero_id,
+            {"Phones": [{"PhoneType": "MOBILE", "PhoneNumber": "07700 900123"}]},
+        )
+        partner.write({"phone": "01273 000000", "email": "changed@example.com"})
+        self.run_push_cron()
+        self.assertEqual(partner.xero_state, "synced")
+        phones = {p["PhoneType"]: p.get("PhoneNumber") for p in self.held_contacts()[0]["Phones"]}
+        self.assertEqual(phones.get("MOBILE"), "07700 900123")
+        self.assertEqual(phones.get("DEFAULT"), "01273 000000")
+
 
 @tagged("post_install", "-at_install")
 class TestNoDuplicates(XeroCase):
@@ -186,6 +204,133 @@ class TestNoDuplicates(XeroCase):
             .mapped("operation")
         )
         self.assertEqual(operations, ["link", "link"])
+
+    def held_contact(self, name):
+        return next(c for c in self.held_contacts() if c["Name"] == name)
+
+    def edit_contact(self, name, changes):
+        contact_id = self.held_contact(name)["ContactID"]
+        self.sandbox.edit(self.tenant["tenantId"], "contacts", contact_id, changes)
+        return contact_id
+
+    def imported(self, *contact_ids):
+        return (
+            self.env["res.partner"]
+            .with_context(active_test=False)
+            .search([("xero_id", "in", list(contact_ids))])
+        )
+
+    def test_linking_a_bare_partner_keeps_what_xero_holds(self):
+        seeded = self.held_contact("Bayside Club")
+        partner = self.env["res.partner"].create({"name": "Bayside Club", "is_company": True})
+        partner.action_xero_sync()
+        self.assertEqual(partner.xero_id, seeded["ContactID"])
+        self.assertEqual(partner.xero_state, "synced")
+        held = self.held_contact("Bayside Club")
+        self.assertEqual(held["EmailAddress"], "secretary@baysideclub.example")
+        self.assertEqual(held["AccountNumber"], "CUST-001")
+        self.assertEqual(held["Addresses"], seeded["Addresses"])
+        self.assertEqual(held["Phones"], seeded["Phones"])
+        # Once linked, every update sends everything: a value cleared in Odoo is cleared in Xero.
+        partner.email = "new@baysideclub.example"
+        self.run_push_cron()
+        self.assertEqual(self.held_contact("Bayside Club")["EmailAddress"], partner.email)
+        partner.email = False
+        self.run_push_cron()
+        self.assertFalse(self.held_contact("Bayside Club").get("EmailAddress"))
+
+    def test_linking_looks_up_only_the_links_of_the_candidates(self):
+        self.partners(5).action_xero_sync()
+        partner = self.env["res.partner"].create({"name": "Bayside Club", "is_company": True})
+        partner_class = type(self.env["res.partner"])
+        search = partner_class.search
+        found = []
+
+        def recording_search(model, domain, *args, **kwargs):
+            result = search(model, domain, *args, **kwargs)
+            if any(isinstance(term, (list, tuple)) and term[0] == "xero_id" for term in domain):
+                found.append(len(result))
+            return result
+
+        with patch.object(partner_class, "search", recording_search):
+            partner.action_xero_sync()
+        self.assertEqual(partner.xero_id, self.held_contact("Bayside Club")["ContactID"])
+        self.assertTrue(found)
+        self.assertLessEqual(max(found), 1, "not every linked partner")
+
+    def test_import_fills_only_what_an_existing_partner_lacks(self):
+        partner = self.env["res.partner"].create(
+            {"name": "Ridgeway University", "is_company": False, "email": "ar@ridgeway.example"}
+        )
+        self.connection.action_import_contacts()
+        self.assertEqual(partner.xero_id, self.held_contact("Ridgeway University")["ContactID"])
+        self.assertEqual(partner.email, "ar@ridgeway.example")
+        self.assertEqual(partner.phone, "555 0100")
+        self.assertEqual((partner.street, partner.city), ("1 Demo Street", "Demo City"))
+        self.assertEqual(partner.ref, "CUST-002")
+        self.assertFalse(partner.is_company, "is_company is Odoo's own")
+
+    def test_a_contact_with_a_first_or_last_name_is_imported_as_a_person(self):
+        person_id = self.edit_contact(
+            "Marine Systems", {"Name": "Grace Hopper", "FirstName": "Grace", "LastName": "Hopper"}
+        )
+        self.connection.action_import_contacts()
+        self.assertFalse(self.imported(person_id).is_company)
+        self.assertTrue(self.imported(self.held_contact("PowerDirect")["ContactID"]).is_company)
+
+    def test_import_links_no_partner_of_another_company_a_user_or_a_company(self):
+        other = self.env["res.company"].create({"name": "Other"})
+        elsewhere = self.env["res.partner"].create(
+            {"name": "Bayside Club", "is_company": True, "company_id": other.id}
+        )
+        user = self.env["res.users"].create({"name": "Office Supplies Co", "login": "osc"})
+        self.env.company.partner_id.email = "info@marinesystems.example"
+        self.connection.action_import_contacts()
+        for name, partner in (
+            ("Bayside Club", elsewhere),
+            ("Office Supplies Co", user.partner_id),
+            ("Marine Systems", self.env.company.partner_id),
+        ):
+            self.assertFalse(partner.xero_id, name)
+            imported = self.imported(self.held_contact(name)["ContactID"])
+            self.assertEqual(len(imported), 1, name)
+            self.assertNotEqual(imported, partner, name)
+            self.assertFalse(imported.company_id, name)
+
+    def test_a_contact_odoo_refuses_is_logged_and_the_others_imported(self):
+        refused_id = self.held_contact("PowerDirect")["ContactID"]
+        partner_class = type(self.env["res.partner"])
+        import_children = partner_class._xero_import_children
+
+        def refuse_powerdirect(partner, children):
+            if partner.name == "PowerDirect":  # once the partner is created: rolled back
+                raise ValidationError("PowerDirect is refused")  # pylint: disable=translation-required
+            return import_children(partner, children)
+
+        with patch.object(partner_class, "_xero_import_children", refuse_powerdirect):
+            answer = self.connection.action_import_contacts()
+        self.assertEqual(answer["params"]["type"], "success")
+        self.assertFalse(self.env["res.partner"].search([("name", "=", "PowerDirect")]))
+        self.assertFalse(self.imported(refused_id))
+        others = [c["ContactID"] for c in self.held_contacts() if c["ContactID"] != refused_id]
+        self.assertEqual(len(self.imported(*others)), len(others))
+        self.assertTrue(self.connection.contacts_imported_at, "the watermark advances")
+        error = self.env["xero.sync.log"].search(
+            [("operation", "=", "import"), ("outcome", "=", "error")]
+        )
+        self.assertEqual(len(error), 1)
+        self.assertIn("PowerDirect", error.message)
+        self.assertIn("PowerDirect is refused", error.message)
+
+    def test_importing_a_contact_with_persons_leaves_it_synced(self):
+        contact_id = self.edit_contact(
+            "Bayside Club",
+            {"ContactPersons": [{"FirstName": "Ann", "LastName": "Lee", "EmailAddress": ""}]},
+        )
+        self.connection.action_import_contacts()
+        partner = self.imported(contact_id)
+        self.assertEqual(partner.child_ids.mapped("name"), ["Ann Lee"])
+        self.assertEqual(partner.xero_state, "synced")
 
     def test_import_creates_partners_once_and_then_only_what_changed(self):
         existing = self.env["res.partner"].create({"name": "Marine Systems", "is_company": True})

@@ -51,7 +51,9 @@ class TestRefreshRace(TransactionCase):
             code = parse_qs(urlparse(location).query)["code"][0]
             [authorized] = connection._finish_authorization(code)
             connection._select_tenant(authorized)
-            connection.token_expires_at = fields.Datetime.now() - timedelta(seconds=1)
+            connection.token_id.expires_at = fields.Datetime.now() - timedelta(seconds=1)
+            # Xero's side too: a worker that used the old token would get a 401.
+            requests.post(self.sandbox.url + "/sandbox/tokens/expire", timeout=30)
             # The race only exists between committed transactions.
             cr.commit()  # pylint: disable=invalid-commit
             return connection.id
@@ -93,6 +95,11 @@ class TestRefreshRace(TransactionCase):
         with self.registry.cursor() as cr:
             connection = self._env(cr)["xero.connection"].browse(self.connection_id).sudo()
             self.assertEqual(connection.state, "connected")
+            self.assertEqual(
+                {token for token, _name in results},
+                {connection.access_token},
+                "both workers used the token that is stored",
+            )
             refreshes = self._env(cr)["xero.sync.log"].search_count(
                 [("connection_id", "=", connection.id), ("operation", "=", "refresh_token")]
             )
