@@ -82,6 +82,9 @@ class TestPartnerToXero(XeroCase):
         connection = self.connection
         connection.invalidate_recordset()
         self.assertGreater(connection.rate_limited_until, fields.Datetime.now())
+        cron = self.env.ref("xero_connector.ir_cron_xero_push")
+        wake_up = self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]).mapped("call_at")
+        self.assertIn(connection.rate_limited_until, wake_up, "rescheduled at Retry-After")
         self.assertEqual(len(partners.filtered(lambda p: p.xero_state == "synced")), 50)
         waiting = partners.filtered(lambda p: p.xero_state == "pending")
         self.assertEqual(len(waiting), 70)
