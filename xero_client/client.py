@@ -102,9 +102,13 @@ class XeroClient:
         where=None,
         ids=None,
         page_size=PAGE_SIZE,
+        order=None,
     ):
-        """One page of contacts (``page_size``, Xero's default 100)."""
+        """One page of contacts (``page_size``, Xero's default 100), in ``order`` if given
+        (e.g. "UpdatedDateUTC ASC")."""
         params = {"page": page, "include_archived": include_archived}
+        if order:
+            params["order"] = order
         if page_size != PAGE_SIZE:
             params["page_size"] = page_size
         if if_modified_since:

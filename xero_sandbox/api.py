@@ -62,6 +62,7 @@ class AccountingAPI:
             "tenant": tenant_id or None,
             "query": request.query_string.decode("latin-1")[:500],
             "idempotency_key": request.headers.get("Idempotency-Key"),
+            "generation": self.sandbox.generation,
         }
         limited_tenant = None
         response = None

@@ -58,6 +58,7 @@ class Sandbox:
         self.app = SandboxApp(self)
         self._server = None
         self._thread = None
+        self.generation = 0  # bumped by reset: calls begun before it are not logged after it
 
     # -- lifecycle --------------------------------------------------------------------------
     def start(self):
@@ -95,6 +96,7 @@ class Sandbox:
     def reset(self, seed=None):
         """Back to a fresh start: organisations, tokens, limits, faults, logs, clock."""
         seed = self.seed if seed is None else seed
+        self.generation += 1
         self.state.reset(seed_demo=seed)
         self.limiter.limits = self.state.limits
         self.limiter.reset()
@@ -136,6 +138,8 @@ class Sandbox:
 
     # -- bookkeeping used by the HTTP layers ------------------------------------------------
     def log_request(self, entry):
+        if entry.pop("generation", self.generation) != self.generation:
+            return  # a call that began before a reset (a slow one a client gave up on)
         with self.state.lock:
             entry["at"] = round(self.clock.time(), 3)
             self.state.request_log.append(entry)

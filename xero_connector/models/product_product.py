@@ -108,11 +108,11 @@ class ProductProduct(models.Model):
             xero_no_dirty=True, active_test=False
         )
 
-        def import_since(since):
+        def import_since(since, resume):
             items = connection._client().get_items(if_modified_since=since)
             for item in items:
                 products._xero_import_item(item_from_xero(item))
-            return len(items)
+            return len(items), True
 
         return self._xero_import(connection, "items_imported_at", import_since, self.env._("items"))
 

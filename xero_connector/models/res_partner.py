@@ -12,6 +12,7 @@ from xero_client.mappings.contact import contact_from_xero, contact_to_xero, mat
 
 from .xero_sync_mixin import XERO_STATES, XeroDataError, commit_progress
 
+CONTACTS_PAGE_SIZE = 100  # Xero's page
 PARTNER_SYNCED_FIELDS = (
     "name",
     "is_company",
@@ -157,12 +158,24 @@ class ResPartner(models.Model):
             xero_no_dirty=True, active_test=False
         )
 
-        def import_since(since):
+        def import_since(since, resume):
+            """Oldest changes first, one page at a time: a run that stops (time up, Xero
+            unreachable) resumes at the page it reached."""
+            client = connection._client()
             count = 0
-            for page in connection._client().iter_contacts(if_modified_since=since):
-                count += partners._xero_import_page(connection, page)
-                commit_progress(self.env, len(page))
-            return count
+            while True:
+                page_number = resume.get("page", 1)
+                contacts = client.get_contacts(
+                    page=page_number, if_modified_since=since, order="UpdatedDateUTC ASC"
+                )
+                count += partners._xero_import_page(connection, contacts)
+                resume["page"] = page_number + 1
+                if len(contacts) < CONTACTS_PAGE_SIZE:
+                    return count, True
+                connection._keep_import_resume("contacts_imported_at", resume)
+                if not commit_progress(self.env, len(contacts)):
+                    self.env.ref("xero_connector.ir_cron_xero_import_contacts")._trigger()
+                    return count, False
 
         return self._xero_import(
             connection, "contacts_imported_at", import_since, self.env._("contacts")

@@ -122,6 +122,9 @@ class XeroConnection(models.Model):
         copy=False,
         help="Xero changes after this moment are fetched by the next import.",
     )
+    import_resume = fields.Json(
+        readonly=True, copy=False, help="Where an unfinished import from Xero resumes."
+    )
     items_imported_at = fields.Datetime(string="Items imported up to", readonly=True, copy=False)
     xero_sales_account_id = fields.Many2one(
         "xero.account",
@@ -311,7 +314,12 @@ class XeroConnection(models.Model):
             )
         self.env["xero.mapping"]._forget_lists(self)
         self.write(
-            {"contacts_imported_at": False, "items_imported_at": False, "rate_limited_until": False}
+            {
+                "contacts_imported_at": False,
+                "items_imported_at": False,
+                "import_resume": False,
+                "rate_limited_until": False,
+            }
         )
         self.env["xero.sync.log"]._record(
             self,
@@ -516,6 +524,14 @@ class XeroConnection(models.Model):
 
     def _set_error(self, message):
         self.sudo().write({"last_error": message, "last_error_at": fields.Datetime.now()})
+
+    def _keep_import_resume(self, watermark_field, resume):
+        resumes = dict(self.import_resume or {})
+        if resume:
+            resumes[watermark_field] = resume
+        else:
+            resumes.pop(watermark_field, None)
+        self.sudo().write({"import_resume": resumes or False})
 
     def _rate_limit_message(self):
         until = fields.Datetime.context_timestamp(self, self.rate_limited_until)

@@ -158,30 +158,38 @@ class XeroSyncMixin(models.AbstractModel):
     @api.model
     def _xero_import(self, connection, watermark_field, import_since, what):
         """The frame of every import: incremental from the connection's ``watermark_field``,
-        logged, and a rate limit or an error recorded rather than raised.
+        resumable, logged, and a rate limit or an error recorded rather than raised.
 
-        ``import_since(moment)`` does the work and returns how many records it touched."""
-        started_at = fields.Datetime.now()
+        ``import_since(moment, resume)`` does the work from the ``resume`` point (a dict it
+        fills in, kept on the connection between runs) and returns (records touched, whether
+        it finished). Returns the count, or None when Xero stopped the import."""
+        resume = dict((connection.import_resume or {}).get(watermark_field) or {})
+        started_at = resume.get("started_at") or fields.Datetime.to_string(fields.Datetime.now())
+        resume["started_at"] = started_at
         started = time.monotonic()
         log = self.env["xero.sync.log"]
         try:
-            count = import_since(connection[watermark_field])
+            count, finished = import_since(connection[watermark_field], resume)
         except RateLimited as error:
             connection._note_rate_limit(error.retry_after)
             log._record(connection, "import", "rate_limited", connection._rate_limit_message())
             return None
-        except XeroError as error:
-            connection._set_error(error.message)
-            log._record(
-                connection, "import", "error", error.message, duration=time.monotonic() - started
-            )
-            return 0
-        connection.write({watermark_field: started_at})
+        except (XeroError, XeroNeedsReconnect) as error:
+            message = getattr(error, "message", None) or str(error)
+            connection._set_error(message)
+            log._record(connection, "import", "error", message, duration=time.monotonic() - started)
+            return None
+        finally:
+            connection._keep_import_resume(watermark_field, resume)
+        if finished:
+            connection._keep_import_resume(watermark_field, None)
+            connection.write({watermark_field: started_at})
         log._record(
             connection,
             "import",
             "success",
-            self.env._("%(count)s %(what)s imported from Xero.", count=count, what=what),
+            self.env._("%(count)s %(what)s imported from Xero.", count=count, what=what)
+            + ("" if finished else " " + self.env._("The rest follows in the next run.")),
             duration=time.monotonic() - started,
         )
         return count

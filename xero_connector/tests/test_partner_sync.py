@@ -335,6 +335,29 @@ class TestNoDuplicates(XeroCase):
         self.assertEqual(partner.child_ids.mapped("name"), ["Ann Lee"])
         self.assertEqual(partner.xero_state, "synced")
 
+    def test_an_interrupted_import_resumes_where_it_stopped(self):
+        from xero_python.accounting import Contact
+
+        client = self.connection._client()
+        for batch in range(3):
+            client.save(
+                "Contacts",
+                [Contact(name="Bulk %d-%02d" % (batch, i)) for i in range(50)],
+                "bulk-%d" % batch,
+            )
+        held = len(self.held_contacts())
+        self.assertEqual(held, 155)
+        self.sandbox.add_fault(kind="error", method="GET", path="/Contacts", skip=1, times=1)
+        self.env["xero.connection"]._cron_import_contacts()
+        linked = self.env["res.partner"].search_count([("xero_id", "!=", False)])
+        self.assertEqual(linked, 100, "the first page was imported")
+        self.assertEqual(self.connection.import_resume["contacts_imported_at"]["page"], 2)
+        self.assertFalse(self.connection.contacts_imported_at)
+        self.env["xero.connection"]._cron_import_contacts()
+        self.assertEqual(self.env["res.partner"].search_count([("xero_id", "!=", False)]), held)
+        self.assertTrue(self.connection.contacts_imported_at)
+        self.assertFalse(self.connection.import_resume)
+
     def test_import_creates_partners_once_and_then_only_what_changed(self):
         existing = self.env["res.partner"].create({"name": "Marine Systems", "is_company": True})
         imported = self.connection.action_import_contacts()
