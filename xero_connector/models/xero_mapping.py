@@ -353,21 +353,24 @@ class XeroMapping(models.AbstractModel):
             mapped = account.with_company(company).xero_account_id
             if mapped:
                 return mapped.code
+            # An Odoo account without a mapping is an error, never the default's silent stand-in.
+            raise XeroDataError(
+                self.env._(
+                    "Account '%(account)s' has no Xero account: map it in Settings › Xero.",
+                    account=" ".join(
+                        filter(None, (account.with_company(company).code, account.name))
+                    ),
+                )
+            )
         default = connection[
             "xero_sales_account_id" if side == "sale" else "xero_purchase_account_id"
         ]
         if default:
             return default.code
-        if account:
-            raise XeroDataError(
-                self.env._(
-                    "Account '%(account)s' has no Xero account: map it in Settings › Xero.",
-                    account=account.display_name,
-                )
-            )
         raise XeroDataError(
             self.env._(
-                "No Xero %(side)s account is set: choose the default one in Settings › Xero.",
+                "There is no Odoo %(side)s account to map, and no default Xero %(side)s account: "
+                "choose one in Settings › Xero.",
                 side=self.env._("sales") if side == "sale" else self.env._("purchase"),
             )
         )

@@ -22,6 +22,18 @@ class MappingCase(XeroCase):
         action = self.connection.action_open_mapping()
         return self.env["xero.mapping.wizard"].browse(action["res_id"])
 
+    def map_accounts(self):
+        """Map the accounts products use by default to Xero's Sales and Purchases."""
+        accounts = self.env["xero.account"].search([("connection_id", "=", self.connection.id)])
+        sales = accounts.filtered(lambda a: a.code == "200")
+        purchases = accounts.filtered(lambda a: a.code == "300")
+        product_accounts = self.env["product.template"]._get_product_accounts()
+        product_accounts["income"].xero_account_id = sales
+        product_accounts["expense"].xero_account_id = purchases
+        self.connection.write(
+            {"xero_sales_account_id": sales.id, "xero_purchase_account_id": purchases.id}
+        )
+
     def xero_rate(self, tax_type):
         return self.env["xero.tax.rate"].search(
             [("connection_id", "=", self.connection.id), ("tax_type", "=", tax_type)]
@@ -129,16 +141,7 @@ class TestMappingUK(MappingCase):
         odd = self.tax("VAT 7% (purchases)", 7, "purchase")
         self.open_wizard()
         self.assertFalse(odd.xero_tax_rate_id)
-        self.connection.write(
-            {
-                "xero_sales_account_id": self.env["xero.account"]
-                .search([("connection_id", "=", self.connection.id), ("code", "=", "200")])
-                .id,
-                "xero_purchase_account_id": self.env["xero.account"]
-                .search([("connection_id", "=", self.connection.id), ("code", "=", "300")])
-                .id,
-            }
-        )
+        self.map_accounts()
         product = self.env["product.product"].create(
             {
                 "name": "Odd tax widget",
@@ -154,6 +157,25 @@ class TestMappingUK(MappingCase):
             "Tax 'VAT 7% (purchases)' has no Xero tax rate: map it in Settings › Xero.",
         )
         self.assertEqual(self.sandbox.held(self.tenant["tenantId"], "Items"), [])
+
+    def test_an_unmapped_account_is_an_error_even_with_a_default(self):
+        self.open_wizard()
+        self.map_accounts()
+        income = self.env["account.account"].create(
+            {"name": "Consulting income", "code": "400999", "account_type": "income"}
+        )
+        product = self.env["product.product"].create(
+            {
+                "name": "Advice",
+                "default_code": "ADV-2",
+                "purchase_ok": False,
+                "taxes_id": [],
+                "property_account_income_id": income.id,
+            }
+        )
+        product.action_xero_sync()
+        self.assertEqual(product.xero_state, "error")
+        self.assertIn("Account '400999 Consulting income' has no Xero account", product.xero_error)
 
     def test_open_documents_using_unmapped_taxes_are_warned_about(self):
         odd = self.tax("Odd 3%", 3, "sale")
@@ -245,15 +267,6 @@ class TestProductsAsItems(MappingCase):
         self.sale_tax = self.tax("20% S", 20, "sale")
         self.purchase_tax = self.tax("20% P", 20, "purchase")
 
-    def map_defaults(self):
-        accounts = self.env["xero.account"].search([("connection_id", "=", self.connection.id)])
-        self.connection.write(
-            {
-                "xero_sales_account_id": accounts.filtered(lambda a: a.code == "200").id,
-                "xero_purchase_account_id": accounts.filtered(lambda a: a.code == "300").id,
-            }
-        )
-
     def test_items_are_imported_without_duplicating_products(self):
         desk = self.env["product.product"].create(
             {"name": "Desk (Odoo)", "default_code": "DESK-01"}
@@ -273,7 +286,7 @@ class TestProductsAsItems(MappingCase):
 
     def test_300_products_are_exported_in_6_write_calls(self):
         self.open_wizard()
-        self.map_defaults()
+        self.map_accounts()
         products = self.env["product.product"].create(
             [
                 {
@@ -304,7 +317,7 @@ class TestProductsAsItems(MappingCase):
 
     def test_a_category_mapping_comes_before_the_defaults(self):
         self.open_wizard()
-        self.map_defaults()
+        self.map_accounts()
         category = self.env["product.category"].create({"name": "Consulting"})
         category.xero_sales_account_id = self.env["xero.account"].search(
             [("connection_id", "=", self.connection.id), ("code", "=", "260")]
