@@ -282,7 +282,10 @@ class XeroSyncMixin(models.AbstractModel):
             linked = records._xero_link_existing(connection, client, payloads)
             elements = [payloads[r.id] for r in records]
             results = client.save(
-                self._xero_endpoint, elements, records._xero_idempotency_key(connection, elements)
+                self._xero_endpoint,
+                elements,
+                records._xero_idempotency_key(connection, elements),
+                **self._xero_save_params(),
             )
         except RateLimited as error:
             return records._xero_postpone_for_rate_limit(connection, error)

@@ -315,6 +315,25 @@ class TestProductsAsItems(MappingCase):
         self.assertEqual(item["PurchaseDetails"]["AccountCode"], "300")
         self.assertEqual(item["PurchaseDetails"]["TaxType"], "INPUT2")
 
+    def test_prices_keep_four_decimals_in_xero(self):
+        self.env.ref("product.decimal_price").digits = 4
+        self.open_wizard()
+        self.map_accounts()
+        product = self.env["product.product"].create(
+            {
+                "name": "Screw",
+                "default_code": "SCR-1",
+                "list_price": 0.1234,
+                "taxes_id": [],
+                "supplier_taxes_id": [],
+                "standard_price": 0.0567,
+            }
+        )
+        product.action_xero_sync()
+        held = {i["Code"]: i for i in self.sandbox.held(self.tenant["tenantId"], "Items")}
+        self.assertEqual(held["SCR-1"]["SalesDetails"]["UnitPrice"], 0.1234)
+        self.assertEqual(held["SCR-1"]["PurchaseDetails"]["UnitPrice"], 0.0567)
+
     def test_a_category_mapping_comes_before_the_defaults(self):
         self.open_wizard()
         self.map_accounts()
