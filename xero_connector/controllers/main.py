@@ -83,6 +83,8 @@ class XeroOAuthController(http.Controller):
             "xero_connector.group_xero_admin"
         ):
             return None
+        if not connection._oauth_state_matches(user):
+            return None
         return connection
 
     def _select(self, connection, tenant):

@@ -17,6 +17,7 @@ from xero_client.errors import XeroError
 _logger = logging.getLogger(__name__)
 
 REFRESH_MARGIN_SECONDS = 120
+OAUTH_STATE_MINUTES = 15
 USER_WRITABLE_FIELDS = {
     "account_number_source",
     "xero_sales_account_id",
@@ -113,6 +114,10 @@ class XeroConnection(models.Model):
         groups="base.group_system", copy=False, readonly=True, exportable=False
     )
     auth_event_id = fields.Char(readonly=True, copy=False)
+    oauth_user_id = fields.Many2one(
+        "res.users", readonly=True, copy=False, help="Who started the authorisation under way."
+    )
+    oauth_started_at = fields.Datetime(readonly=True, copy=False)
     last_error = fields.Text(readonly=True, copy=False)
     last_error_at = fields.Datetime(readonly=True, copy=False)
     rate_limited_until = fields.Datetime(readonly=True, copy=False)
@@ -212,7 +217,14 @@ class XeroConnection(models.Model):
             raise UserError(self.env._("Enter the Client ID of your Xero app before connecting."))
         verifier, challenge = oauth.new_pkce_pair()
         state = oauth.new_state()
-        connection.write({"oauth_state": state, "oauth_verifier": verifier})
+        connection.write(
+            {
+                "oauth_state": state,
+                "oauth_verifier": verifier,
+                "oauth_user_id": self.env.user.id,
+                "oauth_started_at": fields.Datetime.now(),
+            }
+        )
         url = oauth.authorization_url(
             connection._endpoints(),
             connection.client_id,
@@ -258,9 +270,33 @@ class XeroConnection(models.Model):
         this_event = [t for t in tenants if t.get("authEventId") == connection.auth_event_id]
         return this_event or tenants
 
+    def _oauth_state_matches(self, user):
+        """The authorisation under way was started by this user, less than 15 minutes ago."""
+        started = self.sudo().oauth_started_at
+        return (
+            self.sudo().oauth_user_id == user
+            and bool(started)
+            and started > fields.Datetime.now() - timedelta(minutes=OAUTH_STATE_MINUTES)
+        )
+
     def _select_tenant(self, tenant):
         self.ensure_one()
         connection = self.sudo()
+        other = self.search(
+            [("tenant_id", "=", tenant["tenantId"]), ("id", "!=", connection.id)], limit=1
+        )
+        if other:
+            raise UserError(
+                self.env._(
+                    "%(organisation)s is already connected to %(company)s: a Xero organisation "
+                    "keeps the books of one company.",
+                    organisation=tenant.get("tenantName"),
+                    company=other.company_id.name,
+                )
+            )
+        organisation = XeroClient(
+            connection._endpoints(), connection._access_token(), tenant["tenantId"]
+        ).get_organisation()
         if connection.last_tenant_id and connection.last_tenant_id != tenant["tenantId"]:
             connection._forget_organisation()
         connection.write(
@@ -269,20 +305,13 @@ class XeroConnection(models.Model):
                 "last_tenant_id": tenant["tenantId"],
                 "tenant_name": tenant.get("tenantName"),
                 "xero_connection_id": tenant.get("id"),
-                "state": "connected",
-                "last_error": False,
-                "last_error_at": False,
-            }
-        )
-        organisation = XeroClient(
-            connection._endpoints(), connection._access_token(), tenant["tenantId"]
-        ).get_organisation()
-        connection.write(
-            {
                 "tenant_short_code": organisation.short_code,
                 "tenant_currency": str(
                     getattr(organisation.base_currency, "value", organisation.base_currency) or ""
                 ),
+                "state": "connected",
+                "last_error": False,
+                "last_error_at": False,
             }
         )
         self.env["xero.sync.log"]._record(

@@ -2,10 +2,12 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import timedelta
 
-from odoo import fields
-from odoo.tests import tagged
+import requests
 
-from .common import XeroCase, csrf_token
+from odoo import fields
+from odoo.tests import new_test_user, tagged
+
+from .common import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, XeroCase, csrf_token
 
 
 @tagged("post_install", "-at_install")
@@ -44,6 +46,37 @@ class TestConnection(XeroCase):
         answer = self.url_open("/xero/oauth/callback?code=abc&state=forged")
         self.assertEqual(answer.status_code, 400)
         self.assertIn("unknown", answer.text)
+
+    def test_the_callback_completes_only_the_flow_its_user_started(self):
+        self.connection.action_disconnect()
+        other_admin = new_test_user(
+            self.env, "other_xero_admin", groups="xero_connector.group_xero_admin"
+        )
+        url = self.connection.with_user(other_admin).action_connect()["url"]
+        location = requests.get(
+            url, params={"tenant": self.tenant["tenantId"]}, allow_redirects=False, timeout=30
+        ).headers["Location"]
+        self.authenticate("admin", "admin")
+        answer = self.url_open(location, allow_redirects=False)
+        self.assertEqual(answer.status_code, 400)
+        self.env.invalidate_all()
+        self.assertEqual(self.connection.state, "disconnected")
+
+    def test_an_organisation_keeps_the_books_of_one_company(self):
+        company_b = self.env["res.company"].create({"name": "Company B"})
+        self.env.ref("base.user_admin").company_ids |= company_b
+        connection_b = self.env["xero.connection"]._for_company(company_b)
+        connection_b.write(
+            {
+                "server_url": self.sandbox.url,
+                "client_id": SANDBOX_CLIENT_ID,
+                "client_secret": SANDBOX_CLIENT_SECRET,
+            }
+        )
+        self.connection = connection_b
+        self.connect()
+        self.assertEqual(connection_b.state, "disconnected")
+        self.assertIn("already connected to", connection_b.last_error)
 
     def test_the_user_picks_the_organisation_when_there_are_several(self):
         self.connection.action_disconnect()
