@@ -1085,7 +1085,9 @@ def company_connection(session, company_id, sandbox_url):
     values = dict(SANDBOX_APP, server_url=sandbox_url)
     ids = session.call("xero.connection", "search", [("company_id", "=", company_id)], limit=1)
     if not ids:
-        return session.call("xero.connection", "create", [dict(values, company_id=company_id)])[0]
+        # Opening Settings creates the company's connection, as it does for a person.
+        session.call("res.config.settings", "default_get", [])
+        ids = session.call("xero.connection", "search", [("company_id", "=", company_id)], limit=1)
     current = session.call("xero.connection", "read", ids, ["server_url", "client_id"])[0]
     if current["server_url"] != sandbox_url or current["client_id"] != SANDBOX_APP["client_id"]:
         session.call("xero.connection", "write", ids, values)
