@@ -2,7 +2,7 @@
 
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 
 class Clock:
@@ -52,6 +52,3 @@ class Clock:
 
     def real_seconds(self, sandbox_seconds):
         return sandbox_seconds / self._speed if self._speed else sandbox_seconds
-
-    def after(self, seconds):
-        return self.now() + timedelta(seconds=seconds)

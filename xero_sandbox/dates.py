@@ -1,7 +1,7 @@
 """Xero's date formats: ``/Date(ms+zone)/`` in answers, ISO or ``/Date()/`` in requests."""
 
 import re
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 
 MS_DATE_RE = re.compile(r"^/Date\((?P<ms>-?\d+)(?P<tz>[+-]\d{4})?\)/$")
@@ -15,10 +15,6 @@ def to_ms_date(value):
     else:
         moment = datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
     return "/Date(%d+0000)/" % round(moment.timestamp() * 1000)
-
-
-def iso_date(value):
-    return value.isoformat() + "T00:00:00"
 
 
 def parse_date(text):
@@ -50,11 +46,3 @@ def parse_http_date(text):
         pass
     moment = parsedate_to_datetime(text)
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
-def date_or_today(text, today):
-    return parse_date(text) if text else today
-
-
-def as_date(value):
-    return value if isinstance(value, date) else parse_date(value)

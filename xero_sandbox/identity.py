@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from werkzeug.wrappers import Response
 
 from .dates import to_ms_date
-from .errors import XeroError, not_found, oauth_error, unauthorized
+from .errors import not_found, oauth_error, unauthorized
 
 GRANULAR_SCOPES = {
     "accounting.contacts",
@@ -408,9 +408,3 @@ def json_response(payload, status=200, headers=None):
         headers=headers,
         content_type="application/json; charset=utf-8",
     )
-
-
-def xero_error_response(error):
-    if isinstance(error, XeroError):
-        return json_response(error.body, error.status, error.headers)
-    raise TypeError(error)
