@@ -119,10 +119,37 @@ def test_state_file_keeps_data_and_tokens_across_restarts(tmp_path):
         second.stop()
 
 
+def test_state_file_keeps_every_organisations_writes_and_the_settings(tmp_path):
+    state_file = str(tmp_path / "sandbox.json")
+    first = Sandbox(state_file=state_file).start()
+    token = authorize(first)
+    for tenant, name in zip(first.tenant_ids(), ("Kept in one", "Kept in two"), strict=True):
+        Raw(first, token, tenant).call("PUT", "/Contacts", json={"Contacts": [{"Name": name}]})
+    first.actions.set_limits({"idempotency_seconds": 90})
+    first.state.save()
+    first.stop()
+    second = Sandbox(state_file=state_file)
+    held = {tid: [c["Name"] for c in org.all("Contacts")] for tid, org in second.state.orgs.items()}
+    assert sorted(held.values()) == [["Kept in one"], ["Kept in two"]]
+    assert second.actions.limits()["idempotency_seconds"] == 90
+    assert second.state.orgs[first.tenant_ids()[0]].contact_by_name("kept in one ")
+    explicit = Sandbox(state_file=state_file, idempotency_seconds=15)
+    assert explicit.actions.limits()["idempotency_seconds"] == 15
+
+
 def test_command_line_starts_a_seeded_sandbox(tmp_path):
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "xero_sandbox", "--port", str(port), "--seed"],
+        [
+            sys.executable,
+            "-m",
+            "xero_sandbox",
+            "--port",
+            str(port),
+            "--seed",
+            "--idempotency-seconds",
+            "42",
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
@@ -137,6 +164,8 @@ def test_command_line_starts_a_seeded_sandbox(tmp_path):
         assert health.json() == {"status": "ok", "tenants": 2}
         tenants = requests.get("http://127.0.0.1:%d/sandbox/tenants" % port, timeout=5).json()
         assert all(t["counts"]["Contacts"] >= 5 for t in tenants)
+        limits = requests.get("http://127.0.0.1:%d/sandbox/limits" % port, timeout=5).json()
+        assert limits["idempotency_seconds"] == 42
     finally:
         process.terminate()
         process.wait(10)

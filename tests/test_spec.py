@@ -600,6 +600,20 @@ def test_error_response_schema(validator):
         validator.validate_response(op, 400, json.dumps({"ErrorNumber": "10"}).encode(), JSON)
 
 
+def test_the_sandbox_checks_its_error_answers_against_the_spec(running_sandbox):
+    from xero_sandbox.errors import XeroError, query_parse_error
+
+    api = running_sandbox.api
+    op = api.validator.match("accounting", "PUT", "/Contacts")
+    good = api.error_answer(op, query_parse_error("Expression expected"))
+    assert good.status_code == 400
+    bad = api.error_answer(op, XeroError(400, {"ErrorNumber": "10", "Type": "Oops"}))
+    assert bad.status_code == 500
+    assert "ErrorNumber" in json.loads(bad.get_data())["Detail"]
+    text = api.error_answer(op, XeroError(404, "The resource you're looking for cannot be found"))
+    assert (text.status_code, text.mimetype) == (404, "text/plain")
+
+
 def test_undeclared_statuses_are_not_checked(validator):
     op = validator.match("accounting", "GET", "/Contacts")
     for status in (401, 403, 404, 429, 500, 503):

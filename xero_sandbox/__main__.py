@@ -27,6 +27,12 @@ def main(argv=None):
         help="run the sandbox clock faster (rate-limit windows, token expiry)",
     )
     parser.add_argument(
+        "--idempotency-seconds",
+        type=int,
+        metavar="SECONDS",
+        help="how long an Idempotency-Key is remembered, in sandbox time (default 300)",
+    )
+    parser.add_argument(
         "--no-validate-responses",
         action="store_true",
         help="skip checking the sandbox's own answers against the spec",
@@ -40,6 +46,7 @@ def main(argv=None):
         state_file=args.state,
         validate_responses=not args.no_validate_responses,
         clock_speed=args.clock_speed,
+        idempotency_seconds=args.idempotency_seconds,
     )
     print(
         "Xero sandbox on http://%s:%s  (client_id %s, client_secret %s; HTML view at /sandbox/ui)"

@@ -8,6 +8,7 @@ from .resources.base import Context
 EDITABLE_ENDPOINTS = {"contacts", "invoices", "creditnotes", "purchaseorders", "items"}
 LIMIT_KEYS = {"concurrent", "per_minute", "per_day", "app_per_minute"}
 AUTH_KEYS = {"access_token_seconds", "refresh_grace_seconds", "refresh_token_days"}
+SETTING_KEYS = {"idempotency_seconds"}
 
 
 class ActionError(ValueError):
@@ -28,7 +29,7 @@ class Actions:
     def write(self, org, fn):
         """Run ``fn(ctx)`` as one change in Xero's UI: all or nothing, then webhooks."""
         ctx = Context(org, self.sandbox.clock, user="Sandbox user")
-        with self.state.lock:
+        with org.lock:
             org.begin()
             try:
                 result = fn(ctx)
@@ -37,7 +38,7 @@ class Actions:
                 raise ActionError("; ".join(exc.messages)) from exc
             finally:
                 org.end()
-            self.state.save()
+        self.state.save(org)
         self.sandbox.webhooks.publish(org.tenant_id, ctx.events)
         return ctx, result
 
@@ -85,7 +86,7 @@ class Actions:
         org = self.org(tenant_id)
         if collection not in org.data:
             raise ActionError("Collections: %s" % ", ".join(sorted(org.data)))
-        with self.state.lock:
+        with org.lock:
             return [
                 {k: v for k, v in obj.items() if not k.startswith("_")}
                 for obj in org.all(collection)
@@ -97,6 +98,8 @@ class Actions:
                 self.state.limits[key] = positive_int(key, value)
             elif key in AUTH_KEYS:
                 self.state.auth[key] = positive_int(key, value)
+            elif key in SETTING_KEYS:
+                self.state.settings[key] = positive_int(key, value)
             elif key == "clock_speed":
                 self.sandbox.clock.set_speed(float(value))
             elif key == "validate_responses":
@@ -109,6 +112,7 @@ class Actions:
         return dict(
             self.state.limits,
             **self.state.auth,
+            **self.state.settings,
             clock_speed=self.sandbox.clock.speed,
             validate_responses=self.sandbox.validate_responses,
         )

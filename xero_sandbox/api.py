@@ -3,13 +3,13 @@ authentication, tenant, scope, rate limits, injected faults, spec validation, id
 the operation itself, then webhooks and the request log."""
 
 import hashlib
-import json
 import socket
 import time
 
 from werkzeug.wrappers import Response
 
 from . import handlers
+from .encoding import BodyInvalid, dumps, parse_body
 from .errors import (
     XeroError,
     forbidden,
@@ -22,7 +22,6 @@ from .errors import (
 )
 from .limits import RateLimited, too_many_requests
 from .spec import SpecError, get_validator
-from .state import dumps
 
 API_PREFIX = "/api.xro/2.0"
 MAX_IDEMPOTENCY_KEY = 128
@@ -66,6 +65,7 @@ class AccountingAPI:
         }
         limited_tenant = None
         response = None
+        operation = None
         try:
             token = self.sandbox.identity.authenticate(request)
             org = self.tenant(token, tenant_id)
@@ -77,17 +77,12 @@ class AccountingAPI:
             entry["fault"] = fault and fault["kind"]
             self.apply_fault_before(fault, request)
             body = self.validate(request, operation)
-            response = self.run(request, operation, org, body, entry)
+            response = self.run(request, operation, org, body, entry, self.slowness(fault))
             if fault and fault["kind"] == "drop_after_write":
                 response = None
                 raise DropConnection()
         except XeroError as error:
-            response = Response(
-                dumps(error.body),
-                status=error.status,
-                headers=error.headers,
-                content_type="application/json; charset=utf-8",
-            )
+            response = self.error_answer(operation, error)
         finally:
             if limited_tenant:
                 self.sandbox.limiter.release(limited_tenant)
@@ -155,14 +150,20 @@ class AccountingAPI:
             drop_socket(request)
             raise DropConnection()
 
+    def slowness(self, fault):
+        """Real seconds a ``slow`` fault makes the operation take, holding its organisation."""
+        if not fault or fault["kind"] != "slow":
+            return 0
+        return self.sandbox.clock.real_seconds(fault["seconds"])
+
     def validate(self, request, operation):
         raw = request.get_data(cache=True)
         content_type = request.headers.get("Content-Type")
         if raw and request.mimetype == "application/json":
             try:
-                body = json.loads(raw)
-            except ValueError as exc:
-                raise post_data_invalid("Invalid JSON: %s" % exc) from None
+                body = parse_body(raw)
+            except BodyInvalid as exc:
+                raise post_data_invalid(str(exc)) from None
         else:
             body = None
         try:
@@ -186,54 +187,85 @@ class AccountingAPI:
         return body or {}
 
     # -- the operation, with idempotency ----------------------------------------------------
-    def run(self, request, operation, org, body, entry):
-        key = request.headers.get("Idempotency-Key")
-        if key is not None and request.method in WRITE_METHODS:
-            if len(key) > MAX_IDEMPOTENCY_KEY or not key.strip():
-                raise single_validation_error(
-                    "Idempotency-Key must be 1 to %d characters long" % MAX_IDEMPOTENCY_KEY
-                )
-            return self.run_idempotent(request, operation, org, body, key, entry)
-        return self.run_operation(request, operation, org, body)
-
-    def run_idempotent(self, request, operation, org, body, key, entry):
-        fingerprint = request_fingerprint(request)
-        cache_key = "%s:%s" % (org.tenant_id, key)
-        with self.state.lock:
-            stored = self.state.idempotency.get(cache_key)
-            if stored:
-                if stored["fingerprint"] != fingerprint:
-                    raise single_validation_error(
-                        "The Idempotency-Key %s was already used for a different request" % key
-                    )
-                entry["replayed"] = True
-                return Response(
-                    stored["body"],
-                    status=stored["status"],
-                    content_type=stored["content_type"],
-                    headers={"Idempotency-Replayed": "true"},
-                )
-            response = self.run_operation(request, operation, org, body)
-            if response.status_code < 500:
-                self.state.idempotency[cache_key] = {
-                    "fingerprint": fingerprint,
-                    "status": response.status_code,
-                    "body": response.get_data(),
-                    "content_type": response.content_type,
-                }
+    def run(self, request, operation, org, body, entry, slowness=0):
+        """The operation under the organisation's own lock: requests to one organisation wait
+        for each other, never for another organisation's."""
+        key = self.idempotency_key(request)
+        call = None
+        try:
+            with org.lock:
+                time.sleep(slowness)
+                replayed = key is not None and self.replay(request, org, key, entry)
+                if replayed:
+                    return replayed
+                call = handlers.Call(request, operation, org, self.sandbox.clock, body)
+                response = self.respond(call)
+                if key is not None and response.status_code < 500:
+                    self.remember(request, org, key, response)
             return response
+        finally:
+            if call is not None:
+                self.after_operation(org, call)
 
-    def run_operation(self, request, operation, org, body):
-        call = handlers.Call(request, operation, org, self.sandbox.clock, body)
-        with self.state.lock:
+    def after_operation(self, org, call):
+        """Outside the organisation's lock: keep what changed, and tell webhook receivers."""
+        if call.writes:
+            self.state.save(org)
+        self.sandbox.webhooks.publish(org.tenant_id, call.ctx.events)
+
+    @staticmethod
+    def idempotency_key(request):
+        key = request.headers.get("Idempotency-Key")
+        if key is None or request.method not in WRITE_METHODS:
+            return None
+        if len(key) > MAX_IDEMPOTENCY_KEY or not key.strip():
+            raise single_validation_error(
+                "Idempotency-Key must be 1 to %d characters long" % MAX_IDEMPOTENCY_KEY
+            )
+        return key
+
+    def replay(self, request, org, key, entry):
+        """The first answer again, for a key still remembered; None for a new or expired one."""
+        stored = org.remembered(key, self.sandbox.clock.time())
+        if not stored:
+            return None
+        if stored["fingerprint"] != request_fingerprint(request):
+            raise single_validation_error(
+                "The Idempotency-Key %s was already used for a different request" % key
+            )
+        entry["replayed"] = True
+        return Response(
+            stored["body"],
+            status=stored["status"],
+            content_type=stored["content_type"],
+            headers={"Idempotency-Replayed": "true"},
+        )
+
+    def remember(self, request, org, key, response):
+        now = self.sandbox.clock.time()
+        answer = {
+            "fingerprint": request_fingerprint(request),
+            "status": response.status_code,
+            "body": response.get_data(),
+            "content_type": response.content_type,
+        }
+        org.remember(key, answer, now + self.state.settings["idempotency_seconds"], now)
+
+    def respond(self, call):
+        """Dispatch, with the organisation's lock held by the caller."""
+        status, payload = handlers.dispatch(call)
+        return self.answer(call.operation, status, payload)
+
+    def error_answer(self, operation, error):
+        """``error`` as Xero sends it, checked against what the spec declares for its status."""
+        if operation is not None and self.sandbox.validate_responses:
             try:
-                status, payload = handlers.dispatch(call)
-            finally:
-                events = list(call.ctx.events)
-            if call.writes:
-                self.state.save()
-        self.sandbox.webhooks.publish(org.tenant_id, events)
-        return self.answer(operation, status, payload)
+                self.validator.validate_response(
+                    operation, error.status, error.raw_body, error.content_type
+                )
+            except SpecError as exc:
+                error = problem(500, "Sandbox answer does not conform to the spec", exc.message)
+        return error.response()
 
     def answer(self, operation, status, payload):
         if isinstance(payload, handlers.RawBody):

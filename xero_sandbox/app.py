@@ -38,7 +38,7 @@ class SandboxApp:
         try:
             response = self.route(request)
         except XeroError as error:
-            response = json_response(error.body, error.status, error.headers)
+            response = error.response()
         except DropConnection:
             drop_socket(request)
             raise ConnectionAbortedError("connection dropped by an injected fault") from None

@@ -1,7 +1,15 @@
 """Lines, totals and status rules shared by invoices, credit notes and purchase orders."""
 
 from .errors import ElementInvalid
-from .money import cents, dec, round_to, tax_in_inclusive, tax_on_exclusive
+from .money import (
+    MAX_AMOUNT,
+    cents,
+    dec,
+    round_to,
+    tax_in_inclusive,
+    tax_on_exclusive,
+    too_large,
+)
 
 LINE_AMOUNT_TYPES = {"Exclusive", "Inclusive", "NoTax"}
 MAX_TRACKING_PER_LINE = 2
@@ -76,6 +84,8 @@ def build_line(ctx, line_in, position):
     tracking = resolve_tracking(ctx, line_in.get("Tracking") or [], errors)
     discount_rate = dec(line_in.get("DiscountRate"))
     discount_amount = dec(line_in.get("DiscountAmount"))
+    if discount_rate is not None and not 0 <= discount_rate <= 100:
+        errors.append("The discount rate of line item %d must be between 0 and 100" % position)
     if (discount_rate or discount_amount) and not ctx.allows_discount:
         errors.append("Discounts can only be applied to sales invoices (line item %d)" % position)
     if errors:
@@ -83,6 +93,8 @@ def build_line(ctx, line_in, position):
     gross = quantity * unit_amount
     discount = discount_of(gross, discount_rate, discount_amount)
     computed = cents(gross - discount)
+    if abs(computed) > MAX_AMOUNT:
+        raise ElementInvalid(too_large("The LineAmount of line item %d" % position, computed))
     if line_amount is not None and abs(line_amount - computed) > TAX_TOLERANCE:
         raise ElementInvalid(
             "The LineAmount %s of line item %d does not match Quantity x UnitAmount less "

@@ -2,15 +2,38 @@
 
 import uuid
 
+from werkzeug.wrappers import Response
+
+from .encoding import dumps
+
+JSON_TYPE = "application/json; charset=utf-8"
+TEXT_TYPE = "text/plain; charset=utf-8"
+# Xero's whole answer to a GET of an unknown ID or path: a 404 with this text, not JSON
+# (XeroAPI/Xero-OpenAPI#163; xero-python's NotFoundException carries the same sentence).
+NOT_FOUND_TEXT = "The resource you're looking for cannot be found"
+
 
 class XeroError(Exception):
-    """An answer to send instead of the normal one."""
+    """An answer to send instead of the normal one: a JSON body, or text when ``body`` is a str."""
 
     def __init__(self, status, body, headers=None):
         super().__init__(status, body)
         self.status = status
         self.body = body
         self.headers = dict(headers or {})
+
+    @property
+    def content_type(self):
+        return TEXT_TYPE if isinstance(self.body, str) else JSON_TYPE
+
+    @property
+    def raw_body(self):
+        return self.body.encode() if isinstance(self.body, str) else dumps(self.body).encode()
+
+    def response(self):
+        return Response(
+            self.raw_body, status=self.status, headers=self.headers, content_type=self.content_type
+        )
 
 
 def problem(status, title, detail, headers=None):
@@ -34,8 +57,8 @@ def forbidden(detail="AuthenticationUnsuccessful"):
     return problem(403, "Forbidden", detail)
 
 
-def not_found(detail="The resource you're looking for cannot be found"):
-    return problem(404, "Not Found", detail)
+def not_found():
+    return XeroError(404, NOT_FOUND_TEXT)
 
 
 def validation_exception(elements=None, message="A validation exception occurred"):
@@ -48,6 +71,11 @@ def validation_exception(elements=None, message="A validation exception occurred
 def single_validation_error(message):
     """A 400 about the request as a whole, as Xero words one-message validation errors."""
     return validation_exception([{"ValidationErrors": [{"Message": message}]}])
+
+
+def query_parse_error(message):
+    """A ``where`` filter Xero cannot parse: ErrorNumber 16, as Xero answers it."""
+    return XeroError(400, {"ErrorNumber": 16, "Type": "QueryParseException", "Message": message})
 
 
 def post_data_invalid(message):

@@ -1,10 +1,21 @@
-"""Faults injected per endpoint: error answers, timeouts, latency, dropped connections."""
+"""Faults injected per endpoint: error answers, timeouts, latency, dropped connections.
+
+``latency`` delays a call before Xero starts on it; ``slow`` makes the operation itself take
+``seconds`` longer while it holds its organisation (other organisations are not held up)."""
 
 import re
 import threading
 import uuid
 
-KINDS = {"error", "timeout", "latency", "drop_after_write", "drop_before_write", "rate_limit"}
+KINDS = {
+    "error",
+    "timeout",
+    "latency",
+    "slow",
+    "drop_after_write",
+    "drop_before_write",
+    "rate_limit",
+}
 
 
 class FaultError(ValueError):

@@ -9,6 +9,7 @@ from .errors import (
     XeroError,
     not_found,
     problem,
+    query_parse_error,
     single_validation_error,
     validation_exception,
 )
@@ -31,6 +32,8 @@ SETTINGS_LISTS = {
     "getCurrencies": "Currencies",
 }
 LINES_ONLY_WHEN_PAGED = {"Invoices", "CreditNotes"}
+# Xero's answer to a note for an unknown document (the spec's createXHistory examples).
+NO_SUCH_DOCUMENT = "The document with the supplied id was not found for this endpoint."
 
 
 class Call:
@@ -112,12 +115,25 @@ def select(call, resource, objects):
     if args.get("searchTerm") and hasattr(resource, "search"):
         objects = [o for o in objects if resource.search(o, args["searchTerm"])]
     if args.get("where"):
-        try:
-            predicate = compile_where(args["where"])
-        except WhereError as exc:
-            raise single_validation_error(str(exc)) from exc
+        predicate = where_predicate(args["where"])
         objects = [o for o in objects if predicate(resource.filterable(call.ctx, o))]
     return objects
+
+
+def where_predicate(text):
+    """A ``where`` filter as a predicate; what Xero cannot parse or compare is a 400."""
+    try:
+        predicate = compile_where(text)
+    except WhereError as exc:
+        raise query_parse_error(str(exc)) from exc
+
+    def test(obj):
+        try:
+            return predicate(obj)
+        except (ArithmeticError, TypeError, ValueError) as exc:
+            raise query_parse_error("The where filter cannot compare its values: %s" % exc) from exc
+
+    return test
 
 
 def filter_by_lists(args, objects):
@@ -158,11 +174,14 @@ def ordered(call, objects):
 
 
 def sort_key(value):
+    """Nothing first, then booleans, numbers and text: any two keys compare."""
     if value is None:
-        return (0, "")
+        return (0, 0, "")
+    if isinstance(value, bool):
+        return (1, int(value), "")
     if isinstance(value, (int, float)) or hasattr(value, "quantize"):
-        return (1, dec(value))
-    return (2, str(value).lower())
+        return (2, dec(value), "")
+    return (3, 0, str(value).lower())
 
 
 def paging(call):
@@ -186,19 +205,24 @@ def get_one(call):
 
 
 def find_by_path(call, resource):
+    """The object the path names, or Xero's plain 404."""
+    obj = lookup_by_path(call, resource)
+    if not obj:
+        raise not_found()
+    return obj
+
+
+def lookup_by_path(call, resource):
     value = next(iter(call.path_params.values()))
     obj = call.org.get(resource.endpoint, value)
     if not obj and resource.endpoint == "Contacts":
         obj = call.org.contact_by_number(value)
     if not obj and resource.endpoint == "PurchaseOrders":
-        obj = next(
-            (p for p in call.org.all("PurchaseOrders") if p.get("PurchaseOrderNumber") == value),
-            None,
+        obj = call.org.first(
+            "PurchaseOrders", "number", value, lambda p: p.get("PurchaseOrderNumber") == value
         )
     if not obj and resource.endpoint == "Invoices":
         obj = call.org.invoice_by_number(value)
-    if not obj:
-        raise not_found()
     return obj
 
 
@@ -216,10 +240,7 @@ def get_settings_list(call):
             if c["Status"] == "ACTIVE"
         ]
     if call.args.get("where"):
-        try:
-            predicate = compile_where(call.args["where"])
-        except WhereError as exc:
-            raise single_validation_error(str(exc)) from exc
+        predicate = where_predicate(call.args["where"])
         items = [i for i in items if predicate(i)]
     return 200, call.envelope(key, items)
 
@@ -436,6 +457,7 @@ def put_attachment(call):
     object_id = obj[resource.id_field]
     content = call.request.get_data()
     file_name = call.path_params["FileName"]
+    check_file_name(file_name)
     existing = call.org.attachments_of(endpoint, object_id)
     replacing = any(a["FileName"] == file_name for a in existing)
     if not content:
@@ -470,11 +492,23 @@ def put_attachment(call):
     return 200, call.envelope("Attachments", [public_attachment(attachment)])
 
 
+def check_file_name(file_name):
+    """A name Xero could show and serve back: no control characters, no path."""
+    unsafe = any(ord(c) < 32 or ord(c) == 127 for c in file_name) or any(
+        sep in file_name for sep in ("/", "\\")
+    )
+    if unsafe or file_name.strip() in ("", ".", ".."):
+        raise single_validation_error(
+            "The file name %r is not valid: it cannot contain control characters or path "
+            "separators" % file_name
+        )
+
+
 def public_attachment(attachment):
     return {k: v for k, v in attachment.items() if not k.startswith("_")}
 
 
-def history_target(call):
+def history_resource(call):
     endpoint = call.endpoint
     if endpoint not in HISTORY_ENDPOINTS:
         raise problem(
@@ -482,7 +516,11 @@ def history_target(call):
             "Not Implemented",
             "The sandbox keeps history for %s only." % ", ".join(sorted(HISTORY_ENDPOINTS)),
         )
-    resource = RESOURCES[endpoint.lower()]
+    return RESOURCES[endpoint.lower()]
+
+
+def history_target(call):
+    resource = history_resource(call)
     return resource, find_by_path(call, resource)
 
 
@@ -493,8 +531,14 @@ def get_history(call):
 
 
 def put_history(call):
-    resource, obj = history_target(call)
+    resource = history_resource(call)
     records = call.body.get("HistoryRecords") or []
+    obj = lookup_by_path(call, resource)
+    if not obj:
+        raise validation_exception(
+            [dict(record, ValidationErrors=[{"Message": NO_SUCH_DOCUMENT}]) for record in records]
+            or [{"ValidationErrors": [{"Message": NO_SUCH_DOCUMENT}]}]
+        )
     for record in records:
         details = record.get("Details") or ""
         if not details.strip():

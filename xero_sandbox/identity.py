@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from werkzeug.wrappers import Response
 
 from .dates import to_ms_date
-from .errors import not_found, oauth_error, unauthorized
+from .errors import oauth_error, problem, unauthorized
 
 GRANULAR_SCOPES = {
     "accounting.contacts",
@@ -348,7 +348,7 @@ class Identity:
             mine = self.connections_for(token)
             target = next((c for c in mine if c["id"] == connection_id.lower()), None)
             if not target:
-                raise not_found()
+                raise problem(404, "Not Found", "The connection could not be found")
             self.state.connections.remove(target)
         self.state.save()
         return Response(status=204)

@@ -3,6 +3,9 @@
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
+# The largest amount the sandbox stores (12 digits and cents). Xero documents no limit; this
+# bound keeps every total far inside what a decimal column holds.
+MAX_AMOUNT = Decimal("999999999999.99")
 
 
 def dec(value, default=None):
@@ -30,3 +33,11 @@ def tax_on_exclusive(amount, rate):
 
 def tax_in_inclusive(amount, rate):
     return cents(amount - amount / (1 + rate / 100))
+
+
+def too_large(field, value):
+    return "%s (%s) is too large: the largest amount Xero takes is %s" % (
+        field or "A value",
+        value,
+        f"{MAX_AMOUNT:,}",
+    )

@@ -1,20 +1,80 @@
-"""One Xero organisation (tenant): its settings, its objects, and an undo log for batches."""
+"""One Xero organisation (tenant): its settings, its objects with the indexes that find them
+by name or number, an undo log for batches, and the lock that keeps its writes apart."""
 
 import copy
+import threading
+from collections import OrderedDict
 
+from .encoding import dumps
 from .money import dec
 
 COLLECTIONS = ("Contacts", "Invoices", "CreditNotes", "PurchaseOrders", "Payments", "Items")
 SETTINGS = ("Organisation", "Accounts", "TaxRates", "TrackingCategories", "Currencies")
 
 
+def name_key(name):
+    return (name or "").strip().lower() or None
+
+
+# What objects are looked up by, per collection: index name -> the object's key (None: not
+# indexed). A batch looks an element up in these instead of scanning the collection.
+INDEXED = {
+    "Contacts": {
+        "name": lambda c: name_key(c.get("Name")),
+        "number": lambda c: c.get("ContactNumber") or None,
+        "account_number": lambda c: c.get("AccountNumber") or None,
+    },
+    "Items": {"code": lambda i: i.get("Code") or None},
+    "Invoices": {
+        "number": lambda i: i.get("InvoiceNumber") or None,
+        "contact": lambda i: (i.get("Contact") or {}).get("ContactID"),
+    },
+    "CreditNotes": {"number": lambda c: c.get("CreditNoteNumber") or None},
+    "PurchaseOrders": {"number": lambda p: p.get("PurchaseOrderNumber") or None},
+}
+
+
+class Indexes:
+    """Object IDs by key, in insertion order; kept in step with every put and undo."""
+
+    def __init__(self):
+        self._ids = {}  # (collection, index) -> key -> {object id: None}
+        self._keys = {}  # (collection, object id) -> [(index, key)] it was filed under
+
+    def add(self, collection, object_id, obj):
+        filed = []
+        for index, key_of in INDEXED.get(collection, {}).items():
+            key = key_of(obj)
+            if key is not None:
+                self._ids.setdefault((collection, index), {}).setdefault(key, {})[object_id] = None
+                filed.append((index, key))
+        self._keys[(collection, object_id)] = filed
+
+    def remove(self, collection, object_id):
+        for index, key in self._keys.pop((collection, object_id), ()):
+            ids = self._ids[(collection, index)][key]
+            ids.pop(object_id, None)
+            if not ids:
+                del self._ids[(collection, index)][key]
+
+    def ids(self, collection, index, key):
+        return list(self._ids.get((collection, index), {}).get(key, ()))
+
+
 class Organisation:
     def __init__(self, settings, data=None, attachments=None, history=None, counters=None):
         self.settings = settings
-        self.data = {name: dict((data or {}).get(name, {})) for name in COLLECTIONS}
+        self.data = {name: {} for name in COLLECTIONS}
+        self.indexes = Indexes()
+        for name in COLLECTIONS:
+            for key, obj in (data or {}).get(name, {}).items():
+                self._store(name, key, obj)
         self.attachments = attachments or {}
         self.history = history or {}
         self.counters = counters or {}
+        self.lock = threading.RLock()  # one tenant's requests wait for each other, not others'
+        self.idempotency = OrderedDict()  # key -> remembered answer, oldest first
+        self.saved_json = None  # this organisation as last written to the state file
         self._undo = None
 
     # -- identity ---------------------------------------------------------------------------
@@ -41,8 +101,16 @@ class Organisation:
     def all(self, collection):
         return list(self.data[collection].values())
 
+    def find(self, collection, index, key, accept=lambda obj: True):
+        """Objects filed under ``key`` in an index that ``accept`` takes, oldest first."""
+        found = (self.data[collection].get(i) for i in self.indexes.ids(collection, index, key))
+        return [obj for obj in found if obj is not None and accept(obj)]
+
+    def first(self, collection, index, key, accept=lambda obj: True):
+        return next(iter(self.find(collection, index, key, accept)), None)
+
     def item_by_code(self, code):
-        return next((i for i in self.data["Items"].values() if i["Code"] == code), None)
+        return self.first("Items", "code", code, lambda i: i["Code"] == code) if code else None
 
     def account_by_code(self, code):
         return next((a for a in self.settings["Accounts"] if a["Code"] == code), None)
@@ -66,39 +134,66 @@ class Organisation:
         return any(c["Code"] == code for c in self.settings["Currencies"])
 
     def contact_by_name(self, name, exclude_id=None):
-        wanted = (name or "").strip().lower()
-        for contact in self.data["Contacts"].values():
-            if contact["ContactID"] == exclude_id or contact.get("ContactStatus") == "ARCHIVED":
-                continue
-            if contact.get("Name", "").strip().lower() == wanted:
-                return contact
-        return None
+        wanted = name_key(name)
+        return self.first(
+            "Contacts",
+            "name",
+            wanted,
+            lambda c: (
+                c["ContactID"] != exclude_id
+                and c.get("ContactStatus") != "ARCHIVED"
+                and name_key(c.get("Name")) == wanted
+            ),
+        )
 
     def contact_by_number(self, number):
-        return next(
-            (
-                c
-                for c in self.data["Contacts"].values()
-                if number and c.get("ContactNumber") == number
-            ),
-            None,
+        if not number:
+            return None
+        return self.first("Contacts", "number", number, lambda c: c.get("ContactNumber") == number)
+
+    def contacts_with_account_number(self, number):
+        return self.find(
+            "Contacts", "account_number", number, lambda c: c.get("AccountNumber") == number
         )
 
     def invoice_by_number(self, number, doc_type=None):
-        for invoice in self.data["Invoices"].values():
-            if (
-                invoice.get("InvoiceNumber") == number
-                and invoice["Status"] != "DELETED"
-                and doc_type in (None, invoice["Type"])
-            ):
-                return invoice
-        return None
+        return self.first(
+            "Invoices",
+            "number",
+            number,
+            lambda i: (
+                i.get("InvoiceNumber") == number
+                and i["Status"] != "DELETED"
+                and doc_type in (None, i["Type"])
+            ),
+        )
+
+    def document_by_number(self, collection, number_field, number):
+        """A credit note or purchase order by its number (deleted ones do not count)."""
+        return self.first(
+            collection,
+            "number",
+            number,
+            lambda d: d.get(number_field) == number and d.get("Status") != "DELETED",
+        )
+
+    def invoices_of_contact(self, contact_id):
+        return self.find("Invoices", "contact", contact_id)
 
     # -- writes (recorded for rollback) ----------------------------------------------------
     def put(self, collection, obj, id_field):
         key = obj[id_field]
         self._record(("put", collection, key, self.data[collection].get(key)))
+        self._store(collection, key, obj)
+
+    def _store(self, collection, key, obj):
+        """Put ``obj`` (None: remove) under ``key``, keeping the indexes in step."""
+        self.indexes.remove(collection, key)
+        if obj is None:
+            self.data[collection].pop(key, None)
+            return
         self.data[collection][key] = obj
+        self.indexes.add(collection, key, obj)
 
     def next_number(self, prefix):
         self._record(("counter", prefix, self.counters.get(prefix, 0)))
@@ -145,10 +240,7 @@ class Organisation:
         kind = entry[0]
         if kind == "put":
             _kind, collection, key, previous = entry
-            if previous is None:
-                self.data[collection].pop(key, None)
-            else:
-                self.data[collection][key] = previous
+            self._store(collection, key, previous)
         elif kind == "counter":
             self.counters[entry[1]] = entry[2]
         elif kind == "history":
@@ -160,14 +252,43 @@ class Organisation:
     def contact_balances(self, contact_id):
         receivable = {"Outstanding": dec("0.00"), "Overdue": dec("0.00")}
         payable = {"Outstanding": dec("0.00"), "Overdue": dec("0.00")}
-        for invoice in self.data["Invoices"].values():
-            if invoice["Contact"]["ContactID"] != contact_id or invoice["Status"] != "AUTHORISED":
+        for invoice in self.invoices_of_contact(contact_id):
+            if invoice["Status"] != "AUTHORISED":
                 continue
             side = receivable if invoice["Type"] == "ACCREC" else payable
             side["Outstanding"] += dec(invoice["AmountDue"])
         return {"AccountsReceivable": receivable, "AccountsPayable": payable}
 
+    # -- idempotency keys -------------------------------------------------------------------
+    def remembered(self, key, now):
+        """The answer remembered for an Idempotency-Key, unless it expired (then forgotten)."""
+        self.forget_expired(now)
+        answer = self.idempotency.get(key)
+        if answer and answer["expires_at"] <= now:
+            del self.idempotency[key]
+            return None
+        return answer
+
+    def remember(self, key, answer, expires_at, now):
+        self.forget_expired(now)
+        self.idempotency.pop(key, None)
+        self.idempotency[key] = dict(answer, expires_at=expires_at)
+
+    def forget_expired(self, now):
+        """Drop expired keys from the oldest on (a shorter expiry set later may leave a few
+        behind: ``remembered`` checks each one it finds)."""
+        while self.idempotency:
+            oldest = next(iter(self.idempotency.values()))
+            if oldest["expires_at"] > now:
+                break
+            self.idempotency.popitem(last=False)
+
     # -- persistence ------------------------------------------------------------------------
+    def save_json(self):
+        """Serialise for the state file; the caller holds ``lock``."""
+        self.saved_json = dumps(self.to_json())
+        return self.saved_json
+
     def to_json(self):
         return {
             "settings": self.settings,

@@ -41,12 +41,18 @@ class Sandbox:
         state_file=None,
         validate_responses=True,
         clock_speed=1.0,
+        idempotency_seconds=None,
     ):
+        """``idempotency_seconds``: how long an Idempotency-Key is remembered, in sandbox time
+        (default ``DEFAULT_SETTINGS``); ``PUT /sandbox/limits`` changes it at run time."""
         self.host = host
         self.port = port
         self.seed = seed
         self.clock = Clock(clock_speed)
-        self.state = State(state_file=state_file, seed_demo=seed)
+        settings = {}
+        if idempotency_seconds is not None:
+            settings["idempotency_seconds"] = idempotency_seconds
+        self.state = State(state_file=state_file, seed_demo=seed, settings=settings)
         self.validate_responses = validate_responses
         self.limiter = RateLimiter(self.clock, self.state.limits)
         self.faults = Faults(self.state.faults)

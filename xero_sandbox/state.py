@@ -1,16 +1,16 @@
-"""Everything the sandbox holds, behind one lock, optionally kept in a JSON file."""
+"""Everything the sandbox holds, optionally kept in a JSON file. Each organisation has its own
+lock (``Organisation.lock``); ``lock`` here guards what is shared: apps, tokens, connections,
+logs and settings."""
 
-import base64
 import json
 import os
 import tempfile
 import threading
 import uuid
 from collections import deque
-from datetime import date, datetime
-from decimal import Decimal
 
 from . import seed
+from .encoding import decode_hook, dumps
 from .organisation import Organisation
 
 DEFAULT_CLIENT_ID = "sandbox-client"
@@ -30,37 +30,25 @@ DEFAULT_AUTH = {
     "auth_code_seconds": 300,
 }
 
+# Xero keeps an Idempotency-Key "for a short time" (minutes): a retry after that is a new request.
+DEFAULT_SETTINGS = {"idempotency_seconds": 300}
+
 REQUEST_LOG_SIZE = 5000
 
-
-class JSONEncoder(json.JSONEncoder):
-    def default(self, o):
-        if isinstance(o, Decimal):
-            return float(o)
-        if isinstance(o, (date, datetime)):
-            return o.isoformat()
-        if isinstance(o, bytes):
-            return {"$b64": base64.b64encode(o).decode()}
-        return super().default(o)
-
-
-def decode_hook(obj):
-    if set(obj) == {"$b64"}:
-        return base64.b64decode(obj["$b64"])
-    return obj
-
-
-def dumps(obj):
-    return json.dumps(obj, cls=JSONEncoder)
+__all__ = ["State", "dumps", "decode_hook"]
 
 
 class State:
-    def __init__(self, state_file=None, seed_demo=False):
+    def __init__(self, state_file=None, seed_demo=False, settings=None):
+        """``settings`` given here win over the state file's and survive a reset."""
         self.lock = threading.RLock()
+        self._save_lock = threading.Lock()
+        self.default_settings = dict(DEFAULT_SETTINGS, **(settings or {}))
         self.state_file = state_file
         self.reset(seed_demo=seed_demo)
         if state_file and os.path.exists(state_file):
             self.load(state_file)
+            self.settings.update(settings or {})
 
     def reset(self, seed_demo=False, organisations=None):
         with self.lock:
@@ -76,11 +64,11 @@ class State:
             self.access_tokens = {}
             self.refresh_tokens = {}
             self.connections = []
-            self.idempotency = {}
             self.request_log = deque(maxlen=REQUEST_LOG_SIZE)
             self.call_counts = {}
             self.limits = dict(DEFAULT_LIMITS)
             self.auth = dict(DEFAULT_AUTH)
+            self.settings = dict(self.default_settings)
             self.faults = []
             self.webhook = {"url": None, "key": None, "status": "NOT_SET", "deliveries": []}
             self.seeded = seed_demo
@@ -110,11 +98,30 @@ class State:
         return next((o for o in self.orgs.values() if o.short_code == short_code), None)
 
     # -- persistence ------------------------------------------------------------------------
-    def save(self):
+    def save(self, *changed):
+        """Write the state file. Organisations in ``changed`` are serialised again (under their
+        lock); the others as they were last saved, so a busy organisation never holds up a save.
+        """
         if not self.state_file:
             return
-        with self.lock:
-            payload = dumps(self.snapshot())
+        for org in changed:
+            with org.lock:
+                org.save_json()
+        with self._save_lock:
+            with self.lock:
+                shared = dumps(self.snapshot())
+            self.write(splice_orgs(shared, self.saved_orgs()))
+
+    def saved_orgs(self):
+        saved = {}
+        for tenant_id, org in list(self.orgs.items()):
+            if org.saved_json is None:
+                with org.lock:
+                    org.save_json()
+            saved[tenant_id] = org.saved_json
+        return saved
+
+    def write(self, payload):
         directory = os.path.dirname(os.path.abspath(self.state_file))
         os.makedirs(directory, exist_ok=True)
         handle, tmp = tempfile.mkstemp(dir=directory, prefix=".sandbox-", suffix=".json")
@@ -123,8 +130,8 @@ class State:
         os.replace(tmp, self.state_file)
 
     def snapshot(self):
+        """What is shared, without the organisations (``splice_orgs`` adds them)."""
         return {
-            "orgs": {tid: org.to_json() for tid, org in self.orgs.items()},
             "apps": self.apps,
             "access_tokens": self.access_tokens,
             "refresh_tokens": self.refresh_tokens,
@@ -132,6 +139,7 @@ class State:
             "webhook": {k: v for k, v in self.webhook.items() if k != "deliveries"},
             "limits": self.limits,
             "auth": self.auth,
+            "settings": self.settings,
         }
 
     def load(self, path):
@@ -146,3 +154,11 @@ class State:
             self.webhook.update(raw.get("webhook", {}))
             self.limits.update(raw.get("limits", {}))
             self.auth.update(raw.get("auth", {}))
+            self.settings.update(raw.get("settings", {}))
+
+
+def splice_orgs(shared, orgs):
+    """The state file's JSON: ``orgs`` (tenant ID -> saved JSON, never parsed again) added to
+    ``shared``, a JSON object."""
+    members = ", ".join("%s: %s" % (json.dumps(tid), raw) for tid, raw in orgs.items())
+    return '{"orgs": {%s}, %s' % (members, shared[1:])

@@ -1,8 +1,5 @@
 """Xero-shaped webhook events, signed in ``x-xero-signature``, and the intent-to-receive check."""
 
-import base64
-import hashlib
-import hmac
 import json
 import queue
 import secrets
@@ -12,20 +9,15 @@ import urllib.error
 import urllib.request
 from collections import deque
 
+from xero_client.webhooks import sign, verify
+
 INTENT_TIMEOUT = 5
 DELIVERY_TIMEOUT = 5
 RETRY_DELAYS = (0.5, 2, 5)
 BATCH_WINDOW = 0.2
 DELIVERY_LOG_SIZE = 200
 
-
-def sign(key, body):
-    return base64.b64encode(hmac.new(key.encode(), body, hashlib.sha256).digest()).decode()
-
-
-def verify(key, body, signature):
-    """What a receiver does: constant-time comparison of the expected and given signatures."""
-    return hmac.compare_digest(sign(key, body), signature or "")
+__all__ = ["Webhooks", "sign", "verify"]
 
 
 class Webhooks:

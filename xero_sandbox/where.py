@@ -23,6 +23,8 @@ TOKEN_RE = re.compile(
 )
 
 METHODS = {"ToLower", "ToUpper", "Contains", "StartsWith", "EndsWith", "Trim"}
+MAX_LENGTH = 4000  # characters; the connector's filters stay near 2,000
+MAX_NESTING = 32  # parentheses and NOTs inside each other
 
 
 class WhereError(ValueError):
@@ -30,6 +32,8 @@ class WhereError(ValueError):
 
 
 def tokenize(text):
+    if len(text) > MAX_LENGTH:
+        raise WhereError("The where filter is longer than %d characters" % MAX_LENGTH)
     tokens, position = [], 0
     text = text.strip()
     while position < len(text):
@@ -45,9 +49,14 @@ def tokenize(text):
 
 
 class Parser:
+    """Recursive descent, with the nesting bounded: a hostile filter gets a WhereError, never
+    a RecursionError. AND and OR chains are flat lists, so evaluating them does not recurse
+    once per term."""
+
     def __init__(self, text):
         self.tokens = tokenize(text)
         self.position = 0
+        self.depth = 0
 
     def parse(self):
         node = self.or_expr()
@@ -73,22 +82,22 @@ class Parser:
         return None
 
     def or_expr(self):
-        node = self.and_expr()
+        terms = [self.and_expr()]
         while self.accept("OR", "||"):
-            node = ("or", node, self.and_expr())
-        return node
+            terms.append(self.and_expr())
+        return ("or", terms) if len(terms) > 1 else terms[0]
 
     def and_expr(self):
-        node = self.unary()
+        terms = [self.unary()]
         while self.accept("AND", "&&"):
-            node = ("and", node, self.unary())
-        return node
+            terms.append(self.unary())
+        return ("and", terms) if len(terms) > 1 else terms[0]
 
     def unary(self):
         if self.accept("NOT"):
-            return ("not", self.unary())
+            return ("not", self.nested(self.unary))
         if self.accept("("):
-            node = self.or_expr()
+            node = self.nested(self.or_expr)
             self.take(")")
             return node
         left = self.operand()
@@ -97,6 +106,14 @@ class Parser:
             self.position += 1
             return ("cmp", token[1], left, self.operand())
         return ("truthy", left)
+
+    def nested(self, parse):
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise WhereError("The where filter nests deeper than %d levels" % MAX_NESTING)
+        node = parse()
+        self.depth -= 1
+        return node
 
     def operand(self):
         kind, value = self.take()
@@ -112,7 +129,7 @@ class Parser:
         if lowered == "null":
             return ("lit", None)
         if lowered == "guid":
-            return ("lit", self.call_args()[0].lower())
+            return ("lit", self.guid_literal())
         if lowered in ("datetime", "datetimeoffset"):
             return ("lit", self.datetime_literal())
         return self.path(value)
@@ -126,11 +143,20 @@ class Parser:
             self.accept(",")
         return args
 
+    def guid_literal(self):
+        args = self.call_args()
+        if len(args) != 1 or not isinstance(args[0], str):
+            raise WhereError('guid() takes one quoted value, e.g. guid("...")')
+        return args[0].lower()
+
     def datetime_literal(self):
-        parts = [int(p) for p in self.call_args()]
-        if len(parts) < 3:
-            raise WhereError("DateTime needs at least a year, a month and a day")
-        return date(*parts[:3]) if len(parts) == 3 else datetime(*parts[:6])
+        try:
+            parts = [int(p) for p in self.call_args()]
+            if len(parts) < 3:
+                raise WhereError("DateTime needs at least a year, a month and a day")
+            return date(*parts[:3]) if len(parts) == 3 else datetime(*parts[:6])
+        except (TypeError, ValueError) as exc:
+            raise WhereError("DateTime(%s) is not a valid date" % exc) from None
 
     def path(self, first):
         node = ("field", [first])
@@ -159,9 +185,9 @@ def compile_where(text):
 def evaluate(node, obj):
     kind = node[0]
     if kind == "or":
-        return evaluate(node[1], obj) or evaluate(node[2], obj)
+        return any(evaluate(term, obj) for term in node[1])
     if kind == "and":
-        return evaluate(node[1], obj) and evaluate(node[2], obj)
+        return all(evaluate(term, obj) for term in node[1])
     if kind == "not":
         return not evaluate(node[1], obj)
     if kind == "truthy":

@@ -1,9 +1,11 @@
 """What every writable Xero object type shares: lookup, create-or-update, presentation."""
 
 import uuid
+from decimal import Decimal
 
 from ..dates import to_ms_date
 from ..errors import ElementInvalid
+from ..money import MAX_AMOUNT, too_large
 
 DATE_FIELDS = (
     "Date",
@@ -61,22 +63,27 @@ class Resource:
     label = None  # "Contact", in messages
     webhook_category = None  # "CONTACT"
     error_flag = "HasErrors"
-    natural_key_on_post = False
 
     def new_id(self):
         return str(uuid.uuid4())
 
     def find(self, ctx, element, method):
-        """The existing object an element refers to, None for a new one."""
+        """The existing object an element refers to, None for a new one. PUT only creates."""
         object_id = element.get(self.id_field)
         if object_id:
             existing = ctx.org.get(self.endpoint, object_id)
             if not existing:
                 raise ElementInvalid(
-                    "%s with %s %s was not found" % (self.label, self.id_field, object_id)
+                    "An existing %s with the specified %s could not be found"
+                    % (self.label, self.id_field)
+                )
+            if method == "PUT":
+                raise ElementInvalid(
+                    "The %s with the specified %s already exists. Use POST to update it."
+                    % (self.label, self.id_field)
                 )
             return existing
-        if method == "POST" or self.natural_key_on_post is None:
+        if method == "POST":
             return self.find_by_natural_key(ctx, element)
         return None
 
@@ -86,6 +93,7 @@ class Resource:
     def upsert(self, ctx, element, method):
         if not isinstance(element, dict):
             raise ElementInvalid("Each element must be an object")
+        check_amounts(element)
         existing = self.find(ctx, element, method)
         if existing:
             obj = self.update(ctx, existing, element)
@@ -130,6 +138,23 @@ class Resource:
         echoed[self.error_flag] = True
         echoed["StatusAttributeString"] = "ERROR"
         return echoed
+
+
+def check_amounts(element):
+    """Refuse numbers too large to store, at any depth of an element."""
+    errors = []
+    pending = [("", element)]
+    while pending:
+        field, value = pending.pop()
+        if isinstance(value, dict):
+            pending.extend(value.items())
+        elif isinstance(value, list):
+            pending.extend((field, item) for item in value)
+        elif isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+            if abs(Decimal(str(value))) > MAX_AMOUNT:
+                errors.append(too_large(field, value))
+    if errors:
+        raise ElementInvalid(*sorted(set(errors)))
 
 
 def present_dates(value):

@@ -40,7 +40,7 @@ class Contacts(Resource):
     error_flag = "HasValidationErrors"
 
     def find(self, ctx, element, method):
-        if not element.get("ContactID") and element.get("ContactNumber"):
+        if method == "POST" and not element.get("ContactID") and element.get("ContactNumber"):
             by_number = ctx.org.contact_by_number(element["ContactNumber"])
             if by_number:
                 return by_number
@@ -84,6 +84,7 @@ class Contacts(Resource):
             )
         if "Phones" in element:
             contact["Phones"] = merge_by_type(existing["Phones"], element["Phones"], "PhoneType")
+        self.check_contact_number(ctx, contact, errors)
         self.check_account_number(ctx, contact, errors)
         self.check_defaults(ctx, contact, errors)
         if errors:
@@ -103,16 +104,22 @@ class Contacts(Resource):
                 "contact name must be unique across all active contacts." % contact["Name"]
             )
 
+    def check_contact_number(self, ctx, contact, errors):
+        other = ctx.org.contact_by_number(contact.get("ContactNumber"))
+        if other and other["ContactID"] != contact["ContactID"]:
+            errors.append(
+                "Another contact has this contact number. Please enter a different contact number."
+            )
+
     def check_account_number(self, ctx, contact, errors):
         number = contact.get("AccountNumber")
         if not number:
             return
-        for other in ctx.org.all("Contacts"):
-            if other["ContactID"] != contact["ContactID"] and other.get("AccountNumber") == number:
-                errors.append(
-                    "The account number %s is already assigned to another contact." % number
-                )
-                return
+        others = ctx.org.contacts_with_account_number(number)
+        if any(other["ContactID"] != contact["ContactID"] for other in others):
+            errors.append(
+                "The Account Number already exists. Please enter a different Account Number."
+            )
 
     def check_defaults(self, ctx, contact, errors):
         for field in ("AccountsReceivableTaxType", "AccountsPayableTaxType"):

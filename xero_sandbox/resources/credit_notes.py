@@ -1,5 +1,6 @@
 """Credit notes: ACCRECCREDIT and ACCPAYCREDIT, with allocations to invoices."""
 
+from ..errors import ElementInvalid
 from ..money import dec
 from .document import DocumentResource
 from .invoices import LOCKED
@@ -13,6 +14,16 @@ class CreditNotes(DocumentResource):
     number_field = "CreditNoteNumber"
     number_prefix = "CN"
     types = ("ACCRECCREDIT", "ACCPAYCREDIT")
+
+    def check_number_unique(self, ctx, doc):
+        """Sales credit notes are numbered uniquely, like sales invoices; supplier credit notes
+        carry the supplier's number, which may repeat."""
+        number = doc.get("CreditNoteNumber")
+        if doc["Type"] != "ACCRECCREDIT" or not number:
+            return
+        clash = ctx.org.document_by_number("CreditNotes", "CreditNoteNumber", number)
+        if clash and clash["CreditNoteID"] != doc["CreditNoteID"] and clash["Type"] == doc["Type"]:
+            raise ElementInvalid("Credit Note # must be unique.")
 
     def locked_reason(self, doc):
         if doc["Status"] == "PAID" or doc.get("Allocations") or doc.get("Payments"):

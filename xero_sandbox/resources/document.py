@@ -3,7 +3,7 @@
 from .. import documents
 from ..dates import parse_date
 from ..errors import ElementInvalid
-from ..money import dec
+from ..money import MAX_AMOUNT, dec, too_large
 from .base import Resource, merged
 
 HEADER_FIELDS = (
@@ -165,6 +165,8 @@ class DocumentResource(Resource):
         line_ctx.allows_discount = doc.get("Type") == "ACCREC"
         lines = documents.build_lines(line_ctx, lines_in or [])
         doc.update(documents.totals(lines, doc["LineAmountTypes"]))
+        if abs(doc["Total"]) > MAX_AMOUNT:
+            raise ElementInvalid(too_large("The Total", doc["Total"]))
         doc["LineItems"] = documents.public_lines(lines)
 
     def apply_number(self, ctx, doc, creating):
@@ -232,9 +234,7 @@ def resolve_contact(ctx, reference):
     if reference.get("ContactID"):
         contact = org.get("Contacts", reference["ContactID"])
         if not contact:
-            raise ElementInvalid(
-                "The contact with ContactID %s could not be found." % reference["ContactID"]
-            )
+            raise ElementInvalid("The Contact with the specified ContactID could not be found")
         return contact
     if reference.get("ContactNumber"):
         contact = org.contact_by_number(reference["ContactNumber"])

@@ -32,7 +32,7 @@ class Items(Resource):
         if not element.get("Code"):
             raise ElementInvalid("Item Code must be specified")
         if ctx.org.item_by_code(element["Code"]):
-            raise ElementInvalid("Item code '%s' already exists" % element["Code"])
+            raise ElementInvalid(code_taken(element["Code"]))
         item = {
             "ItemID": self.new_id(),
             "IsSold": True,
@@ -53,7 +53,7 @@ class Items(Resource):
         text_field(item, "PurchaseDescription", 4000, errors)
         clash = ctx.org.item_by_code(item.get("Code"))
         if clash and clash["ItemID"] != item["ItemID"]:
-            errors.append("Item code '%s' already exists" % item["Code"])
+            errors.append(code_taken(item["Code"]))
         for side in ("SalesDetails", "PurchaseDetails"):
             if item.get(side):
                 item[side] = dict(item[side])
@@ -83,3 +83,7 @@ class Items(Resource):
             "Created" if previous is None else "Edited",
             "Item %s %s." % (obj["Code"], "created" if previous is None else "updated"),
         )
+
+
+def code_taken(code):
+    return "Price List Item with Code '%s' already exists" % code

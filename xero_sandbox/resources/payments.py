@@ -71,14 +71,10 @@ class Payments(Resource):
             errors.append("Invoice could not be found")
         elif credit_ref:
             doc = org.get("CreditNotes", credit_ref.get("CreditNoteID"))
-            if not doc and credit_ref.get("CreditNoteNumber"):
-                doc = next(
-                    (
-                        c
-                        for c in org.all("CreditNotes")
-                        if c.get("CreditNoteNumber") == credit_ref["CreditNoteNumber"]
-                    ),
-                    None,
+            number = credit_ref.get("CreditNoteNumber")
+            if not doc and number:
+                doc = org.first(
+                    "CreditNotes", "number", number, lambda c: c.get("CreditNoteNumber") == number
                 )
             if doc:
                 return doc, "CreditNotes"

@@ -1,6 +1,7 @@
 """Purchase orders: DRAFT, SUBMITTED, AUTHORISED, BILLED, DELETED."""
 
 from .. import documents
+from ..errors import ElementInvalid
 from .document import DocumentResource
 
 PO_HEADER_FIELDS = (
@@ -31,6 +32,14 @@ class PurchaseOrders(DocumentResource):
 
     def numbered_automatically(self, doc):
         return True
+
+    def check_number_unique(self, ctx, doc):
+        number = doc.get("PurchaseOrderNumber")
+        clash = number and ctx.org.document_by_number(
+            "PurchaseOrders", "PurchaseOrderNumber", number
+        )
+        if clash and clash["PurchaseOrderID"] != doc["PurchaseOrderID"]:
+            raise ElementInvalid("Order number must be unique")
 
     def default_filter(self, obj, query):
         return obj["Status"] != "DELETED" or query.get("Status") == "DELETED"

@@ -1,0 +1,98 @@
+"""xero_client.webhooks: Xero's x-xero-signature, made and checked with the standard library."""
+
+import ast
+import base64
+import hmac
+import sys
+from pathlib import Path
+
+import pytest
+
+import xero_client.webhooks as webhooks
+from xero_client.webhooks import sign, verify
+
+# RFC 4231, test case 2: HMAC-SHA256(key "Jefe", "what do ya want for nothing?").
+RFC_KEY = "Jefe"
+RFC_BODY = b"what do ya want for nothing?"
+RFC_SIGNATURE = base64.b64encode(
+    bytes.fromhex("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+).decode()
+BODY = b'{"events":[],"firstEventSequence":0,"lastEventSequence":0,"entropy":"ABC"}'
+
+
+def test_sign_is_base64_hmac_sha256_of_the_raw_body():
+    assert sign(RFC_KEY, RFC_BODY) == RFC_SIGNATURE
+    assert sign(RFC_KEY.encode(), RFC_BODY.decode()) == RFC_SIGNATURE
+
+
+def test_verify_accepts_xeros_signature():
+    assert verify("webhook-key", BODY, sign("webhook-key", BODY))
+    assert verify("webhook-key", BODY, sign("webhook-key", BODY).encode())
+
+
+@pytest.mark.parametrize(
+    ("key", "body", "signature"),
+    [
+        ("other-key", BODY, sign("webhook-key", BODY)),
+        ("webhook-key", BODY + b" ", sign("webhook-key", BODY)),
+        ("webhook-key", BODY, sign("webhook-key", BODY)[:-2]),
+        ("webhook-key", BODY, None),
+        ("webhook-key", BODY, ""),
+        ("webhook-key", BODY, "s\u00efgnature=="),
+        ("", BODY, sign("", BODY)),
+        (None, BODY, "anything"),
+    ],
+    ids=[
+        "wrong-key",
+        "changed-body",
+        "cut-signature",
+        "no-header",
+        "empty-header",
+        "non-ascii-header",
+        "empty-key",
+        "no-key",
+    ],
+)
+def test_verify_refuses_everything_else_without_raising(key, body, signature):
+    assert verify(key, body, signature) is False
+
+
+def test_verify_compares_in_constant_time(monkeypatch):
+    seen = []
+    original = hmac.compare_digest
+
+    def compare_digest(a, b):
+        seen.append((a, b))
+        return original(a, b)
+
+    monkeypatch.setattr(webhooks.hmac, "compare_digest", compare_digest)
+    assert verify("webhook-key", BODY, sign("webhook-key", BODY))
+    assert len(seen) == 1
+
+
+def test_the_module_imports_only_the_standard_library():
+    tree = ast.parse(Path(webhooks.__file__).read_text())
+    imported = {
+        (alias.name if isinstance(node, ast.Import) else node.module).split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Import, ast.ImportFrom))
+        for alias in node.names
+    }
+    assert imported <= set(sys.stdlib_module_names), imported - set(sys.stdlib_module_names)
+
+
+def test_the_sandbox_signs_with_the_same_functions():
+    import xero_sandbox
+    from xero_sandbox import webhooks as sandbox_webhooks
+
+    assert sandbox_webhooks.sign is sign and sandbox_webhooks.verify is verify
+    assert xero_sandbox.sign_webhook is sign and xero_sandbox.verify_webhook is verify
+
+
+def test_the_sandbox_and_the_webhook_check_load_no_sdk():
+    import subprocess
+    import sys
+
+    code = "import sys, xero_sandbox, xero_client.webhooks; print('xero_python' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
