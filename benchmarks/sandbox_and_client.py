@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from xero_python.accounting import Contact  # noqa: E402
 
 from tests.sandbox_helpers import Raw, authorize  # noqa: E402
-from xero_client.client import XeroClient, idempotency_key  # noqa: E402
+from xero_client.client import XeroClient  # noqa: E402
 from xero_client.endpoints import XeroEndpoints  # noqa: E402
 from xero_client.mappings.item import item_to_xero  # noqa: E402
 from xero_sandbox import Sandbox  # noqa: E402
@@ -53,7 +53,7 @@ def main():
             Contact(name="Bench %d-%d" % (batch, i), email_address="b%d@x.example" % i)
             for i in range(50)
         ]
-        client.save("Contacts", contacts, idempotency_key("bench", "c", [(batch, 0)]))
+        client.save("Contacts", contacts, ["bench", "c", batch])
 
     report("POST /Contacts, 50 contacts per call (SDK)", *timed(save_contacts, 20))
 
@@ -76,7 +76,7 @@ def main():
             )
             for i in range(50)
         ]
-        client.save("Items", items, idempotency_key("bench", "i", [(batch, 0)]), unitdp=4)
+        client.save("Items", items, ["bench", "i", batch], unitdp=4)
 
     report("POST /Items, 50 items per call (SDK)", *timed(save_items, 20))
 
@@ -114,7 +114,7 @@ def main():
         "GET /Contacts page of 100 (%d held)" % held,
         *timed(lambda: client.get_contacts(page=1), 20),
     )
-    idempotent = idempotency_key("bench", "replay", [(1, 1)])
+    idempotent = ["bench", "replay", 1]
     contacts = [Contact(name="Replay %d" % i) for i in range(50)]
     client.save("Contacts", contacts, idempotent)
     report(

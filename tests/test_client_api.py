@@ -1,12 +1,28 @@
 """XeroClient against the sandbox over HTTP: batches, limits, faults, errors and masking."""
 
+import json
 import logging
+import threading
 import time
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from xero_python.accounting import Contact, Item, Purchase
+import requests
+from openapi_schema_validator import oas30_format_checker
+from xero_python.accounting import (
+    Account,
+    Contact,
+    CreditNote,
+    Invoice,
+    Item,
+    LineItem,
+    Payment,
+    Payments,
+    Purchase,
+    PurchaseOrder,
+)
 
 from xero_client import (
     AuthError,
@@ -15,9 +31,12 @@ from xero_client import (
     TransientError,
     XeroClient,
     XeroEndpoints,
-    idempotency_key,
+    resume_point,
+    updated_utc,
 )
 from xero_client.client import MAX_BATCH, build_api_client
+from xero_sandbox.dates import parse_http_date
+from xero_sandbox.spec import SPEC_DIR, load_document
 
 from .sandbox_helpers import accounting_api, authorize
 
@@ -44,8 +63,30 @@ def stored_names(org):
     return sorted(c["Name"] for c in org.all("Contacts"))
 
 
+def sent_keys(sandbox, method="POST"):
+    """The Idempotency-Key of each write, from the sandbox's log of what it received."""
+    log = requests.get(sandbox.url + "/sandbox/requests", timeout=10).json()
+    return [entry["idempotency_key"] for entry in log if entry["method"] == method]
+
+
+@pytest.fixture
+def received_headers(sandbox, monkeypatch):
+    """The headers of each Accounting API call, as the sandbox read them off the wire."""
+    seen = []
+    handle = sandbox.api.handle
+
+    def recording(request, api_path):
+        seen.append(dict(request.headers))
+        return handle(request, api_path)
+
+    monkeypatch.setattr(sandbox.api, "handle", recording)
+    return seen
+
+
 # -- reads and limits -------------------------------------------------------------------------
 def test_organisation_and_the_limits_read_from_the_headers(client, sandbox):
+    assert client.limits == {}
+    assert (client.day_limit_remaining, client.minute_limit_remaining) == (None, None)
     organisation = client.get_organisation()
     assert organisation.short_code == "!uk1Dm"
     assert client.limits == {
@@ -53,8 +94,10 @@ def test_organisation_and_the_limits_read_from_the_headers(client, sandbox):
         "X-DayLimit-Remaining": 4999,
         "X-AppMinLimit-Remaining": 9999,
     }
+    assert (client.day_limit_remaining, client.minute_limit_remaining) == (4999, 59)
     client.get_organisation()
     assert client.limits["X-MinLimit-Remaining"] == 58
+    assert (client.day_limit_remaining, client.minute_limit_remaining) == (4998, 58)
     assert sandbox.calls("GET", "Organisation") == 2
 
 
@@ -78,6 +121,28 @@ def test_if_modified_since_returns_only_later_changes(client, sandbox):
     assert sorted(c.name for c in changed) == ["New 000", "New 001"]
     naive_utc = threshold.replace(tzinfo=None) - timedelta(seconds=1)
     assert len(client.get_contacts(if_modified_since=naive_utc)) == 2
+
+
+def test_if_modified_since_goes_as_an_rfc_3339_date_time_in_utc(client, received_headers):
+    schema = load_document(SPEC_DIR / "xero_accounting.yaml")["components"]["parameters"][
+        "ifModifiedSince"
+    ]["schema"]
+    in_paris = timezone(timedelta(hours=1))
+    moments = (
+        datetime(2026, 11, 27, 5, 14, 39, 987000),  # naive: UTC, as Odoo's are
+        datetime(2026, 11, 27, 5, 14, 39, tzinfo=timezone.utc),
+        datetime(2026, 11, 27, 6, 14, 39, tzinfo=in_paris),
+    )
+    for moment in moments:
+        client.get_contacts(if_modified_since=moment)
+    list(client.iter_pages("Invoices", if_modified_since=moments[0]))
+    client.get_items(if_modified_since=moments[0])
+    sent = [headers.get("If-Modified-Since") for headers in received_headers]
+    assert sent == ["2026-11-27T05:14:39Z"] * 5
+    assert schema["format"] == "date-time"
+    assert oas30_format_checker.conforms(sent[0], schema["format"])
+    assert not oas30_format_checker.conforms("2026-11-27T05:14:39", schema["format"])
+    assert parse_http_date(sent[0]) == moments[1]  # the sandbox reads the same instant
 
 
 def test_archived_contacts_are_included_unless_asked_otherwise(client):
@@ -114,14 +179,15 @@ def test_a_bad_email_fails_its_element_while_the_rest_is_saved(client, uk):
     assert stored_names(uk) == ["Good One", "Good Two"]
 
 
-def test_more_than_50_elements_or_a_bad_key_is_refused_before_any_call(client, sandbox):
+def test_more_than_50_elements_or_a_bad_scope_is_refused_before_any_call(client, sandbox):
     with pytest.raises(ValueError):
-        client.save_contacts(contacts(51), "k")
+        client.save_contacts(contacts(51), "scope")
+    for scope in (None, "", [], {"not JSON": object()}):
+        with pytest.raises(ValueError):
+            client.save_contacts(contacts(1), scope)
     with pytest.raises(ValueError):
-        client.save_contacts(contacts(1), "k" * 129)
-    with pytest.raises(ValueError):
-        client.save("BankTransactions", contacts(1), "k")
-    assert client.save_contacts([], "k") == []
+        client.save("BankTransactions", contacts(1), "scope")
+    assert client.save_contacts([], "scope") == []
     assert sandbox.calls() == 0
 
 
@@ -145,20 +211,44 @@ def test_post_updates_by_contact_id(client, uk):
 
 
 # -- idempotency ------------------------------------------------------------------------------
-def test_a_dropped_answer_then_a_retry_with_the_same_key_creates_no_duplicate(client, sandbox, uk):
+SCOPE = ["db1/company1/tenant1", "res.partner", [[7, 3]]]
+
+
+def test_the_key_on_the_wire_follows_the_scope_and_the_body(client, sandbox, uk):
+    acme = [Contact(name="Acme", email_address="ap@acme.example")]
+    client.save_contacts(acme, SCOPE)
+    again = client.save_contacts([Contact(name="Acme", email_address="ap@acme.example")], SCOPE)
+    client.save_contacts([Contact(name="Acme Ltd", email_address="ap@acme.example")], SCOPE)
+    client.save_contacts(acme, ["db1/company2/tenant1", "res.partner", [[7, 3]]])
+    first, retried, changed_body, other_scope = sent_keys(sandbox)
+    assert retried == first  # Xero answers it from its cache: nothing is created twice
+    assert again[0].data.contact_id == uk.all("Contacts")[0]["ContactID"]
+    assert len({first, changed_body, other_scope}) == 3
+    assert first.startswith("Contacts-") and len(first) <= 128
+
+
+def test_the_key_covers_the_calls_parameters_too(client, sandbox):
+    desk = [Item(code="DESK", name="Desk")]
+    client.save("Items", desk, SCOPE)
+    client.save_items(desk, SCOPE)  # the same body with unitdp=4
+    plain, four_decimals = sent_keys(sandbox)
+    assert plain != four_decimals and plain.startswith("Items-")
+
+
+def test_a_dropped_answer_then_a_retry_in_the_same_scope_creates_no_duplicate(client, sandbox, uk):
     sandbox.faults.add(
         {"kind": "drop_after_write", "method": "POST", "path": "/Contacts", "times": 1}
     )
-    batch = [Contact(name="Once Only", email_address="once@example.com")]
-    key = idempotency_key("db1-company1", "res.partner", [(7, 3)])
     with pytest.raises(TransientError):
-        client.save_contacts(batch, key)
+        client.save_contacts([Contact(name="Once Only", email_address="once@example.com")], SCOPE)
     assert stored_names(uk) == ["Once Only"]  # saved, though the answer never came
-    results = client.save_contacts(batch, key)
+    retry = [Contact(name="Once Only", email_address="once@example.com")]
+    results = client.save_contacts(retry, SCOPE)
     assert results[0].ok
     assert results[0].data.contact_id == uk.all("Contacts")[0]["ContactID"]
     assert stored_names(uk) == ["Once Only"]
     assert sandbox.calls("POST", "Contacts") == 2
+    assert len(set(sent_keys(sandbox))) == 1
 
 
 def test_a_drop_before_the_write_saves_nothing(client, sandbox, uk):
@@ -166,18 +256,6 @@ def test_a_drop_before_the_write_saves_nothing(client, sandbox, uk):
     with pytest.raises(TransientError):
         client.save_contacts([Contact(name="Never")], "k-drop")
     assert uk.all("Contacts") == []
-
-
-def test_idempotency_keys_are_deterministic_and_short():
-    key = idempotency_key("db-uuid-1/company-1", "res.partner", [(1, 5), (2, 9)])
-    assert key == idempotency_key("db-uuid-1/company-1", "res.partner", [(2, 9), (1, 5)])
-    assert key != idempotency_key("db-uuid-1/company-1", "res.partner", [(1, 5), (2, 10)])
-    assert key != idempotency_key("db-uuid-1/company-1", "res.partner", [(1, 5)])
-    assert key != idempotency_key("db-uuid-1/company-2", "res.partner", [(1, 5), (2, 9)])
-    assert key != idempotency_key("db-uuid-1/company-1", "account.move", [(1, 5), (2, 9)])
-    assert key.startswith("res.partner-")
-    long_key = idempotency_key("c" * 500, "x" * 300, [(n, n) for n in range(1000)])
-    assert len(long_key) <= 128 and len(key) <= 128
 
 
 # -- rate limits: raised, never slept on ------------------------------------------------------
@@ -317,6 +395,206 @@ def test_an_unknown_record_is_rejected_as_not_found(client):
     with pytest.raises(RequestRejected) as caught:
         client.call("get_contact", str(uuid.uuid4()))
     assert caught.value.status == 404
+
+
+# -- one object by its ID --------------------------------------------------------------------
+XERO_NOT_FOUND = "The document with the supplied id was not found for this endpoint"
+
+
+class FakeXero(BaseHTTPRequestHandler):
+    """Answers every GET with the status and body the test sets on the server."""
+
+    def do_GET(self):  # noqa: N802 (http.server's name)
+        body = self.server.body.encode()
+        self.send_response(self.server.status)
+        self.send_header("Content-Type", self.server.content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def fake_xero():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeXero)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def test_get_by_id_reads_one_object_in_one_call(client, sandbox):
+    acme = client.save_contacts([Contact(name="Acme")], "k-acme")[0].data
+    desk = client.save_items([Item(code="DESK", name="Desk")], "k-desk")[0].data
+    sandbox.clear_request_log()
+    assert client.get_contact(acme.contact_id).name == "Acme"
+    assert client.get_by_id("Items", desk.item_id, unitdp=4).code == "DESK"
+    assert sandbox.calls("GET", "Contacts/{id}") == 1 and sandbox.calls() == 2
+
+
+def test_get_by_id_is_none_when_xero_has_no_such_object(client, sandbox):
+    assert client.get_contact(str(uuid.uuid4())) is None
+    assert client.get_by_id("Invoices", str(uuid.uuid4())) is None
+    assert sandbox.calls() == 2
+
+
+@pytest.mark.parametrize(
+    "content_type, body",
+    [
+        (
+            "application/json",
+            json.dumps({"Title": "NotFound", "Status": 404, "Detail": XERO_NOT_FOUND}),
+        ),
+        ("text/plain", XERO_NOT_FOUND),
+    ],
+)
+def test_get_by_id_is_none_on_xeros_own_not_found_answer(fake_xero, content_type, body):
+    fake_xero.status, fake_xero.content_type, fake_xero.body = 404, content_type, body
+    client = XeroClient(
+        XeroEndpoints.for_host("http://127.0.0.1:%d" % fake_xero.server_port), "AT-x", "T"
+    )
+    assert client.get_contact(str(uuid.uuid4())) is None
+
+
+def test_get_by_id_raises_every_other_failure(client, sandbox):
+    sandbox.faults.add({"kind": "error", "status": 503, "times": 1})
+    with pytest.raises(TransientError):
+        client.get_contact(str(uuid.uuid4()))
+    sandbox.clock.advance(1801)
+    with pytest.raises(AuthError):
+        client.get_contact(str(uuid.uuid4()))
+    with pytest.raises(ValueError):
+        client.get_by_id("BankTransactions", str(uuid.uuid4()))
+
+
+# -- pages ------------------------------------------------------------------------------------
+DAY = date(2026, 5, 4)
+
+
+def three_of_each_paged_collection(client):
+    """3 contacts, 3 authorised invoices with a payment each, 3 credit notes, 3 orders."""
+    names = [Contact(name=name) for name in ("Bayside Club", "Harbour Ltd", "Quay Co")]
+    customer = Contact(contact_id=client.save_contacts(names, "k-contacts")[0].data.contact_id)
+    sale = LineItem(description="Widget", quantity=1, unit_amount=100, account_code="200")
+    invoice = Invoice(
+        type="ACCREC",
+        contact=customer,
+        status="AUTHORISED",
+        date=DAY,
+        due_date=DAY,
+        line_items=[sale],
+    )
+    invoices = client.save("Invoices", [invoice] * 3, "k-invoices")
+    note = CreditNote(type="ACCRECCREDIT", contact=customer, date=DAY, line_items=[sale])
+    chair = LineItem(description="Chair", quantity=1, unit_amount=10, account_code="300")
+    order = PurchaseOrder(contact=customer, date=DAY, line_items=[chair])
+    written = invoices + client.save("CreditNotes", [note] * 3, "k-notes")
+    written += client.save("PurchaseOrders", [order] * 3, "k-orders")
+    assert all(result.ok for result in written)
+    payments = [
+        Payment(
+            invoice=Invoice(invoice_id=result.data.invoice_id),
+            account=Account(code="090"),
+            amount=10,
+            date=DAY,
+        )
+        for result in invoices
+    ]
+    client.call("create_payments", Payments(payments=payments), idempotency_key="k-payments")
+
+
+@pytest.mark.parametrize(
+    "endpoint, id_field, id_attribute",
+    [
+        ("Contacts", "ContactID", "contact_id"),
+        ("Invoices", "InvoiceID", "invoice_id"),
+        ("CreditNotes", "CreditNoteID", "credit_note_id"),
+        ("Payments", "PaymentID", "payment_id"),
+        ("PurchaseOrders", "PurchaseOrderID", "purchase_order_id"),
+    ],
+)
+def test_iter_pages_reads_a_collection_until_a_short_page(
+    client, sandbox, uk, endpoint, id_field, id_attribute
+):
+    three_of_each_paged_collection(client)
+    sandbox.clear_request_log()
+    pages = list(client.iter_pages(endpoint, page_size=2))
+    assert [len(page) for page in pages] == [2, 1]
+    assert sandbox.calls("GET", endpoint) == 2
+    read = {str(getattr(o, id_attribute)) for page in pages for o in page}
+    assert read == {o[id_field] for o in uk.all(endpoint)}
+
+
+def test_iter_pages_starts_where_asked_and_filters(client, sandbox):
+    three_of_each_paged_collection(client)
+    sandbox.clear_request_log()
+    assert [len(p) for p in client.iter_pages("Invoices", page_size=2, start_page=2)] == [1]
+    assert sandbox.calls("GET", "Invoices") == 1
+    assert list(client.iter_pages("Invoices", where='Type=="ACCPAY"')) == []
+    paid = list(client.iter_pages("Invoices", where="AmountPaid>0", page_size=2))
+    assert [len(p) for p in paid] == [2, 1]
+    with pytest.raises(ValueError):
+        list(client.iter_pages("PurchaseOrders", where='Status=="DRAFT"'))
+    with pytest.raises(ValueError):
+        list(client.iter_pages("Items"))
+    assert sandbox.calls("GET") == 4
+
+
+# -- changes, resumed from the last object handled --------------------------------------------
+def save_at_instants(client, sandbox, sizes, prefix="Batch"):
+    """One call per batch, a few seconds apart: a batch's contacts share one UpdatedDateUTC."""
+    for number, size in enumerate(sizes):
+        sandbox.clock.advance(5)
+        client.save_contacts(
+            contacts(size, "%s %d" % (prefix, number)), "k-%s-%d" % (prefix, number)
+        )
+
+
+def test_updated_utc_is_an_aware_utc_datetime_to_the_millisecond(client, uk):
+    saved = client.save_contacts([Contact(name="Acme")], "k-acme")[0].data
+    moment = updated_utc(client.get_contact(saved.contact_id))
+    assert moment.tzinfo is timezone.utc
+    assert abs(moment.timestamp() - uk.all("Contacts")[0]["_updated"]) < 0.001
+    assert resume_point("Contacts", saved) == (moment, saved.contact_id.lower())
+    assert updated_utc(Contact(name="Never saved")) is None
+
+
+def test_iter_changes_never_ends_a_page_inside_an_instant(client, sandbox):
+    save_at_instants(client, sandbox, (5, 3, 4))
+    pages = list(client.iter_changes("Contacts", page_size=4, include_archived=True))
+    assert [sorted({c.name[:7] for c in page}) for page in pages] == [
+        ["Batch 0"],
+        ["Batch 1"],
+        ["Batch 2"],
+    ]
+    everything = [c.contact_id for page in pages for c in page]
+    assert len(set(everything)) == 12
+    after = resume_point("Contacts", pages[0][-1])
+    rest = client.iter_changes("Contacts", after=after, page_size=4, include_archived=True)
+    assert [c.contact_id for page in rest for c in page] == everything[5:]
+
+
+def test_iter_changes_resumes_after_a_kept_point_and_reads_nothing_twice(client, sandbox):
+    save_at_instants(client, sandbox, (1,) * 7, "Shop")
+    first = next(client.iter_changes("Contacts", page_size=3))
+    moment, contact_id = resume_point("Contacts", first[-1])
+    kept = json.loads(json.dumps([moment.isoformat(), contact_id]))  # e.g. in a JSON field
+    resumed = client.iter_changes("Contacts", after=kept)
+    names = [c.name for page in [first, *resumed] for c in page]
+    assert names == ["Shop %d 000" % n for n in range(7)]
+
+
+def test_iter_changes_loses_nothing_when_an_object_changes_meanwhile(client, sandbox):
+    save_at_instants(client, sandbox, (1,) * 6, "Shop")
+    reader = client.iter_changes("Contacts", page_size=2)
+    first = next(reader)
+    sandbox.clock.advance(5)
+    client.save_contacts([Contact(contact_id=first[0].contact_id, name="Renamed")], "k-rename")
+    names = [c.name for page in [first, *reader] for c in page]
+    assert names == ["Shop %d 000" % n for n in range(6)] + ["Renamed"]
 
 
 # -- find_contacts ----------------------------------------------------------------------------

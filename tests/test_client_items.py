@@ -9,7 +9,7 @@ from xero_python.accounting import Item, Purchase
 
 from xero_client import XeroClient, XeroEndpoints
 from xero_client.client import MAX_BATCH
-from xero_client.mappings.contact import MappingError
+from xero_client.mappings.common import MappingError
 from xero_client.mappings.item import item_from_xero, item_to_xero
 
 DESK = {

@@ -9,8 +9,10 @@ from xero_python.accounting import Address, Contact, ContactPerson, Phone
 from xero_python.api_client.serializer import serialize
 
 from xero_client import XeroClient, XeroEndpoints, mask
+from xero_client import client as client_module
+from xero_client.mappings import common, contact
+from xero_client.mappings.common import MappingError
 from xero_client.mappings.contact import (
-    MappingError,
     contact_from_xero,
     contact_to_xero,
     match_existing,
@@ -165,6 +167,18 @@ def test_a_value_too_long_for_xero_is_a_mapping_error_naming_the_contact():
 
 
 # -- Xero -> partner --------------------------------------------------------------------------
+def test_what_mappings_share_lives_in_common():
+    assert contact.MappingError is MappingError  # Odoo code still imports it from contact
+    assert client_module.normalised is common.normalised  # ... and normalised from the client
+    assert common.clean("  Bayside \n  Club ") == "Bayside Club"
+    assert common.text("  Line one\nLine two  ") == "Line one\nLine two"
+    assert common.normalised("  ACME   Ltd ") == "acme ltd" and common.normalised(None) == ""
+    assert common.unit_price("12.34567") == 12.3457 and common.unit_price(None) == 0
+    with pytest.raises(MappingError) as caught:
+        common.built_for_xero("[DESK] Desk", int, "not a number")
+    assert str(caught.value).startswith("[DESK] Desk cannot be sent to Xero: ")
+
+
 def test_contact_from_xero_reads_phones_addresses_and_persons():
     contact = Contact(
         contact_id="c-1",

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 import requests
 
-from xero_client import DEFAULT_SCOPES, TransientError, XeroEndpoints, oauth
+from xero_client import DEFAULT_SCOPES, TransientError, XeroClient, XeroEndpoints, oauth
 from xero_client.errors import AuthError, RateLimited
 from xero_client.oauth import OAuthError, TokenSet
 
@@ -109,8 +109,19 @@ def test_delete_connection_disconnects_one_organisation(endpoints, sandbox, uk):
 def test_connections_with_a_bad_token_is_an_auth_error(endpoints):
     with pytest.raises(AuthError) as caught:
         oauth.list_connections(endpoints, "not-a-token-at-all")
-    assert caught.value.status == 401
+    assert caught.value.status == 401 and caught.value.reason == "token_invalid"
     assert "not-a-token-at-all" not in str(caught.value)
+
+
+def test_connections_with_an_expired_token_says_refresh_as_the_api_does(endpoints, sandbox, uk):
+    tokens = connect(endpoints, sandbox)
+    sandbox.clock.advance(1801)
+    with pytest.raises(AuthError) as from_connections:
+        oauth.list_connections(endpoints, tokens.access_token)
+    with pytest.raises(AuthError) as from_the_api:
+        XeroClient(endpoints, tokens.access_token, uk.tenant_id).get_organisation()
+    assert from_connections.value.token_expired
+    assert from_connections.value.message == from_the_api.value.message
 
 
 # -- refresh, rotation, revocation ------------------------------------------------------------
@@ -231,6 +242,21 @@ def test_identity_429_is_rate_limited(fake_identity):
     with pytest.raises(RateLimited) as caught:
         oauth.refresh_tokens(endpoints, "CID", None, "RT-abcdefgh")
     assert (caught.value.retry_after, caught.value.problem) == (17, "minute")
+
+
+def test_identity_and_api_answers_are_read_alike(fake_identity):
+    """One reader for every error answer: a day limit says hours, from either service."""
+    fake_identity.status = 429
+    fake_identity.extra_headers = {"Retry-After": "7200", "X-Rate-Limit-Problem": "day"}
+    endpoints = XeroEndpoints.for_host("http://127.0.0.1:%d" % fake_identity.server_port)
+    with pytest.raises(RateLimited) as caught:
+        oauth.refresh_tokens(endpoints, "CID", None, "RT-abcdefgh")
+    assert caught.value.is_day_limit and "about 2 hours" in caught.value.message
+    fake_identity.status = 400
+    fake_identity.extra_headers = {}
+    with pytest.raises(OAuthError) as refused:
+        oauth.revoke(endpoints, "CID", None, "RT-abcdefgh")
+    assert (refused.value.error, refused.value.status) == ("http_400", 400)
 
 
 def test_an_unreachable_identity_service_is_transient(unused_port):

@@ -8,7 +8,7 @@ import logging
 import re
 import time
 from dataclasses import dataclass, field
-from datetime import timezone
+from datetime import datetime, timedelta, timezone
 
 import urllib3
 import xero_python
@@ -21,35 +21,77 @@ from xero_python.accounting import (
     PurchaseOrders,
 )
 from xero_python.api_client import ApiClient, Configuration
+from xero_python.api_client.serializer import serialize
 from xero_python.exceptions import ApiException
 
-from .errors import AuthError, RateLimited, RequestRejected, TransientError, XeroError
+from .errors import RequestRejected, TransientError, XeroError, error_from_answer
+from .mappings.common import UNIT_DECIMALS, normalised
 from .masking import get_logger, log, mask, remember_secret
 
 _logger = get_logger(__name__)
 
 DEFAULT_TIMEOUT = (5, 30)
 MAX_BATCH = 50
-PAGE_SIZE = 100
-MAX_IDEMPOTENCY_KEY = 128
+PAGE_SIZE = 100  # Xero's page size when a call names none
 MAX_WHERE_TERMS = 40
 MAX_WHERE_CHARS = 2000
-ITEM_UNIT_DECIMALS = 4
 LIMIT_HEADERS = ("X-MinLimit-Remaining", "X-DayLimit-Remaining", "X-AppMinLimit-Remaining")
-# endpoint -> (SDK method, SDK collection model, its list attribute)
-SAVE_METHODS = {
-    "Contacts": ("update_or_create_contacts", Contacts, "contacts"),
-    "Invoices": ("update_or_create_invoices", Invoices, "invoices"),
-    "CreditNotes": ("update_or_create_credit_notes", CreditNotes, "credit_notes"),
-    "PurchaseOrders": ("update_or_create_purchase_orders", PurchaseOrders, "purchase_orders"),
-    "Items": ("update_or_create_items", Items, "items"),
-}
+# Oldest change first. Xero documents one ordering element per call ("order=Name ASC"); ties
+# come in an order of Xero's own, which iter_changes does not rely on.
+CHANGE_ORDER = "UpdatedDateUTC ASC"
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 NETWORK_ERRORS = (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError)
-LIMIT_NAMES = {
-    "minute": "per-minute",
-    "day": "daily",
-    "concurrent": "concurrent-call",
-    "appminute": "app-wide per-minute",
+
+
+@dataclass(frozen=True)
+class Collection:
+    """How the SDK reads and writes one of Xero's collections (e.g. Contacts)."""
+
+    attribute: str  # the list in the SDK's answers: "contacts"
+    id_attribute: str  # "contact_id"
+    read_one: str  # the SDK method that reads one object by ID: "get_contact"
+    read_page: str = None  # the one that reads a page; None when Xero does not page them
+    save: str = None  # the one that updates or creates a batch (POST)
+    model: type = None  # the SDK model of a batch's body
+    filters_where: bool = True  # whether its read_page takes a ``where`` filter
+
+
+COLLECTIONS = {
+    "Contacts": Collection(
+        "contacts",
+        "contact_id",
+        "get_contact",
+        "get_contacts",
+        "update_or_create_contacts",
+        Contacts,
+    ),
+    "Invoices": Collection(
+        "invoices",
+        "invoice_id",
+        "get_invoice",
+        "get_invoices",
+        "update_or_create_invoices",
+        Invoices,
+    ),
+    "CreditNotes": Collection(
+        "credit_notes",
+        "credit_note_id",
+        "get_credit_note",
+        "get_credit_notes",
+        "update_or_create_credit_notes",
+        CreditNotes,
+    ),
+    "PurchaseOrders": Collection(
+        "purchase_orders",
+        "purchase_order_id",
+        "get_purchase_order",
+        "get_purchase_orders",
+        "update_or_create_purchase_orders",
+        PurchaseOrders,
+        filters_where=False,
+    ),
+    "Payments": Collection("payments", "payment_id", "get_payment", "get_payments"),
+    "Items": Collection("items", "item_id", "get_item", save="update_or_create_items", model=Items),
 }
 
 
@@ -78,7 +120,15 @@ class StaticBearer:
 
 
 class XeroClient:
-    """The Accounting API of one organisation (tenant), with one access token."""
+    """The Accounting API of one organisation (tenant), with one access token.
+
+    ``limits`` holds the remaining-call figures Xero sent with its latest answer that had
+    them, by header name: ``X-DayLimit-Remaining`` (calls left today for this organisation),
+    ``X-MinLimit-Remaining`` (left this minute) and ``X-AppMinLimit-Remaining`` (left this
+    minute for the whole app), as ints; empty before the first answer. A 429 answer sets the
+    exhausted one to 0. ``day_limit_remaining`` and ``minute_limit_remaining`` read the first
+    two (None when not known yet).
+    """
 
     def __init__(self, endpoints, access_token, tenant_id, timeout=DEFAULT_TIMEOUT, logger=None):
         remember_secret(access_token)
@@ -90,9 +140,59 @@ class XeroClient:
         self.api_client = build_api_client(access_token)
         self.accounting = AccountingApi(self.api_client, base_url=endpoints.api_url)
 
+    @property
+    def day_limit_remaining(self):
+        return self.limits.get("X-DayLimit-Remaining")
+
+    @property
+    def minute_limit_remaining(self):
+        return self.limits.get("X-MinLimit-Remaining")
+
     # -- reads ----------------------------------------------------------------------------------
     def get_organisation(self):
         return self.call("get_organisations").organisations[0]
+
+    def get_by_id(self, endpoint, object_id, **params):
+        """The object ``object_id`` of ``endpoint`` (e.g. "Invoices"), or None when Xero has
+        no such object (404). One call. Extra SDK parameters (e.g. ``unitdp=4``) pass through.
+        """
+        collection = collection_of(endpoint, "read_one")
+        try:
+            answer = self.call(collection.read_one, object_id, **params)
+        except RequestRejected as error:
+            if error.status == 404:
+                return None
+            raise
+        found = getattr(answer, collection.attribute) or []
+        return found[0] if found else None
+
+    def get_contact(self, contact_id):
+        return self.get_by_id("Contacts", contact_id)
+
+    def get_page(
+        self,
+        endpoint,
+        page=1,
+        page_size=PAGE_SIZE,
+        if_modified_since=None,
+        where=None,
+        order=None,
+        **params,
+    ):
+        """One page of a paged collection (Contacts, Invoices, CreditNotes, Payments,
+        PurchaseOrders). Extra SDK parameters pass through (e.g. ``include_archived=True``,
+        ``statuses=[...]``, ``unitdp=4``, ``summary_only=True``)."""
+        collection = collection_of(endpoint, "read_page")
+        if where and not collection.filters_where:
+            raise ValueError("Xero does not filter %s with where" % endpoint)
+        params.update(page=page, page_size=page_size)
+        if if_modified_since:
+            params["if_modified_since"] = if_modified_since_header(if_modified_since)
+        if where:
+            params["where"] = where
+        if order:
+            params["order"] = order
+        return getattr(self.call(collection.read_page, **params), collection.attribute) or []
 
     def get_contacts(
         self,
@@ -106,33 +206,72 @@ class XeroClient:
     ):
         """One page of contacts (``page_size``, Xero's default 100), in ``order`` if given
         (e.g. "UpdatedDateUTC ASC")."""
-        params = {"page": page, "include_archived": include_archived}
-        if order:
-            params["order"] = order
-        if page_size != PAGE_SIZE:
-            params["page_size"] = page_size
-        if if_modified_since:
-            params["if_modified_since"] = as_utc_naive(if_modified_since)
-        if where:
-            params["where"] = where
+        params = {"include_archived": include_archived}
         if ids:
             params["i_ds"] = list(ids)
-        return self.call("get_contacts", **params).contacts or []
+        return self.get_page("Contacts", page, page_size, if_modified_since, where, order, **params)
+
+    def iter_pages(
+        self,
+        endpoint,
+        if_modified_since=None,
+        where=None,
+        page_size=PAGE_SIZE,
+        start_page=1,
+        **params,
+    ):
+        """Pages (lists, never empty) of a paged collection from ``start_page`` on, until a
+        short page: one call per page. Extra parameters as for ``get_page`` (Xero leaves
+        archived contacts out unless ``include_archived=True``)."""
+        page = start_page
+        while True:
+            found = self.get_page(endpoint, page, page_size, if_modified_since, where, **params)
+            if found:
+                yield found
+            if len(found) < page_size:
+                return
+            page += 1
+
+    def iter_changes(self, endpoint, after=None, page_size=PAGE_SIZE, **params):
+        """Pages of the objects of ``endpoint`` changed after the resume point ``after`` (see
+        ``resume_point``; None: all of them), oldest change first. To resume later, e.g. in
+        the next cron run, keep the resume point of the last object of the last page handled.
+        Extra parameters as for ``get_page``: Contacts need ``include_archived=True`` for the
+        archived ones to come.
+
+        Each page is asked for from the previous page's resume point, not by page number, so
+        an object changed meanwhile moves ahead instead of shifting the pages past one. A page
+        never ends inside a group of objects changed at the same instant: resuming after its
+        last object skips none of them, whatever order Xero gives ties in (such a page may be
+        larger than page_size). The price: what changed in the second before a page's end is
+        read twice, and filtered out here.
+        """
+        after, page, held = as_resume_point(after), 1, []
+        while True:
+            found = self.get_page(
+                endpoint, page, page_size, resume_since(after), order=CHANGE_ORDER, **params
+            )
+            full = len(found) >= page_size
+            newer = [o for o in found if not after or resume_point(endpoint, o) > after]
+            ready = sorted(held + newer, key=lambda o: resume_point(endpoint, o))
+            # On a full page the last instant may go on in the next one: hold it back.
+            ready, held = split_at_last_instant(ready) if full else (ready, [])
+            if ready:
+                yield ready
+                # What was held back comes again in the next page asked from here.
+                after, page, held = resume_point(endpoint, ready[-1]), 1, []
+            elif full:
+                page += 1  # one instant fills the whole page: read on past it
+            if not full:
+                return
 
     def iter_contacts(
         self, if_modified_since=None, include_archived=True, where=None, page_size=PAGE_SIZE
     ):
         """Pages (lists of contacts) until a short page; one call per page."""
-        page = 1
-        while True:
-            contacts = self.get_contacts(
-                page, if_modified_since, include_archived, where, page_size=page_size
-            )
-            if contacts:
-                yield contacts
-            if len(contacts) < page_size:
-                return
-            page += 1
+        return self.iter_pages(
+            "Contacts", if_modified_since, where, page_size, include_archived=include_archived
+        )
 
     def find_contacts(self, names=(), emails=(), tax_numbers=()):
         """Contacts (archived too) whose name, email or tax number equals one given (case and
@@ -165,9 +304,9 @@ class XeroClient:
 
     def get_items(self, if_modified_since=None, where=None):
         """All items in one call (Xero does not page them), unit prices to 4 decimals."""
-        params = {"unitdp": ITEM_UNIT_DECIMALS}
+        params = {"unitdp": UNIT_DECIMALS}
         if if_modified_since:
-            params["if_modified_since"] = as_utc_naive(if_modified_since)
+            params["if_modified_since"] = if_modified_since_header(if_modified_since)
         if where:
             params["where"] = where
         return self.call("get_items", **params).items or []
@@ -183,34 +322,38 @@ class XeroClient:
         return [item for item in found.values() if (item.code or "").strip() in wanted]
 
     # -- writes ---------------------------------------------------------------------------------
-    def save_contacts(self, contacts, idempotency_key):
-        return self.save("Contacts", contacts, idempotency_key)
+    def save_contacts(self, contacts, idempotency_scope):
+        return self.save("Contacts", contacts, idempotency_scope)
 
-    def save_items(self, items, idempotency_key):
+    def save_items(self, items, idempotency_scope):
         """``save("Items", ...)`` with unit prices kept to 4 decimals."""
-        return self.save("Items", items, idempotency_key, unitdp=ITEM_UNIT_DECIMALS)
+        return self.save("Items", items, idempotency_scope, unitdp=UNIT_DECIMALS)
 
-    def save(self, endpoint, elements, idempotency_key, **params):
+    def save(self, endpoint, elements, idempotency_scope, **params):
         """POST (update or create) up to 50 elements with ``summarizeErrors=false``: one
         ``ElementResult`` per element, in order. Extra SDK parameters (e.g. ``unitdp=4``) pass
-        through."""
-        if endpoint not in SAVE_METHODS:
-            raise ValueError("save() writes %s, not %r" % (", ".join(SAVE_METHODS), endpoint))
+        through.
+
+        ``idempotency_scope`` is any JSON value that says who sends what, e.g. ``[database and
+        company, model, sorted (record id, revision) pairs]``. The Idempotency-Key is derived
+        from it, the endpoint, the parameters and the body as sent: a retry of the same data
+        in the same scope carries the same key (Xero answers it from its cache instead of
+        creating twice), different data a different one.
+        """
+        collection = collection_of(endpoint, "save")
         if len(elements) > MAX_BATCH:
             raise ValueError("At most %d elements per call, got %d" % (MAX_BATCH, len(elements)))
-        if not idempotency_key or len(idempotency_key) > MAX_IDEMPOTENCY_KEY:
-            raise ValueError("The idempotency key must be 1 to 128 characters long")
         if not elements:
             return []
-        method, collection, attribute = SAVE_METHODS[endpoint]
+        body = serialize(collection.model(**{collection.attribute: list(elements)}))
         answer = self.call(
-            method,
-            collection(**{attribute: list(elements)}),
+            collection.save,
+            body,
             summarize_errors=False,
-            idempotency_key=idempotency_key,
+            idempotency_key=idempotency_key_for(endpoint, idempotency_scope, body, params),
             **params,
         )
-        returned = getattr(answer, attribute) or []
+        returned = getattr(answer, collection.attribute) or []
         if len(returned) != len(elements):
             raise XeroError(
                 "Xero answered %d records for the %d sent: check them in Xero "
@@ -271,6 +414,15 @@ class XeroClient:
         )
 
 
+def collection_of(endpoint, operation):
+    """The ``Collection`` of ``endpoint`` if the SDK can do ``operation`` on it."""
+    collection = COLLECTIONS.get(endpoint)
+    if collection is None or getattr(collection, operation) is None:
+        able = [name for name, c in COLLECTIONS.items() if getattr(c, operation)]
+        raise ValueError("%s works on %s, not %r" % (operation, ", ".join(able), endpoint))
+    return collection
+
+
 # -- building the SDK client ------------------------------------------------------------------
 def build_api_client(access_token):
     """An SDK ApiClient that sends ``access_token`` and never retries or sleeps on its own."""
@@ -306,15 +458,66 @@ def timeout_pair(timeout):
     return (connect, read)
 
 
-def as_utc_naive(moment):
-    """Xero reads If-Modified-Since as UTC; Odoo datetimes are naive UTC already."""
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
-    return moment.replace(microsecond=0)
-
-
 def elapsed_ms(started):
     return int((time.monotonic() - started) * 1000)
+
+
+# -- times: If-Modified-Since and UpdatedDateUTC ----------------------------------------------
+def if_modified_since_header(moment):
+    """``moment`` as RFC 3339 in UTC to the second (``2026-11-27T05:14:39Z``).
+
+    The description's ``format: date-time`` needs the zone, and the SDK sends a datetime's
+    ``isoformat()``, which has none for a naive one. A naive ``moment`` is UTC (as Odoo's are).
+    """
+    return as_utc(moment).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def as_utc(moment):
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
+
+
+def updated_utc(xero_object):
+    """When Xero last changed ``xero_object`` (its UpdatedDateUTC, to the millisecond), as
+    an aware UTC datetime; None when Xero did not say."""
+    moment = getattr(xero_object, "updated_date_utc", None)
+    return as_utc(moment) if moment else None
+
+
+def resume_point(endpoint, xero_object):
+    """``(UpdatedDateUTC, ID)`` of an object of ``endpoint``: where ``iter_changes`` resumes
+    after it. Keep the datetime to the millisecond (e.g. as its isoformat())."""
+    object_id = getattr(xero_object, COLLECTIONS[endpoint].id_attribute)
+    return (updated_utc(xero_object) or EPOCH, str(object_id).lower())
+
+
+def as_resume_point(value):
+    """A resume point kept as JSON (``[isoformat, id]``) or built by hand, as
+    ``resume_point`` makes them: ``(aware UTC datetime, lower-case id)``; None stays None."""
+    if not value:
+        return None
+    moment, object_id = value
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return (as_utc(moment), str(object_id).lower())
+
+
+def resume_since(after):
+    """If-Modified-Since for a resume point: a whole second before it, so that it holds
+    whether Xero compares to the second or to the millisecond, inclusive or not."""
+    if not after:
+        return None
+    return after[0].replace(microsecond=0) - timedelta(seconds=1)
+
+
+def split_at_last_instant(objects):
+    """``(objects before the last UpdatedDateUTC, objects at it)`` of objects in order."""
+    last = updated_utc(objects[-1]) if objects else None
+    cut = len(objects)
+    while cut and updated_utc(objects[cut - 1]) == last:
+        cut -= 1
+    return objects[:cut], objects[cut:]
 
 
 # -- batch results ----------------------------------------------------------------------------
@@ -344,10 +547,6 @@ def messages_of(validation_errors):
 
 
 # -- where filters for find_contacts ----------------------------------------------------------
-def normalised(value):
-    return " ".join(str(value or "").split()).casefold()
-
-
 def normalised_set(values):
     return {normalised(v) for v in values if normalised(v)}
 
@@ -405,17 +604,25 @@ def matches_any(contact, wanted):
 
 
 # -- idempotency ------------------------------------------------------------------------------
-def idempotency_key(company_key, model, revisions):
-    """A key for one batch write: the same (record id, revision) pairs give the same key.
+def idempotency_key_for(endpoint, scope, body, params):
+    """``{endpoint}-{sha256}`` of who sends (``scope``) and exactly what: the endpoint, the
+    call's parameters and the serialised body, as canonical JSON."""
+    if scope in (None, "", [], (), {}):
+        raise ValueError("save() needs an idempotency scope: who sends what")
+    try:
+        material = canonical_json(
+            {"scope": scope, "endpoint": endpoint, "params": params, "body": body}
+        )
+    except (TypeError, ValueError) as exc:
+        raise ValueError("The idempotency scope must be JSON-serialisable: %s" % exc) from None
+    # At most 79 characters ("PurchaseOrders-" and 64 hex digits): Xero allows 128.
+    return "%s-%s" % (endpoint, hashlib.sha256(material.encode("utf-8")).hexdigest())
 
-    The pairs are sorted, so build the batch in a stable order (by record id) too: Xero refuses
-    a key reused for a different body.
-    """
-    pairs = sorted((str(record_id), str(revision)) for record_id, revision in revisions)
-    payload = json.dumps([str(company_key), str(model), pairs], separators=(",", ":"))
-    digest = hashlib.sha256(payload.encode("utf-8")).hexdigest()
-    prefix = re.sub(r"[^A-Za-z0-9_.-]", "_", str(model))[:40]
-    return ("%s-%s" % (prefix, digest))[:MAX_IDEMPOTENCY_KEY]
+
+def canonical_json(value):
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    )
 
 
 # -- errors -----------------------------------------------------------------------------------
@@ -425,107 +632,7 @@ def error_from_api_exception(exc):
     status = getattr(response, "status", None) or None
     if status is None:
         return TransientError("A secure connection to Xero could not be made: try again later.")
-    headers = response.getheaders() or {}
-    body = json_body(response)
-    if status == 429 or (status == 503 and headers.get("X-Rate-Limit-Problem")):
-        return rate_limited(headers, status)
-    if status in (401, 403):
-        return auth_error(status, body)
-    if status >= 500:
-        return TransientError(
-            "Xero is unavailable right now (HTTP %s): try again later." % status, status
-        )
-    if status == 400:
-        errors = validation_messages(body)
-        return RequestRejected(
-            "Xero rejected the request: %s" % "; ".join(errors[:5]), status, errors
-        )
-    return other_rejection(status, body)
-
-
-def json_body(response):
-    try:
-        body = json.loads(response.data or b"{}")
-    except (TypeError, ValueError, UnicodeDecodeError):
-        return {}
-    return body if isinstance(body, dict) else {}
-
-
-def rate_limited(headers, status):
-    problem = (headers.get("X-Rate-Limit-Problem") or "minute").strip().lower()
-    retry_after = int_or(headers.get("Retry-After"), 60)
-    limit = LIMIT_NAMES.get(problem, problem)
-    if retry_after >= 3600:
-        wait = "about %d hours" % round(retry_after / 3600)
-    else:
-        wait = "%d seconds" % retry_after
-    return RateLimited(
-        "Xero's %s call limit for this organisation is reached: the sync can "
-        "resume in %s." % (limit, wait),
-        retry_after,
-        problem,
-        status,
-    )
-
-
-def auth_error(status, body):
-    detail = str(body.get("Detail") or body.get("Message") or "")
-    if status == 403:
-        return AuthError(
-            "This Xero organisation is no longer connected to the app (or its "
-            "subscription lapsed): reconnect it in the Xero settings.",
-            status,
-            reason="tenant_disconnected",
-        )
-    if detail.startswith("TokenExpired"):
-        return AuthError(
-            "The Xero access token has expired: it must be refreshed.",
-            status,
-            reason="token_expired",
-        )
-    if detail.startswith("AuthorizationUnsuccessful"):
-        return AuthError(
-            "The Xero connection lacks the permission (scope) this needs: "
-            "reconnect the organisation to grant it.",
-            status,
-            reason="missing_scope",
-        )
-    return AuthError(
-        "Xero refused the access token (revoked or invalid): reconnect the Xero organisation.",
-        status,
-        reason="token_invalid",
-    )
-
-
-def validation_messages(body):
-    messages = [
-        str(error.get("Message"))
-        for element in body.get("Elements") or []
-        if isinstance(element, dict)
-        for error in element.get("ValidationErrors") or []
-        if isinstance(error, dict) and error.get("Message")
-    ]
-    if not messages:
-        messages = [
-            str(body.get("Message") or body.get("Detail") or "the request is not valid (HTTP 400)")
-        ]
-    return list(dict.fromkeys(messages))
-
-
-def other_rejection(status, body):
-    if status == 404:
-        message = (
-            "Xero has no such record (it may have been deleted in Xero), or the address is wrong."
-        )
-    elif status == 413:
-        message = "The request is too large for Xero: send fewer records at once."
-    else:
-        detail = body.get("Detail") or body.get("Message") or body.get("Title") or ""
-        message = "Xero refused the request (HTTP %s)%s" % (
-            status,
-            ": %s" % detail if detail else ".",
-        )
-    return RequestRejected(message, status)
+    return error_from_answer(status, response.getheaders(), response.data)
 
 
 def error_from_network(exc):
@@ -544,10 +651,3 @@ def error_from_network(exc):
             "(retrying with the same idempotency key is safe)."
         )
     return TransientError("%s [%s]" % (message, type(reason).__name__))
-
-
-def int_or(value, default):
-    try:
-        return max(0, int(float(value)))
-    except (TypeError, ValueError):
-        return default

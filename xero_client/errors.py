@@ -1,6 +1,37 @@
-"""What can go wrong talking to Xero, in classes the caller decides on (retry, reconnect, fix)."""
+"""What can go wrong talking to Xero, in classes the caller decides on (retry, reconnect, fix),
+and the one reader of Xero's error answers that every call (OAuth and API) goes through."""
+
+import json
 
 from .masking import mask
+
+# Which of Xero's services answered: they word their refusals differently.
+ACCOUNTING = "accounting"  # the Accounting API (api.xro/2.0), for one organisation
+IDENTITY = "identity"  # the token and revocation endpoints: OAuth errors
+CONNECTIONS = "connections"  # the list of connected organisations
+SERVICE_NAMES = {
+    ACCOUNTING: "Xero",
+    IDENTITY: "Xero's identity service",
+    CONNECTIONS: "Xero's connections service",
+}
+LIMIT_NAMES = {
+    "minute": "per-minute",
+    "day": "daily",
+    "concurrent": "concurrent-call",
+    "appminute": "app-wide per-minute",
+}
+RECONNECT_ERRORS = ("invalid_grant", "invalid_client", "unauthorized_client")
+OAUTH_MESSAGES = {
+    "invalid_grant": "Xero no longer accepts this connection's authorisation (expired, revoked "
+    "or already used): reconnect the Xero organisation.",
+    "invalid_client": "Xero does not recognise the app's client id or secret: check them in "
+    "the Xero settings, then reconnect.",
+    "unauthorized_client": "This Xero app may not use this kind of authorisation: check the "
+    "app in Xero's developer portal, then reconnect.",
+    "invalid_scope": "Xero refused the requested permissions (scopes).",
+    "access_denied": "The Xero connection was not approved.",
+}
+DEFAULT_RETRY_AFTER = 60
 
 
 class XeroError(Exception):
@@ -50,3 +81,154 @@ class RequestRejected(XeroError):
     def __init__(self, message, status=400, validation_errors=None):
         super().__init__(message, status)
         self.validation_errors = [mask(e) for e in validation_errors or []]
+
+
+class OAuthError(XeroError):
+    """The identity service refused: ``error`` is OAuth's code (e.g. ``invalid_grant``)."""
+
+    def __init__(self, error, description=None, status=None):
+        self.error = error or "unknown_error"
+        self.description = mask(description) if description else None
+        message = OAUTH_MESSAGES.get(
+            self.error, "Xero refused the authorisation request (%s)." % self.error
+        )
+        if self.description:
+            message = "%s Xero said: %s" % (message, self.description)
+        super().__init__(message, status)
+
+    @property
+    def needs_reconnect(self):
+        return self.error in RECONNECT_ERRORS
+
+
+# -- reading Xero's error answers -------------------------------------------------------------
+def error_from_answer(status, headers, body, service=ACCOUNTING):
+    """The ``XeroError`` for an error answer of one of Xero's services.
+
+    ``headers`` is a mapping with case-insensitive names (the SDK's and requests' both are);
+    ``body`` the raw bytes or text of the answer.
+    """
+    headers = headers or {}
+    payload = json_object(body)
+    if status == 429 or (status == 503 and headers.get("X-Rate-Limit-Problem")):
+        return rate_limited(headers, status, service)
+    if status >= 500:
+        return TransientError(
+            "%s is unavailable right now (HTTP %s): try again later."
+            % (SERVICE_NAMES[service], status),
+            status,
+        )
+    if service == IDENTITY:
+        return OAuthError(
+            payload.get("error") or "http_%s" % status, payload.get("error_description"), status
+        )
+    if status in (401, 403):
+        return auth_error(status, payload, service)
+    if status == 400:
+        return bad_request(payload)
+    return other_rejection(status, payload)
+
+
+def json_object(body):
+    """The answer's JSON object, or {} for anything else (empty, HTML, a list)."""
+    try:
+        payload = json.loads(body or b"{}")
+    except (TypeError, ValueError, UnicodeDecodeError):
+        return {}
+    return payload if isinstance(payload, dict) else {}
+
+
+def rate_limited(headers, status, service=ACCOUNTING):
+    problem = (headers.get("X-Rate-Limit-Problem") or "minute").strip().lower()
+    retry_after = seconds_or(headers.get("Retry-After"), DEFAULT_RETRY_AFTER)
+    whose = " for this organisation" if service == ACCOUNTING else ""
+    return RateLimited(
+        "Xero's %s call limit%s is reached: the sync can resume in %s."
+        % (LIMIT_NAMES.get(problem, problem), whose, wait_in_words(retry_after)),
+        retry_after,
+        problem,
+        status,
+    )
+
+
+def wait_in_words(seconds):
+    if seconds >= 3600:
+        return "about %d hours" % round(seconds / 3600)
+    return "%d seconds" % seconds
+
+
+def auth_error(status, payload, service=ACCOUNTING):
+    detail = str(payload.get("Detail") or payload.get("Message") or "")
+    if status == 403 and service == ACCOUNTING:
+        return AuthError(
+            "This Xero organisation is no longer connected to the app (or its "
+            "subscription lapsed): reconnect it in the Xero settings.",
+            status,
+            reason="tenant_disconnected",
+        )
+    if detail.startswith("TokenExpired"):
+        return AuthError(
+            "The Xero access token has expired: it must be refreshed.",
+            status,
+            reason="token_expired",
+        )
+    if detail.startswith("AuthorizationUnsuccessful"):
+        return AuthError(
+            "The Xero connection lacks the permission (scope) this needs: "
+            "reconnect the organisation to grant it.",
+            status,
+            reason="missing_scope",
+        )
+    return AuthError(
+        "Xero refused the access token (revoked or invalid): reconnect the Xero organisation.",
+        status,
+        reason="token_invalid",
+    )
+
+
+def bad_request(payload):
+    errors = validation_messages(payload)
+    return RequestRejected("Xero rejected the request: %s" % "; ".join(errors[:5]), 400, errors)
+
+
+def validation_messages(payload):
+    messages = [
+        str(error.get("Message"))
+        for element in payload.get("Elements") or []
+        if isinstance(element, dict)
+        for error in element.get("ValidationErrors") or []
+        if isinstance(error, dict) and error.get("Message")
+    ]
+    if not messages:
+        messages = [
+            str(
+                payload.get("Message")
+                or payload.get("Detail")
+                or "the request is not valid (HTTP 400)"
+            )
+        ]
+    return list(dict.fromkeys(messages))
+
+
+def other_rejection(status, payload):
+    if status == 404:
+        message = (
+            "Xero has no such record (it may have been deleted in Xero), or the address is wrong."
+        )
+    elif status == 413:
+        message = "The request is too large for Xero: send fewer records at once."
+    else:
+        detail = payload.get("Detail") or payload.get("Message") or payload.get("Title") or ""
+        message = "Xero refused the request (HTTP %s)%s" % (
+            status,
+            ": %s" % detail if detail else ".",
+        )
+    return RequestRejected(message, status)
+
+
+def seconds_or(value, default):
+    """A header's whole number of seconds (never negative), or ``default``."""
+    try:
+        return max(0, int(float(value)))
+    except (TypeError, ValueError):
+        return default

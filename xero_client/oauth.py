@@ -15,41 +15,19 @@ from urllib.parse import urlencode
 import requests
 
 from .endpoints import DEFAULT_SCOPES
-from .errors import AuthError, RateLimited, TransientError, XeroError
-from .masking import get_logger, mask, remember_secret
+from .errors import (  # noqa: F401 (OAuthError: callers import it from here too)
+    CONNECTIONS,
+    IDENTITY,
+    OAuthError,
+    TransientError,
+    XeroError,
+    error_from_answer,
+)
+from .masking import get_logger, remember_secret
 
 _logger = get_logger(__name__)
 # One number (connect and read each): Odoo's HTTP test harness compares it with an int.
 DEFAULT_TIMEOUT = 30
-RECONNECT_ERRORS = ("invalid_grant", "invalid_client", "unauthorized_client")
-OAUTH_MESSAGES = {
-    "invalid_grant": "Xero no longer accepts this connection's authorisation (expired, revoked "
-    "or already used): reconnect the Xero organisation.",
-    "invalid_client": "Xero does not recognise the app's client id or secret: check them in "
-    "the Xero settings, then reconnect.",
-    "unauthorized_client": "This Xero app may not use this kind of authorisation: check the "
-    "app in Xero's developer portal, then reconnect.",
-    "invalid_scope": "Xero refused the requested permissions (scopes).",
-    "access_denied": "The Xero connection was not approved.",
-}
-
-
-class OAuthError(XeroError):
-    """The identity service refused: ``error`` is OAuth's code (e.g. ``invalid_grant``)."""
-
-    def __init__(self, error, description=None, status=None):
-        self.error = error or "unknown_error"
-        self.description = mask(description) if description else None
-        message = OAUTH_MESSAGES.get(
-            self.error, "Xero refused the authorisation request (%s)." % self.error
-        )
-        if self.description:
-            message = "%s Xero said: %s" % (message, self.description)
-        super().__init__(message, status)
-
-    @property
-    def needs_reconnect(self):
-        return self.error in RECONNECT_ERRORS
 
 
 @dataclass
@@ -133,12 +111,12 @@ def revoke(endpoints, client_id, client_secret, refresh_token, timeout=DEFAULT_T
     answer = _post_form(
         endpoints.revoke_url, client_id, client_secret, {"token": refresh_token}, timeout
     )
-    _raise_for_oauth_status(answer)
+    _raise_for_error(answer, IDENTITY)
 
 
 def _token_request(endpoints, client_id, client_secret, form, timeout):
     answer = _post_form(endpoints.token_url, client_id, client_secret, form, timeout)
-    _raise_for_oauth_status(answer)
+    _raise_for_error(answer, IDENTITY)
     try:
         payload = answer.json()
         payload["access_token"]
@@ -161,23 +139,6 @@ def _post_form(url, client_id, client_secret, form, timeout):
         form["client_id"] = client_id
     _logger.debug("POST %s (grant %s)", url, form.get("grant_type", "revocation"))
     return _send("POST", url, timeout, data=form, auth=auth, headers={"Accept": "application/json"})
-
-
-def _raise_for_oauth_status(answer):
-    if answer.status_code < 400:
-        return
-    _raise_for_common_status(answer)
-    try:
-        payload = answer.json()
-    except ValueError:
-        payload = {}
-    if not isinstance(payload, dict):
-        payload = {}
-    raise OAuthError(
-        payload.get("error") or "http_%s" % answer.status_code,
-        payload.get("error_description"),
-        answer.status_code,
-    )
 
 
 # -- connections ------------------------------------------------------------------------------
@@ -207,18 +168,7 @@ def _bearer(method, url, access_token, timeout):
         timeout,
         headers={"Authorization": "Bearer " + access_token, "Accept": "application/json"},
     )
-    if answer.status_code >= 400:
-        _raise_for_common_status(answer)
-        if answer.status_code in (401, 403):
-            raise AuthError(
-                "Xero refused the connection's access token (%s): refresh it or "
-                "reconnect the organisation." % answer.status_code,
-                answer.status_code,
-                reason="token_invalid",
-            )
-        raise XeroError(
-            "Xero's connections service answered %s." % answer.status_code, answer.status_code
-        )
+    _raise_for_error(answer, CONNECTIONS)
     return answer
 
 
@@ -239,25 +189,6 @@ def _send(method, url, timeout, **kwargs):
         raise XeroError("The request to Xero's identity service failed: %s" % exc) from None
 
 
-def _raise_for_common_status(answer):
-    """Raise for the answers every identity endpoint shares: 429 and 5xx."""
-    status = answer.status_code
-    if status == 429:
-        problem = (answer.headers.get("X-Rate-Limit-Problem") or "minute").lower()
-        retry_after = _int_header(answer.headers.get("Retry-After"), 60)
-        raise RateLimited(
-            "Xero's rate limit (%s) is reached: try again in %s seconds." % (problem, retry_after),
-            retry_after,
-            problem,
-        )
-    if status >= 500:
-        raise TransientError(
-            "Xero's identity service is unavailable (%s): try again later." % status, status
-        )
-
-
-def _int_header(value, default):
-    try:
-        return max(0, int(float(value)))
-    except (TypeError, ValueError):
-        return default
+def _raise_for_error(answer, service):
+    if answer.status_code >= 400:
+        raise error_from_answer(answer.status_code, answer.headers, answer.content, service)

@@ -13,25 +13,20 @@ links to: what Xero knows and Odoo does not is kept.
 
 from xero_python.accounting import Address, Contact, ContactPerson, Phone
 
+# MappingError's home is .common; Odoo code still imports it from here.
+from .common import MappingError, built_for_xero, clean, normalised  # noqa: F401
+
 MAX_CONTACT_PERSONS = 5
 CONTACT_TEXT_FIELDS = ("first_name", "last_name", "email_address", "tax_number", "account_number")
 ADDRESS_TEXT_FIELDS = ("address_line1", "address_line2", "city", "region", "postal_code", "country")
-
-
-class MappingError(ValueError):
-    """A partner value Xero cannot take (the SDK checks lengths and codes as models are built)."""
 
 
 def contact_to_xero(partner, account_number_field, only_filled=False):
     """A Xero ``Contact`` for a partner; MappingError names what Xero would not accept.
 
     ``only_filled``: send only the values the partner has, clearing nothing in Xero."""
-    try:
-        contact = build_contact(partner, account_number_field)
-    except ValueError as exc:
-        raise MappingError(
-            "%s cannot be sent to Xero: %s" % (clean(partner.get("name")) or "The contact", exc)
-        ) from None
+    label = clean(partner.get("name")) or "The contact"
+    contact = built_for_xero(label, build_contact, partner, account_number_field)
     return drop_empty(contact) if only_filled else contact
 
 
@@ -134,10 +129,6 @@ def contact_persons(children):
     return persons
 
 
-def clean(value):
-    return " ".join(str(value).split()) if value else ""
-
-
 # -- import -----------------------------------------------------------------------------------
 def contact_from_xero(contact):
     """Plain values for an Odoo partner from a Xero ``Contact`` (the inverse of the above).
@@ -212,14 +203,10 @@ def match_existing(partner, candidates):
             if (candidate.contact_id or "").lower() == wanted_id:
                 return candidate
     for key, attribute in (("name", "name"), ("email", "email_address"), ("vat", "tax_number")):
-        value = key_of(first_email(partner.get(key)) if key == "email" else partner.get(key))
+        value = normalised(first_email(partner.get(key)) if key == "email" else partner.get(key))
         if not value:
             continue
         for candidate in candidates:
-            if key_of(getattr(candidate, attribute, None)) == value:
+            if normalised(getattr(candidate, attribute, None)) == value:
                 return candidate
     return None
-
-
-def key_of(value):
-    return clean(value).casefold()

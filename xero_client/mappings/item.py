@@ -11,21 +11,15 @@ items with ``unitdp=4`` (``XeroClient.save_items``) or Xero rounds them to 2.
 
 from xero_python.accounting import Item, Purchase
 
-from .contact import MappingError, clean
+from .common import built_for_xero, clean, text, unit_price
 
 MAX_CODE = 30
 MAX_NAME = 50
-PRICE_DECIMALS = 4
 
 
 def item_to_xero(product):
     """A Xero ``Item`` for a product; MappingError names the product and what Xero refuses."""
-    try:
-        return build_item(product)
-    except ValueError as exc:
-        raise MappingError(
-            "%s cannot be sent to Xero: %s" % (product_label(product), exc)
-        ) from None
+    return built_for_xero(product_label(product), build_item, product)
 
 
 def build_item(product):
@@ -70,19 +64,10 @@ def checked_name(product):
 
 def details(product, price_key, account_key, tax_key):
     return Purchase(
-        unit_price=price(product.get(price_key)),
+        unit_price=unit_price(product.get(price_key)),
         account_code=clean(product.get(account_key)) or None,
         tax_type=clean(product.get(tax_key)) or None,
     )
-
-
-def price(value):
-    return round(float(value or 0), PRICE_DECIMALS)
-
-
-def text(value):
-    """A description as typed (line breaks kept), outer spaces aside."""
-    return str(value).strip() if value else ""
 
 
 def product_label(product):
@@ -119,4 +104,4 @@ def item_from_xero(item):
 def price_of(side_details):
     if side_details is None or side_details.unit_price is None:
         return None
-    return price(side_details.unit_price)
+    return unit_price(side_details.unit_price)
