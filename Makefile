@@ -1,10 +1,11 @@
-# Developer entry points; the logic is in tools/devenv.py (python3 tools/devenv.py --help).
+# Developer entry points; the logic is in the package tools/devenv/ (standard library only):
+# python3 tools/devenv --help
 # Extra options: make test ARGS="--odoo-bin /path/to/odoo-bin --keep-pg"
 PYTHON ?= python3
-DEVENV := $(PYTHON) tools/devenv.py
+DEVENV := $(PYTHON) tools/devenv
 ARGS ?=
 
-.PHONY: test test-plain demo demo-stop lint
+.PHONY: test test-plain demo demo-stop bench lint
 
 test:
 	$(DEVENV) test $(ARGS)
@@ -17,6 +18,9 @@ demo:
 
 demo-stop:
 	$(DEVENV) demo-stop
+
+bench:
+	$(DEVENV) bench $(ARGS)
 
 lint:
 	$(DEVENV) lint

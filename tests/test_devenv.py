@@ -1,14 +1,36 @@
-"""Tests of tools/devenv.py: how the test command reads pytest's and Odoo's output."""
+"""Tests of tools/devenv/: how the test command reads pytest's and Odoo's output, finds Odoo
+and its requirements, and how the command line is put together."""
 
 import importlib.util
+import sys
 from pathlib import Path
 
 import pytest
 
-_PATH = Path(__file__).resolve().parent.parent / "tools" / "devenv.py"
-_SPEC = importlib.util.spec_from_file_location("devenv", _PATH)
-devenv = importlib.util.module_from_spec(_SPEC)
-_SPEC.loader.exec_module(devenv)
+REPO = Path(__file__).resolve().parent.parent
+PACKAGE = REPO / "tools" / "devenv"
+
+
+def load_devenv():
+    """tools/devenv as the package `devenv` (tools/ is not a package, and `tools` may be
+    taken on sys.path)."""
+    if "devenv" not in sys.modules:
+        spec = importlib.util.spec_from_file_location(
+            "devenv", PACKAGE / "__init__.py", submodule_search_locations=[str(PACKAGE)]
+        )
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["devenv"] = module
+        spec.loader.exec_module(module)
+    return sys.modules["devenv"]
+
+
+load_devenv()
+from devenv import (  # noqa: E402
+    common,
+    odoo_install,
+    requirements,
+    tiers,
+)
 
 PASSING_RUN = """\
 2026-11-22 03:10:01,100 4242 INFO xero_test odoo.modules.loading: loading 1 modules...
@@ -37,18 +59,18 @@ when loading database 'xero_test'
 
 
 def test_parse_odoo_log_passing_run():
-    parsed = devenv.parse_odoo_log(PASSING_RUN)
+    parsed = tiers.parse_odoo_log(PASSING_RUN)
     assert (parsed["failed"], parsed["errors"], parsed["total"]) == (0, 0, 3)
     assert parsed["skipped"] == 1
     assert parsed["error_lines"] == []
-    assert devenv.odoo_tier_verdict(0, parsed, "installed") == (True, "")
+    assert tiers.odoo_tier_verdict(0, parsed, "installed") == (True, "")
 
 
 def test_parse_odoo_log_failing_run():
-    parsed = devenv.parse_odoo_log(FAILING_RUN)
+    parsed = tiers.parse_odoo_log(FAILING_RUN)
     assert (parsed["failed"], parsed["errors"], parsed["total"]) == (1, 0, 2)
     assert len(parsed["error_lines"]) == 2
-    ok, reason = devenv.odoo_tier_verdict(1, parsed, "installed")
+    ok, reason = tiers.odoo_tier_verdict(1, parsed, "installed")
     assert not ok
     assert "status 1" in reason and "1 failed" in reason
 
@@ -63,7 +85,7 @@ def test_parse_odoo_log_failing_run():
     ],
 )
 def test_odoo_tier_verdict_catches_silent_failures(rc, output, state, expected):
-    ok, reason = devenv.odoo_tier_verdict(rc, devenv.parse_odoo_log(output), state)
+    ok, reason = tiers.odoo_tier_verdict(rc, tiers.parse_odoo_log(output), state)
     assert not ok
     assert expected in reason
 
@@ -73,7 +95,7 @@ def test_an_error_logged_outside_tests_fails_the_tier():
         "2026-11-22 03:12:42,000 4242 ERROR xero_test odoo.modules.registry: "
         "Failed to load registry\n"
     )
-    ok, reason = devenv.odoo_tier_verdict(0, devenv.parse_odoo_log(output), "installed")
+    ok, reason = tiers.odoo_tier_verdict(0, tiers.parse_odoo_log(output), "installed")
     assert not ok
     assert "1 ERROR/CRITICAL" in reason
 
@@ -87,11 +109,11 @@ def test_an_error_logged_outside_tests_fails_the_tier():
     ],
 )
 def test_parse_pytest_counts(line, counts):
-    assert devenv.parse_pytest_counts(f"collected stuff\n{line}\n") == counts
+    assert tiers.parse_pytest_counts(f"collected stuff\n{line}\n") == counts
 
 
 def test_requirements_come_from_setup_py():
-    reqs = devenv.read_requirements()
+    reqs = requirements.read_requirements()
     names = {r.split(">")[0].split("<")[0].split("=")[0].lower() for r in reqs}
     assert {"xero-python", "requests", "werkzeug", "pyyaml", "pytest"} <= names
 
@@ -99,17 +121,17 @@ def test_requirements_come_from_setup_py():
 def test_shebang_python_resolves_env(tmp_path):
     script = tmp_path / "odoo-bin"
     script.write_text("#!/usr/bin/env python3\nprint()\n")
-    assert devenv.shebang_python(script) == (devenv.shutil.which("python3"), True)
+    assert odoo_install.shebang_python(script) == (odoo_install.shutil.which("python3"), True)
     script.write_text("#!/opt/odoo/venv/bin/python\n")
-    assert devenv.shebang_python(script) == ("/opt/odoo/venv/bin/python", False)
+    assert odoo_install.shebang_python(script) == ("/opt/odoo/venv/bin/python", False)
 
 
 def test_find_odoo_reports_why_it_found_nothing(tmp_path):
-    with pytest.raises(devenv.OdooMissing, match="does not exist"):
-        devenv.find_odoo(str(tmp_path / "no-odoo-bin"))
+    with pytest.raises(odoo_install.OdooMissing, match="does not exist"):
+        odoo_install.find_odoo(str(tmp_path / "no-odoo-bin"))
 
 
 def test_free_port_is_bindable():
-    port = devenv.free_port()
+    port = common.free_port()
     assert 1024 < port < 65536
-    assert not devenv.port_in_use(port)
+    assert not common.port_in_use(port)

@@ -12,7 +12,7 @@ Chrome DevTools Protocol and writes 1400x900 PNGs to ``docs/images/``:
 - ``sandbox-contact.png``: that contact in the sandbox's HTML view ("Open in Xero").
 
 It needs the ``websocket-client`` package, which Odoo's Python has: without it, the script
-runs itself again with the Python of the Odoo install that ``tools/devenv.py`` finds.
+runs itself again with the Python of the Odoo install that ``tools/devenv`` finds.
 """
 
 import argparse
@@ -27,14 +27,14 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import devenv  # noqa: E402 - tools/ is not a package
+from devenv import common, odoo_install, odoo_rpc  # noqa: E402 - tools/ is not a package
 
 try:
     import websocket
 except ImportError:
     websocket = None
 
-OUT_DIR = devenv.REPO / "docs" / "images"
+OUT_DIR = common.REPO / "docs" / "images"
 WIDTH, HEIGHT = 1400, 900
 CHROMIUM_FLAGS = [
     "--headless=new",
@@ -68,7 +68,7 @@ class Chromium:
     def __init__(self, binary):
         self.binary = binary
         self.profile = tempfile.mkdtemp(prefix="xero-shots-")
-        self.port = devenv.free_port()
+        self.port = common.free_port()
         self.proc = None
         self.ws = None
         self.next_id = 0
@@ -100,14 +100,14 @@ class Chromium:
     def __exit__(self, *exc):
         if self.ws is not None:
             self.ws.close()
-        devenv.stop_process(self.proc, timeout=10)
+        common.stop_process(self.proc, timeout=10)
         shutil.rmtree(self.profile, ignore_errors=True)
 
     def _page_websocket_url(self, timeout=30):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
-                with devenv._LOCAL.open(f"http://127.0.0.1:{self.port}/json/list") as answer:
+                with common.LOCAL.open(f"http://127.0.0.1:{self.port}/json/list") as answer:
                     pages = [t for t in json.loads(answer.read()) if t["type"] == "page"]
                 if pages:
                     return pages[0]["webSocketDebuggerUrl"]
@@ -258,7 +258,7 @@ def rerun_with_odoo_python():
     """websocket-client is missing here: run again with Odoo's Python, which has it."""
     if os.environ.get("XERO_SHOTS_REEXEC"):
         raise SystemExit("the websocket-client package is missing: pip install websocket-client")
-    python = devenv.find_odoo().python
+    python = odoo_install.find_odoo().python
     os.environ["XERO_SHOTS_REEXEC"] = "1"
     os.execv(python, [python, __file__, *sys.argv[1:]])
 
@@ -266,13 +266,13 @@ def rerun_with_odoo_python():
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--odoo-url", default="http://127.0.0.1:8069")
-    parser.add_argument("--db", default=devenv.DEMO_DB)
+    parser.add_argument("--db", default=common.DEMO_DB)
     parser.add_argument("--chromium", default=None, help="Chromium binary (/usr/bin/chromium)")
     parser.add_argument("--out", type=Path, default=OUT_DIR)
     args = parser.parse_args(argv)
     if websocket is None:
         rerun_with_odoo_python()
-    session, _info = devenv.odoo_admin_session(args.odoo_url, args.db)
+    session, _info = odoo_rpc.odoo_admin_session(args.odoo_url, args.db)
     if session is None:
         raise SystemExit(f"admin/admin does not log in on {args.odoo_url}: run `make demo` first")
     partner = sync_demo_partners(session)
