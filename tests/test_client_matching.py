@@ -39,17 +39,20 @@ def au_settings(settings_of, au):
     return settings_of(au)
 
 
-def account(id_, code, name, account_type):
-    return {"id": id_, "code": code, "name": name, "account_type": account_type}
+def account(id_, code, name, account_type, uses=()):
+    return {"id": id_, "code": code, "name": name, "account_type": account_type, "uses": uses}
 
 
-def tax(id_, name, amount, side, amount_type="percent"):
+def tax(id_, name, amount, side, amount_type="percent", description="", label="", scope=""):
     return {
         "id": id_,
         "name": name,
+        "description": description,
+        "invoice_label": label,
         "amount": amount,
         "amount_type": amount_type,
         "type_tax_use": side,
+        "tax_scope": scope,
     }
 
 
@@ -82,14 +85,51 @@ ODOO_UK_CHART = [
 ]
 
 
-def test_a_realistic_odoo_chart_matches_by_name_or_not_at_all(uk_settings):
+def test_a_realistic_odoo_chart_matches_by_name_type_or_not_at_all(uk_settings):
     matches = match_accounts(ODOO_UK_CHART, uk_settings["accounts"])
     assert matches == {
+        1: ("200", "type"),  # a sales account, the one Xero account named for sales
+        3: ("090", "type"),  # the one bank account
         6: ("310", "name"),
         7: ("445", "name"),
         8: ("469", "name"),
         12: ("200", "code"),
     }
+
+
+def test_odoos_default_income_account_goes_to_xeros_sales_account(uk_settings):
+    """400000 of Odoo's generic chart, the default income account, whatever its name."""
+    chart = [
+        account(1, "400000", "Product Sales", "income", uses=("sale",)),
+        account(2, "400001", "Turnover", "income", uses=("sale",)),
+        account(3, "400002", "Turnover", "income"),  # no use: nothing tells which one
+    ]
+    assert match_accounts(chart, uk_settings["accounts"]) == {
+        1: ("200", "type"),
+        2: ("200", "type"),
+    }
+
+
+def test_odoos_default_expense_accounts_go_to_xeros_purchase_accounts(uk_settings):
+    """500000 (cost of goods sold) and 600000 (the default expense account) of Odoo's generic
+    chart."""
+    chart = [
+        account(1, "500000", "Cost of Goods Sold", "expense_direct_cost", uses=("purchase",)),
+        account(2, "600000", "Expenses", "expense", uses=("purchase",)),
+        account(3, "500001", "Cost of sales", "expense_direct_cost"),
+        account(4, "610000", "Expenses", "expense"),  # no use: left alone
+    ]
+    assert match_accounts(chart, uk_settings["accounts"]) == {
+        1: ("310", "name"),
+        2: ("300", "type"),
+        3: ("310", "type"),  # the one direct cost named for costs
+    }
+
+
+def test_a_use_never_crosses_the_account_type(uk_settings):
+    """An income account used for purchases (a misconfiguration) gets no expense account."""
+    chart = [account(1, "400000", "Zzyzx", "income", uses=("purchase",))]
+    assert match_accounts(chart, uk_settings["accounts"]) == {}
 
 
 def test_a_chart_with_xeros_codes_matches_by_code(uk_settings):
@@ -113,13 +153,44 @@ def test_a_chart_with_xeros_codes_matches_by_code(uk_settings):
     }
 
 
-def test_a_code_on_an_incompatible_type_falls_through_to_the_name(uk_settings):
+def test_a_code_on_an_incompatible_type_falls_through_to_the_name_or_type(uk_settings):
     chart = [
         account(1, "400", "Foreign Exchange Gain", "income"),  # Xero 400 is Advertising
         account(2, "090", "Sales", "income"),  # Xero 090 is a bank account
-        account(3, "200", "Cost of sales", "expense"),
+        account(3, "200", "Cost of sales", "expense"),  # Xero 200 is Sales
     ]
-    assert match_accounts(chart, uk_settings["accounts"]) == {2: ("200", "name")}
+    assert match_accounts(chart, uk_settings["accounts"]) == {
+        2: ("200", "name"),
+        3: ("310", "type"),
+    }
+
+
+def test_accounts_of_a_type_are_told_apart_by_their_words_or_not_at_all():
+    accounts = [
+        {
+            "xero_id": code,
+            "code": code,
+            "name": name,
+            "type": xero_type,
+            "tax_type": "",
+            "status": "ACTIVE",
+            "class": "EXPENSE",
+            "system_account": "",
+        }
+        for code, name, xero_type in (
+            ("404", "Bank Fees", "OVERHEADS"),
+            ("477", "Salaries", "WAGESEXPENSE"),
+            ("449", "Motor Vehicle Expenses", "OVERHEADS"),
+            ("429", "General Expenses", "OVERHEADS"),
+        )
+    ]
+    chart = [
+        account(1, "620000", "Bank charges and fees", "expense"),
+        account(2, "630000", "Salary Expenses", "expense"),
+        account(3, "640000", "Travel", "expense"),
+        account(4, "650000", "Vehicle and general costs", "expense"),  # two accounts, one word each
+    ]
+    assert match_accounts(chart, accounts) == {1: ("404", "type"), 2: ("477", "type")}
 
 
 def test_archived_and_codeless_xero_accounts_are_no_candidates(uk_settings):
@@ -143,7 +214,7 @@ def test_uk_taxes(uk_settings):
         tax(1, "20% S", 20.0, "sale"),
         tax(2, "20% P", 20.0, "purchase"),
         tax(3, "VAT 20% (purchases)", 20.0, "purchase"),
-        tax(4, "0% EC S", 0.0, "sale"),
+        tax(4, "0% EC S", 0.0, "sale"),  # no EC rate in this organisation
         tax(5, "Exempt P", 0.0, "purchase"),
         tax(6, "5% S", 5.0, "sale"),
         tax(7, "20% Capital Goods P", 20.0, "purchase"),
@@ -159,13 +230,103 @@ def test_uk_taxes(uk_settings):
         1: ("OUTPUT2", "rate"),
         2: ("INPUT2", "rate"),
         3: ("INPUT2", "rate"),
-        5: ("EXEMPTINPUT", "name"),
+        5: ("EXEMPTINPUT", "kind"),
         6: ("RROUTPUT", "rate"),
-        7: ("CAPEXINPUT2", "rate"),
+        7: ("CAPEXINPUT2", "kind"),
         8: ("NONE", "name"),
-        9: ("ZERORATEDOUTPUT", "name"),
+        9: ("ZERORATEDOUTPUT", "kind"),
         12: ("OUTPUT2", "name"),
-        13: ("EXEMPTOUTPUT", "name"),
+        13: ("EXEMPTOUTPUT", "kind"),
+        14: ("ZERORATEDINPUT", "kind"),
+    }
+
+
+def test_zero_rated_taxes_go_to_the_zero_rated_rates(uk_settings):
+    """Odoo's generic chart (0% Exports, 0% Imports) and its UK one (Zero rated sales, 0%)."""
+    taxes = [
+        tax(1, "0% Exports", 0.0, "sale"),
+        tax(2, "0% Imports", 0.0, "purchase"),
+        tax(3, "Zero rated sales", 0.0, "sale", label="0%"),
+        tax(4, "0%", 0.0, "purchase", label="0%"),
+    ]
+    assert match_taxes(taxes, uk_settings["rates"]) == {
+        1: ("ZERORATEDOUTPUT", "kind"),
+        2: ("ZERORATEDINPUT", "kind"),
+        3: ("ZERORATEDOUTPUT", "kind"),
+        4: ("ZERORATEDINPUT", "kind"),
+    }
+
+
+def test_exempt_taxes_go_to_the_exempt_rates_not_the_zero_rated_ones(uk_settings):
+    taxes = [
+        tax(1, "Exempt", 0.0, "sale", label="Exempt"),
+        tax(2, "Exempt", 0.0, "purchase", label="Exempt"),
+        tax(3, "0% X", 0.0, "purchase", description="VAT exempt purchases"),
+    ]
+    assert match_taxes(taxes, uk_settings["rates"]) == {
+        1: ("EXEMPTOUTPUT", "kind"),
+        2: ("EXEMPTINPUT", "kind"),
+        3: ("EXEMPTINPUT", "kind"),
+    }
+
+
+def test_uk_reverse_charge_is_not_an_ordinary_purchase(uk_settings):
+    """The sandbox's UK organisation has no reverse-charge rate: nothing is proposed (the
+    wizard warns), where INPUT2 would put the VAT on the wrong boxes of the return."""
+    taxes = [
+        tax(1, "20% RC", 20.0, "purchase", description="Domestic reverse charge (CIS)"),
+        tax(2, "Reverse Charge 20%", 20.0, "purchase"),
+        tax(3, "20% RC S", 0.0, "sale", label="Reverse charge: customer to account for VAT"),
+    ]
+    assert match_taxes(taxes, uk_settings["rates"]) == {}
+
+
+def test_uk_postponed_import_vat_is_not_an_ordinary_purchase(uk_settings):
+    taxes = [
+        tax(1, "20% PVA", 20.0, "purchase", description="Postponed import VAT accounting"),
+        tax(2, "Import VAT 20%", 20.0, "purchase", scope="consu"),
+    ]
+    assert match_taxes(taxes, uk_settings["rates"]) == {}
+
+
+UK_SPECIAL_RATES = [
+    rate("INPUT2", "20% (VAT on Expenses)", 20.0, "INPUT", revenue=False),
+    rate("REVERSECHARGES", "Reverse Charge Expenses (20%)", 20.0, "REVERSECHARGES", revenue=False),
+    rate("DRCHARGE20", "Domestic Reverse Charge @ 20%", 20.0, "DRCHARGE", revenue=False),
+    rate(
+        "DRCHARGESUPPLY20",
+        "Domestic Reverse Charge Supply @ 20%",
+        0.0,
+        "DRCHARGESUPPLY",
+        expense=False,
+    ),
+    rate("PIVAT20", "Postponed import VAT (20%)", 0.0, "INPUT", revenue=False),
+    rate("ECACQUISITIONS", "EC Acquisitions (20%)", 20.0, "ECACQUISITIONS", revenue=False),
+    rate("ECZROUTPUT", "Zero Rated EC Goods Income", 0.0, "ECOUTPUT", expense=False),
+    rate("ECZROUTPUTSERVICES", "Zero Rated EC Services", 0.0, "ECOUTPUTSERVICES", expense=False),
+]
+
+
+def test_uk_special_rates_go_to_their_kind_when_xero_has_them():
+    taxes = [
+        tax(1, "20% RC", 20.0, "purchase", description="Domestic reverse charge (CIS)"),
+        tax(2, "20% RC services", 20.0, "purchase", description="Reverse charge, services"),
+        tax(3, "20% RC S", 0.0, "sale", label="Domestic reverse charge"),
+        tax(4, "20% PVA", 20.0, "purchase", description="Postponed import VAT accounting"),
+        tax(5, "20% EU G P", 20.0, "purchase", label="EC acquisitions"),
+        tax(6, "0% EU G S", 0.0, "sale", scope="consu"),
+        tax(7, "0% EU S S", 0.0, "sale", scope="service"),
+        tax(8, "20% P", 20.0, "purchase"),
+    ]
+    assert match_taxes(taxes, UK_SPECIAL_RATES) == {
+        1: ("DRCHARGE20", "kind"),
+        2: ("REVERSECHARGES", "kind"),
+        3: ("DRCHARGESUPPLY20", "kind"),
+        4: ("PIVAT20", "kind"),
+        5: ("ECACQUISITIONS", "kind"),
+        6: ("ECZROUTPUT", "kind"),
+        7: ("ECZROUTPUTSERVICES", "kind"),
+        8: ("INPUT2", "rate"),
     }
 
 
@@ -174,8 +335,9 @@ def test_an_archived_rate_is_no_candidate(uk_settings):
         dict(r, status="ARCHIVED") if r["tax_type"] == "CAPEXINPUT2" else r
         for r in uk_settings["rates"]
     ]
-    taxes = [tax(1, "20% Capital Goods P", 20.0, "purchase")]
-    assert match_taxes(taxes, rates) == {1: ("INPUT2", "rate")}
+    taxes = [tax(1, "20% Capital Goods P", 20.0, "purchase"), tax(2, "20% P", 20.0, "purchase")]
+    # Without its capital rate, a capital purchase gets nothing rather than the ordinary one.
+    assert match_taxes(taxes, rates) == {2: ("INPUT2", "rate")}
 
 
 # -- taxes: AU --------------------------------------------------------------------------------
@@ -185,7 +347,7 @@ def test_au_taxes(au_settings):
         tax(2, "10% GST P", 10.0, "purchase"),
         tax(3, "GST Free", 0.0, "sale"),
         tax(4, "GST Free", 0.0, "purchase"),
-        tax(5, "0% GST S", 0.0, "sale"),
+        tax(5, "0% GST S", 0.0, "sale"),  # zero-rated, which Australia does not have
         tax(6, "BAS Excluded P", 0.0, "purchase"),
         tax(7, "Input Taxed P", 0.0, "purchase"),
         tax(8, "10% GST on Capital P", 10.0, "purchase"),
@@ -193,11 +355,64 @@ def test_au_taxes(au_settings):
     assert match_taxes(taxes, au_settings["rates"]) == {
         1: ("OUTPUT", "rate"),
         2: ("INPUT", "rate"),
-        3: ("EXEMPTOUTPUT", "name"),
-        4: ("EXEMPTEXPENSES", "name"),
-        6: ("BASEXCLUDED", "name"),
-        7: ("INPUTTAXED", "name"),
-        8: ("CAPEXINPUT", "rate"),
+        3: ("EXEMPTOUTPUT", "kind"),
+        4: ("EXEMPTEXPENSES", "kind"),
+        6: ("BASEXCLUDED", "kind"),
+        7: ("INPUTTAXED", "kind"),
+        8: ("CAPEXINPUT", "kind"),
+    }
+
+
+def test_odoos_australian_chart(au_settings):
+    """Odoo's l10n_au taxes: their names are codes, their descriptions say what they are."""
+    taxes = [
+        tax(1, "10% GST", 10.0, "sale", description="GST Sales", label="10% GST"),
+        tax(2, "0% EX", 0.0, "sale", description="GST Free on Export Sales", label="0% GST Free"),
+        tax(3, "0% F", 0.0, "sale", description="GST Free Sales", label="0% Exempt"),
+        tax(4, "0% INP", 0.0, "sale", description="Input Taxed Sales", label="0% Input Taxed"),
+        tax(5, "10% GST", 10.0, "purchase", description="GST Purchases", label="10% GST"),
+        tax(6, "10% C", 10.0, "purchase", description="Capital Purchases", label="10% Capital"),
+        tax(7, "0% F", 0.0, "purchase", description="GST Free Purchases", label="0% GST Free"),
+        tax(
+            8,
+            "10% INP",
+            10.0,
+            "purchase",
+            description="Purchases for Input Taxed Sales",
+            label="10% Purchases for Input Taxed Sales",
+        ),
+        tax(
+            9,
+            "10% PRIV",
+            10.0,
+            "purchase",
+            description="Purchases for Private use or not deductible",
+        ),
+        tax(10, "WET", 29.0, "sale", description="Wine Equalisation Tax"),
+    ]
+    assert match_taxes(taxes, au_settings["rates"]) == {
+        1: ("OUTPUT", "rate"),
+        2: ("EXEMPTOUTPUT", "kind"),
+        3: ("EXEMPTOUTPUT", "kind"),
+        4: ("INPUTTAXED", "kind"),
+        5: ("INPUT", "rate"),
+        6: ("CAPEXINPUT", "kind"),  # not INPUT
+        7: ("EXEMPTEXPENSES", "kind"),
+        8: ("INPUTTAXED", "kind"),  # not INPUT: the GST is not claimed back
+    }
+
+
+def test_an_export_prefers_xeros_export_rate_of_its_kind(au_settings):
+    rates = au_settings["rates"] + [
+        rate("EXEMPTEXPORT", "GST Free Exports", 0.0, "EXEMPTEXPORT", expense=False)
+    ]
+    taxes = [
+        tax(1, "0% EX", 0.0, "sale", description="GST Free on Export Sales"),
+        tax(2, "0% F", 0.0, "sale", description="GST Free Sales"),
+    ]
+    assert match_taxes(taxes, rates) == {
+        1: ("EXEMPTEXPORT", "kind"),
+        2: ("EXEMPTOUTPUT", "kind"),
     }
 
 
@@ -231,21 +446,21 @@ def test_the_standard_report_type_wins_a_tie_unless_the_name_asks_for_a_special_
     ]
     assert match_taxes(taxes, rates) == {
         1: ("OUT", "rate"),
-        2: ("ECOUT", "rate"),
+        2: ("ECOUT", "kind"),
         3: ("OUT", "rate"),
         4: ("INP", "rate"),
     }
 
 
-def test_a_zero_tax_goes_by_rate_only_when_a_single_zero_rate_applies():
+def test_a_zero_tax_goes_to_a_zero_rated_rate_never_to_no_tax():
     rates = [
         rate("ZERO", "Zero Rated", 0.0, "OUTPUT"),
         rate("NONE", "No VAT", 0.0, "NONE"),
         rate("STD", "20% VAT", 20.0, "OUTPUT"),
     ]
     taxes = [tax(1, "0% S", 0.0, "sale")]
-    assert match_taxes(taxes, rates) == {}
-    assert match_taxes(taxes, rates[1:]) == {1: ("NONE", "rate")}
+    assert match_taxes(taxes, rates) == {1: ("ZERO", "kind")}
+    assert match_taxes(taxes, rates[1:]) == {}
 
 
 def test_values_odoo_stores_as_false_or_none_are_taken():
@@ -253,7 +468,9 @@ def test_values_odoo_stores_as_false_or_none_are_taken():
         rate("OUT", "Sales 8%", 8.0, None),
         rate("INP", "Purchases 8%", 8.0, False, revenue=False),
     ]
-    assert match_taxes([tax(1, "8% S", 8.0, "sale")], rates) == {1: ("OUT", "rate")}
+    assert match_taxes([tax(1, "8% S", 8.0, "sale", description=False)], rates) == {
+        1: ("OUT", "rate")
+    }
     accounts = [
         {
             "xero_id": "a1",
@@ -391,3 +608,14 @@ def test_an_option_goes_to_one_analytic_account_names_first():
     ]
     _plans, options = match_tracking(plans, categories)
     assert options == {12: ("c1-North", "name"), 14: ("c1-South", "code")}
+
+
+def test_a_special_tax_never_takes_a_rate_of_another_value():
+    """A 5% reverse charge on the 20% reverse-charge rate would report 20% VAT: nothing is
+    proposed. A Xero rate of 0% may stand for any value (postponed, input-taxed...)."""
+    taxes = [
+        tax(1, "5% RC", 5.0, "purchase", description="Domestic reverse charge"),
+        tax(2, "5% EC P", 5.0, "purchase", label="EC acquisitions"),
+        tax(3, "5% PVA", 5.0, "purchase", description="Postponed import VAT accounting"),
+    ]
+    assert match_taxes(taxes, UK_SPECIAL_RATES) == {3: ("PIVAT20", "kind")}

@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
 
-from .xero_sync_mixin import MATCH_REASONS
+from .xero_mapping import MATCH_REASONS
 
 
 class AccountAccount(models.Model):

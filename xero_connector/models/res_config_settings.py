@@ -7,10 +7,18 @@ class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
     xero_connection_id = fields.Many2one(related="company_id.xero_connection_id")
-    xero_state = fields.Selection(related="xero_connection_id.state")
+    # The connection's status; records have their own xero_state (their sync status).
+    xero_connection_state = fields.Selection(
+        related="xero_connection_id.state", string="Xero connection status"
+    )
     xero_tenant_name = fields.Char(related="xero_connection_id.tenant_name")
     xero_token_expires_at = fields.Datetime(related="xero_connection_id.token_expires_at")
     xero_last_error = fields.Text(related="xero_connection_id.last_error")
+    xero_waiting_message = fields.Char(
+        string="Waiting for Xero",
+        compute="_compute_xero_waiting_message",
+        help="Records waiting to be sent while the company is not connected to Xero.",
+    )
     xero_server_url = fields.Char(
         related="xero_connection_id.server_url", readonly=False, groups="base.group_system"
     )
@@ -29,6 +37,57 @@ class ResConfigSettings(models.TransientModel):
         # The company's connection exists before Settings show its fields.
         self.env["xero.connection"]._for_company(self.env.company)
         return super().default_get(fields_list)
+
+    @api.depends("company_id", "xero_connection_state")
+    def _compute_xero_waiting_message(self):
+        for settings in self:
+            settings.xero_waiting_message = settings._xero_waiting_message()
+
+    def _xero_waiting_message(self):
+        """What waits to be sent while nothing can be sent: without a working connection,
+        pending records stay pending for ever."""
+        connection = self.xero_connection_id.sudo()
+        if not self.company_id or connection.state == "connected":
+            return False
+        if not connection:
+            connection = self.env["xero.connection"].sudo().new({"company_id": self.company_id.id})
+        parts = []
+        for model_name in connection._synced_models():
+            model = (
+                self.env[model_name]
+                .sudo()
+                .with_company(self.company_id)
+                .with_context(active_test=False)
+            )
+            count = model.search_count(model._xero_pending_domain(connection))
+            if count:
+                parts.append(self._xero_count_label(model, count))
+        if not parts:
+            return False
+        if connection.state == "needs_reconnect":
+            return self.env._(
+                "%(records)s wait to be sent to Xero: reconnect to Xero to send them.",
+                records=", ".join(parts),
+            )
+        return self.env._(
+            "%(records)s wait to be sent to Xero: connect to Xero to send them.",
+            records=", ".join(parts),
+        )
+
+    def _xero_count_label(self, model, count):
+        labels = {
+            "res.partner": lambda: self.env._("%(count)s contacts", count=count),
+            "product.product": lambda: self.env._("%(count)s products", count=count),
+            "purchase.order": lambda: self.env._("%(count)s purchase orders", count=count),
+            "account.move": lambda: self.env._("%(count)s invoices and bills", count=count),
+        }
+        if model._name in labels:
+            return labels[model._name]()
+        return self.env._(
+            "%(count)s %(records)s",
+            count=count,
+            records=self.env["ir.model"]._get(model._name).name,
+        )
 
     def action_xero_connect(self):
         self.execute()

@@ -3,6 +3,7 @@
 import time
 
 from odoo import api, models
+from odoo.tools import html2plaintext
 
 from xero_client.mappings.matching import (
     account_dict,
@@ -22,6 +23,15 @@ NOT_MAPPED_ACCOUNT_TYPES = (
     "off_balance",
 )
 MAX_TRACKING_CATEGORIES = 2
+# Why a mapping was proposed, or that it was chosen by hand (then proposals leave it alone).
+MATCH_REASONS = [
+    ("code", "Same code"),
+    ("rate", "Same rate"),
+    ("name", "Same name"),
+    ("kind", "Same kind of tax"),
+    ("type", "Same type and use"),
+    ("manual", "Chosen by hand"),
+]
 INVOICE_TYPES = ("out_invoice", "out_refund", "in_invoice", "in_refund")
 COMPANY_DEPENDENT_MAPPINGS = (
     ("account.account", ("xero_account_id", "xero_account_match")),
@@ -214,9 +224,16 @@ class XeroMapping(models.AbstractModel):
         accounts = self._odoo_accounts(company).filtered(lambda a: a.xero_account_match != "manual")
         xero = self.env["xero.account"].search([("connection_id", "=", connection.id)])
         by_code = {a.code: a for a in xero}
+        uses = self._account_uses(company)
         matches = match_accounts(
             [
-                {"id": a.id, "code": a.code, "name": a.name, "account_type": a.account_type}
+                {
+                    "id": a.id,
+                    "code": a.code,
+                    "name": a.name,
+                    "account_type": a.account_type,
+                    "uses": sorted(uses.get(a.id, ())),
+                }
                 for a in accounts
             ],
             [
@@ -242,6 +259,33 @@ class XeroMapping(models.AbstractModel):
                 }
             )
 
+    @api.model
+    def _account_uses(self, company):
+        """{account id: {"sale", "purchase"}}: the accounts Odoo puts on sales and purchase
+        lines by default (the company's, its product categories', its journals')."""
+        uses = {}
+
+        def add(accounts, use):
+            for account in accounts:
+                uses.setdefault(account.id, set()).add(use)
+
+        company = company.sudo()
+        add(company.income_account_id, "sale")
+        add(company.expense_account_id, "purchase")
+        categories = (
+            self.env["product.category"].sudo().with_company(company).search([], limit=None)
+        )
+        add(categories.property_account_income_categ_id, "sale")
+        add(categories.property_account_expense_categ_id, "purchase")
+        journals = (
+            self.env["account.journal"]
+            .sudo()
+            .search([("company_id", "=", company.id), ("type", "in", ("sale", "purchase"))])
+        )
+        for journal in journals:
+            add(journal.default_account_id, journal.type)
+        return uses
+
     def _propose_taxes(self, connection, company):
         taxes = self._odoo_taxes(company).filtered(lambda t: t.xero_tax_match != "manual")
         rates = self.env["xero.tax.rate"].search([("connection_id", "=", connection.id)])
@@ -251,9 +295,12 @@ class XeroMapping(models.AbstractModel):
                 {
                     "id": t.id,
                     "name": t.name,
+                    "description": html2plaintext(t.description or ""),
+                    "invoice_label": t.invoice_label,
                     "amount": t.amount,
                     "amount_type": t.amount_type,
                     "type_tax_use": t.type_tax_use,
+                    "tax_scope": t.tax_scope,
                 }
                 for t in taxes
             ],
@@ -348,11 +395,11 @@ class XeroMapping(models.AbstractModel):
                 "xero_sales_account_id" if side == "sale" else "xero_purchase_account_id"
             ]
             if override:
-                return override.code
+                return self._still_in_xero(override, category.display_name).code
         if account:
             mapped = account.with_company(company).xero_account_id
             if mapped:
-                return mapped.code
+                return self._still_in_xero(mapped, account.display_name).code
             # An Odoo account without a mapping is an error, never the default's silent stand-in.
             raise XeroDataError(
                 self.env._(
@@ -366,7 +413,7 @@ class XeroMapping(models.AbstractModel):
             "xero_sales_account_id" if side == "sale" else "xero_purchase_account_id"
         ]
         if default:
-            return default.code
+            return self._still_in_xero(default, self.env._("the default account")).code
         raise XeroDataError(
             self.env._(
                 "There is no Odoo %(side)s account to map, and no default Xero %(side)s account: "
@@ -395,7 +442,22 @@ class XeroMapping(models.AbstractModel):
                     "Tax '%(tax)s' has no Xero tax rate: map it in Settings › Xero.", tax=taxes.name
                 )
             )
-        return taxes.xero_tax_rate_id.tax_type
+        return self._still_in_xero(taxes.xero_tax_rate_id, taxes.name).tax_type
+
+    @api.model
+    def _still_in_xero(self, xero_record, mapped_from):
+        """The Xero account or tax rate a mapping points at, unless Xero archived it since:
+        sending it would fail in Xero, or worse, be accepted."""
+        if not xero_record.active:
+            raise XeroDataError(
+                self.env._(
+                    "%(xero)s, to which %(odoo)s is mapped, was archived in Xero: map it to "
+                    "another one in Settings › Xero.",
+                    xero=xero_record.display_name,
+                    odoo=mapped_from,
+                )
+            )
+        return xero_record
 
     @api.model
     def _tracking(self, connection, distribution):
@@ -421,37 +483,63 @@ class XeroMapping(models.AbstractModel):
 
     # -- warnings -------------------------------------------------------------------------------
     @api.model
-    def _unmapped_in_open_documents(self, connection):
-        """Accounts, taxes and analytic accounts that open documents use without a mapping."""
+    def _without_mapping(self, connection):
+        """The taxes and the income and expense accounts nothing in Xero was found to fit,
+        and that nobody mapped by hand: documents using them cannot be sent."""
         company = connection.company_id
-        lines = self.env["account.move.line"].search(
-            [
-                ("company_id", "=", company.id),
-                ("display_type", "=", "product"),
-                ("move_id.move_type", "in", INVOICE_TYPES),
-                ("move_id.state", "in", ("draft", "posted")),
-                ("move_id.payment_state", "not in", ("paid", "reversed", "in_payment")),
-            ]
+        accounts = self._odoo_accounts(company).with_company(company)
+        return {
+            "accounts": accounts.filtered(
+                lambda a: (
+                    a.account_type.split("_")[0] in ("income", "expense") and not a.xero_account_id
+                )
+            ),
+            "taxes": self._odoo_taxes(company).filtered(lambda t: not t.xero_tax_rate_id),
+        }
+
+    @api.model
+    def _unmapped_in_open_documents(self, connection):
+        """Accounts, taxes and analytic accounts that open documents use without a mapping.
+
+        Grouped reads: the database returns one row per account, tax or analytic account in
+        use, however many open lines there are."""
+        company = connection.company_id
+        move_lines = self.env["account.move.line"].with_company(company)
+        order_lines = self.env["purchase.order.line"].with_company(company)
+        move_domain = [
+            ("company_id", "=", company.id),
+            ("display_type", "=", "product"),
+            ("move_id.move_type", "in", INVOICE_TYPES),
+            ("move_id.state", "in", ("draft", "posted")),
+            ("move_id.payment_state", "not in", ("paid", "reversed", "in_payment")),
+        ]
+        order_domain = [
+            ("company_id", "=", company.id),
+            ("display_type", "=", False),
+            ("order_id.state", "in", ("draft", "sent", "purchase")),
+            ("order_id.invoice_status", "!=", "invoiced"),
+        ]
+        accounts = self.env["account.account"].union(
+            *(account for [account] in move_lines._read_group(move_domain, ["account_id"]))
         )
-        purchase_lines = self.env["purchase.order.line"].search(
-            [
-                ("company_id", "=", company.id),
-                ("display_type", "=", False),
-                ("order_id.state", "in", ("draft", "sent", "purchase")),
-                ("order_id.invoice_status", "!=", "invoiced"),
-            ]
+        taxes = self.env["account.tax"].union(
+            *(tax for [tax] in move_lines._read_group(move_domain, ["tax_ids"])),
+            *(tax for [tax] in order_lines._read_group(order_domain, ["tax_ids"])),
         )
-        accounts = lines.account_id.with_company(company).filtered(lambda a: not a.xero_account_id)
-        taxes = (lines.tax_ids | purchase_lines.tax_ids).filtered(lambda t: not t.xero_tax_rate_id)
-        analytic_ids = set()
-        for distribution in lines.mapped("analytic_distribution") + purchase_lines.mapped(
-            "analytic_distribution"
-        ):
-            for key in distribution or {}:
-                analytic_ids.update(int(i) for i in str(key).split(","))
+        analytic_ids = {
+            int(account_id)
+            for lines, domain in ((move_lines, move_domain), (order_lines, order_domain))
+            for account_id, _count in lines._read_group(
+                domain + [("analytic_distribution", "!=", False)],
+                ["analytic_distribution"],
+                ["__count"],
+            )
+            if account_id
+        }
         analytics = (
             self.env["account.analytic.account"]
-            .browse(list(analytic_ids))
+            .browse(sorted(analytic_ids))
+            .exists()
             .with_company(company)
             .filtered(
                 lambda a: (
@@ -460,4 +548,8 @@ class XeroMapping(models.AbstractModel):
                 )
             )
         )
-        return {"accounts": accounts, "taxes": taxes, "analytics": analytics}
+        return {
+            "accounts": accounts.with_company(company).filtered(lambda a: not a.xero_account_id),
+            "taxes": taxes.filtered(lambda t: not t.xero_tax_rate_id),
+            "analytics": analytics,
+        }

@@ -23,7 +23,7 @@ class TestConnection(XeroCase):
         self.assertTrue(connection.sudo().refresh_token)
         self.assertFalse(connection.sudo().oauth_state, "the state is single use")
         settings = self.env["res.config.settings"].create({})
-        self.assertEqual(settings.xero_state, "connected")
+        self.assertEqual(settings.xero_connection_state, "connected")
         self.assertEqual(settings.xero_tenant_name, "Demo Company (UK)")
         self.assertEqual(settings.xero_token_expires_at, connection.token_expires_at)
 
@@ -77,6 +77,64 @@ class TestConnection(XeroCase):
         self.connect()
         self.assertEqual(connection_b.state, "disconnected")
         self.assertIn("already connected to", connection_b.last_error)
+
+    def test_an_organisation_held_by_a_company_out_of_sight_is_refused_with_a_message(self):
+        """An administrator of company B only picks, on the selection page, the organisation
+        company A keeps its books in: a message, not a server error, and A stays unnamed."""
+        company_b = self.env["res.company"].create({"name": "Company B"})
+        admin_b = new_test_user(
+            self.env,
+            "admin_b",
+            groups="base.group_system,xero_connector.group_xero_admin",
+            company_id=company_b.id,
+            company_ids=[company_b.id],
+        )
+        connection_b = self.env["xero.connection"]._for_company(company_b)
+        connection_b.write(
+            {
+                "server_url": self.sandbox.url,
+                "client_id": SANDBOX_CLIENT_ID,
+                "client_secret": SANDBOX_CLIENT_SECRET,
+            }
+        )
+        url = connection_b.with_user(admin_b).action_connect()["url"]
+        location = requests.get(
+            url, params={"tenant": "all"}, allow_redirects=False, timeout=30
+        ).headers["Location"]
+        self.authenticate("admin_b", "admin_b")
+        page = self.url_open(location, allow_redirects=False)
+        self.assertEqual(page.status_code, 200, page.text[:300])
+        answer = self.url_open(
+            "/xero/oauth/select",
+            data={
+                "csrf_token": csrf_token(page.text),
+                "connection_id": connection_b.id,
+                "tenant_id": self.tenant["tenantId"],
+            },
+            allow_redirects=False,
+        )
+        self.assertEqual(answer.status_code, 303, answer.text[:300])
+        self.env.invalidate_all()
+        self.assertEqual(connection_b.state, "disconnected")
+        self.assertFalse(connection_b.tenant_id)
+        self.assertIn("already connected to another company", connection_b.last_error)
+        self.assertNotIn(self.env.company.name, connection_b.last_error)
+        self.assertEqual(self.connection.tenant_id, self.tenant["tenantId"], "A keeps it")
+        # B can still choose an organisation of its own.
+        australia = self.sandbox.tenant("AU")
+        answer = self.url_open(
+            "/xero/oauth/select",
+            data={
+                "csrf_token": csrf_token(page.text),
+                "connection_id": connection_b.id,
+                "tenant_id": australia["tenantId"],
+            },
+            allow_redirects=False,
+        )
+        self.assertEqual(answer.status_code, 303)
+        self.env.invalidate_all()
+        self.assertEqual(connection_b.tenant_name, "Demo Company (AU)")
+        self.assertEqual(connection_b.state, "connected")
 
     def test_the_user_picks_the_organisation_when_there_are_several(self):
         self.connection.action_disconnect()
@@ -140,7 +198,7 @@ class TestConnection(XeroCase):
 
         connection = self.connection.sudo()
         oauth.delete_connection(
-            connection._endpoints(), connection._access_token(), connection.xero_connection_id
+            connection._endpoints(), connection._access_token(), connection.xero_connection_uuid
         )
         partner = self.env["res.partner"].create({"name": "Orphan Ltd", "is_company": True})
         partner.action_xero_sync()
@@ -154,6 +212,27 @@ class TestConnection(XeroCase):
         self.assertEqual(connection.state, "disconnected")
         self.assertFalse(connection.access_token or connection.refresh_token)
         self.assertFalse(connection.tenant_id)
+
+    def test_settings_say_what_waits_while_nothing_can_be_sent(self):
+        self.assertFalse(self.env["res.config.settings"].create({}).xero_waiting_message)
+        self.connection.action_disconnect()
+        self.partners(3).action_xero_sync()
+        self.assertEqual(
+            self.env["res.config.settings"].create({}).xero_waiting_message,
+            "3 contacts wait to be sent to Xero: connect to Xero to send them.",
+        )
+        self.connect()
+        self.assertFalse(self.env["res.config.settings"].create({}).xero_waiting_message)
+        # Xero no longer accepts the authorisation: the records wait for a reconnect.
+        connection = self.connection.sudo()
+        connection.token_id.write(
+            {"refresh_token": "revoked-elsewhere", "expires_at": fields.Datetime.now()}
+        )
+        connection.token_id.flush_recordset()
+        self.env["res.partner"].create({"name": "Late Ltd", "is_company": True}).action_xero_sync()
+        self.assertEqual(connection.state, "needs_reconnect")
+        message = self.env["res.config.settings"].create({}).xero_waiting_message
+        self.assertIn("contacts wait to be sent to Xero: reconnect to Xero", message)
 
     def test_urls_come_from_the_configured_host(self):
         endpoints = self.connection._endpoints()

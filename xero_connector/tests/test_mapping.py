@@ -1,6 +1,9 @@
 # Copyright 2026 xero_connector developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from unittest.mock import patch
+
 from odoo import Command
+from odoo.sql_db import Cursor
 from odoo.tests import tagged
 
 from .common import XeroCase
@@ -89,6 +92,60 @@ class TestMappingUK(MappingCase):
         self.assertEqual(reduced.xero_tax_rate_id.tax_type, "RROUTPUT")
         line = wizard.tax_line_ids.filtered(lambda t: t.tax_id == sale)
         self.assertEqual(line.xero_tax_rate_id.tax_type, "OUTPUT2")
+
+    def test_odoos_generic_chart_gets_proposals_for_its_defaults_and_zero_taxes(self):
+        """Odoo's generic chart against the UK organisation: the default income and expense
+        accounts and the 0% taxes get a Xero account and tax rate, so that a document using
+        them can be sent; its 15% taxes have no counterpart, and the wizard says so."""
+        company = self.env.company
+
+        def account(code):
+            return (
+                self.env["account.account"]
+                .with_company(company)
+                .search([("code", "=", code), ("company_ids", "in", company.id)])
+            )
+
+        def chart_tax(name, use):
+            return self.env["account.tax"].search(
+                [("name", "=", name), ("type_tax_use", "=", use), ("company_id", "=", company.id)]
+            )
+
+        exports, imports = chart_tax("0% Exports", "sale"), chart_tax("0% Imports", "purchase")
+        standard = chart_tax("15%", "sale") | chart_tax("15%", "purchase")
+        if company.chart_template != "generic_coa" or not (exports and imports and standard):
+            self.skipTest("the database's chart is not Odoo's generic one")
+        income, cost_of_sales = account("400000"), account("500000")
+        self.assertEqual(company.income_account_id, income)
+        wizard = self.open_wizard()
+        self.assertEqual(income.with_company(company).xero_account_id.code, "200")  # Sales
+        self.assertEqual(cost_of_sales.with_company(company).xero_account_id.code, "310")
+        expense = company.expense_account_id.with_company(company)
+        self.assertIn(expense.xero_account_id.code, ("300", "310", "429"))
+        self.assertEqual(exports.xero_tax_rate_id.tax_type, "ZERORATEDOUTPUT")
+        self.assertEqual(imports.xero_tax_rate_id.tax_type, "ZERORATEDINPUT")
+        self.assertEqual(exports.xero_tax_match, "kind")
+        self.assertFalse(standard.xero_tax_rate_id, "there is no 15% rate in the UK")
+        self.assertIn("Nothing in Xero was found to fit these", wizard.warning)
+        self.assertIn("15%", wizard.warning.split("Nothing in Xero")[1])
+        self.assertNotIn("0% Exports", wizard.warning)
+        # A product on these defaults can be sent.
+        product = self.env["product.product"].create(
+            {
+                "name": "Export widget",
+                "default_code": "EXP-1",
+                "taxes_id": [Command.set(exports.ids)],
+                "supplier_taxes_id": [Command.set(imports.ids)],
+            }
+        )
+        product.action_xero_sync()
+        self.assertEqual(product.xero_state, "synced", product.xero_error)
+        [item] = [
+            i for i in self.sandbox.held(self.tenant["tenantId"], "Items") if i["Code"] == "EXP-1"
+        ]
+        self.assertEqual(item["SalesDetails"]["AccountCode"], "200")
+        self.assertEqual(item["SalesDetails"]["TaxType"], "ZERORATEDOUTPUT")
+        self.assertEqual(item["PurchaseDetails"]["TaxType"], "ZERORATEDINPUT")
 
     def test_analytic_plans_map_to_at_most_two_tracking_categories(self):
         plans = self.env["account.analytic.plan"]
@@ -199,6 +256,132 @@ class TestMappingUK(MappingCase):
         wizard = self.open_wizard()
         self.assertIn("Odd 3%", wizard.warning)
         self.assertTrue(wizard.tax_line_ids.filtered(lambda t: t.tax_id == odd).used)
+
+    def _open_documents_with_unmapped_uses(self, line_count):
+        """An invoice of ``line_count`` lines and a purchase order, using an account, taxes
+        and an analytic account that have no Xero mapping; a cancelled invoice using another
+        unmapped tax. Returns what is unmapped and used."""
+        plans = self.env["account.analytic.plan"]
+        region = plans.create({"name": "Region"})
+        nowhere = self.env["account.analytic.account"].create(
+            {"name": "Nowhere", "plan_id": region.id}
+        )
+        north = self.env["account.analytic.account"].create({"name": "North", "plan_id": region.id})
+        odd_account = self.env["account.account"].create(
+            {"name": "Zzyzx gains", "code": "499999", "account_type": "income"}
+        )
+        odd_sale, odd_purchase, cancelled = (
+            self.tax("Odd 3%", 3, "sale"),
+            self.tax("Odd 4% P", 4, "purchase"),
+            self.tax("Odd 6%", 6, "sale"),
+        )
+        mapped_sale = self.tax("20% S", 20, "sale")
+        self.open_wizard()
+        self.assertEqual(region.xero_tracking_category_id.name, "Region")
+        partner = self.env["res.partner"].create({"name": "Customer"})
+        lines = [
+            Command.create(
+                {
+                    "name": "Mapped %s" % i,
+                    "quantity": 1,
+                    "price_unit": 10,
+                    "tax_ids": [Command.set(mapped_sale.ids)],
+                    "analytic_distribution": {str(north.id): 100},
+                }
+            )
+            for i in range(line_count - 1)
+        ]
+        lines.append(
+            Command.create(
+                {
+                    "name": "Odd",
+                    "quantity": 1,
+                    "price_unit": 100,
+                    "account_id": odd_account.id,
+                    "tax_ids": [Command.set(odd_sale.ids)],
+                    "analytic_distribution": {"%s,%s" % (north.id, nowhere.id): 100},
+                }
+            )
+        )
+        invoices = self.env["account.move"].create(
+            [
+                {"move_type": "out_invoice", "partner_id": partner.id, "invoice_line_ids": lines},
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": partner.id,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "name": "Gone",
+                                "price_unit": 5,
+                                "tax_ids": [Command.set(cancelled.ids)],
+                            }
+                        )
+                    ],
+                },
+            ]
+        )
+        invoices[1].button_cancel()
+        product = self.env["product.product"].create({"name": "Bolt", "purchase_ok": True})
+        self.env["purchase.order"].create(
+            {
+                "partner_id": partner.id,
+                "order_line": [
+                    Command.create(
+                        {
+                            "product_id": product.id,
+                            "product_qty": 1,
+                            "price_unit": 3,
+                            "tax_ids": [Command.set(odd_purchase.ids)],
+                            "analytic_distribution": {str(nowhere.id): 100},
+                        }
+                    )
+                ],
+            }
+        )
+        return {
+            "accounts": odd_account,
+            "taxes": odd_sale | odd_purchase,
+            "analytics": nowhere,
+        }
+
+    def test_every_kind_of_unmapped_use_in_open_documents_is_found(self):
+        expected = self._open_documents_with_unmapped_uses(line_count=3)
+        unmapped = self.env["xero.mapping"]._unmapped_in_open_documents(self.connection)
+        self.assertEqual(unmapped["accounts"], expected["accounts"])
+        self.assertEqual(unmapped["taxes"], expected["taxes"])
+        self.assertEqual(unmapped["analytics"], expected["analytics"])
+        warning = self.env["xero.mapping.wizard"]._warning_text(unmapped)
+        for name in ("Zzyzx gains", "Odd 3%", "Odd 4% P", "Nowhere"):
+            self.assertIn(name, warning)
+        self.assertNotIn("Odd 6%", warning, "a cancelled invoice is not open")
+
+    def test_finding_unmapped_uses_does_not_read_every_open_line(self):
+        """However many open lines there are, the database sends the same few rows: one per
+        account, tax or analytic account in use, never one per line."""
+        self._open_documents_with_unmapped_uses(line_count=40)
+        mapping = self.env["xero.mapping"]
+        execute = Cursor.execute
+
+        def rows_read():
+            rows = []
+
+            def counting(cr, *args, **kwargs):
+                result = execute(cr, *args, **kwargs)
+                if cr._obj.description is not None:
+                    rows.append(cr._obj.rowcount)
+                return result
+
+            self.env.invalidate_all()
+            with patch.object(Cursor, "execute", counting):
+                mapping._unmapped_in_open_documents(self.connection)
+            return sum(rows)
+
+        with_many_lines = rows_read()
+        invoice = self.env["account.move"].search([("invoice_line_ids.name", "=", "Mapped 0")])
+        invoice.invoice_line_ids.filtered(lambda line: line.name.startswith("Mapped"))[2:].unlink()
+        self.assertEqual(len(invoice.invoice_line_ids.filtered("name")), 3)
+        self.assertEqual(with_many_lines, rows_read())
 
     def test_connecting_another_organisation_forgets_the_previous_links(self):
         sale = self.tax("20% S", 20, "sale")

@@ -5,6 +5,7 @@ from odoo.exceptions import UserError
 
 from xero_client.errors import XeroError
 
+WARNING_NAMES = 20  # names listed per kind in the warning, the others counted
 LINE_FIELDS = (
     "account_line_ids",
     "tax_line_ids",
@@ -144,27 +145,55 @@ class XeroMappingWizard(models.TransientModel):
                 )
                 for c in self.env["product.category"].with_company(company).search([])
             ],
-            "warning": self._warning_text(unmapped),
+            "warning": self._warning_text(unmapped, mapping._without_mapping(connection)),
         }
 
     @api.model
-    def _warning_text(self, unmapped):
-        parts = []
+    def _warning_text(self, unmapped, without=None):
+        """What open documents use without a mapping, then what nothing in Xero was found to
+        fit (``without``: see ``xero.mapping._without_mapping``)."""
+        paragraphs = []
+        used = self._warning_parts(unmapped)
+        if used:
+            paragraphs.append(
+                self.env._(
+                    "Open documents use these without a Xero mapping; they cannot be sent until "
+                    "they are mapped:\n%(parts)s",
+                    parts="\n".join(used),
+                )
+            )
+        unproposed = self._warning_parts(without or {})
+        if unproposed:
+            paragraphs.append(
+                self.env._(
+                    "Nothing in Xero was found to fit these, so nothing was proposed: map them "
+                    "by hand before documents use them:\n%(parts)s",
+                    parts="\n".join(unproposed),
+                )
+            )
+        return "\n\n".join(paragraphs) or False
+
+    @api.model
+    def _warning_parts(self, records_by_kind):
         labels = (
             ("taxes", self.env._("Taxes")),
             ("accounts", self.env._("Accounts")),
             ("analytics", self.env._("Analytic accounts")),
         )
+        parts = []
         for key, label in labels:
-            if unmapped[key]:
-                parts.append("%s: %s" % (label, ", ".join(unmapped[key].mapped("display_name"))))
-        if not parts:
-            return False
-        return self.env._(
-            "Open documents use these without a Xero mapping; they cannot be sent until "
-            "they are mapped:\n%(parts)s",
-            parts="\n".join(parts),
-        )
+            records = records_by_kind.get(key)
+            if records:
+                names = records.mapped("display_name")
+                shown = ", ".join(names[:WARNING_NAMES])
+                if len(names) > WARNING_NAMES:
+                    shown = self.env._(
+                        "%(names)s and %(count)s more",
+                        names=shown,
+                        count=len(names) - WARNING_NAMES,
+                    )
+                parts.append("%s: %s" % (label, shown))
+        return parts
 
     def action_apply(self):
         self.ensure_one()

@@ -3,8 +3,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..models.xero_mapping import MAX_TRACKING_CATEGORIES
-from ..models.xero_sync_mixin import MATCH_REASONS
+from ..models.xero_mapping import MATCH_REASONS, MAX_TRACKING_CATEGORIES
 
 
 class XeroMappingWizardPlan(models.TransientModel):
