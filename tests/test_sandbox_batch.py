@@ -120,7 +120,7 @@ def test_paging_and_if_modified_since(raw, sandbox):
     assert len(first["Contacts"]) == 100 and len(second["Contacts"]) == 50
     assert first["pagination"] == {"page": 1, "pageSize": 100, "pageCount": 2, "itemCount": 150}
     sandbox.clock.advance(5)
-    since = sandbox.clock.now().strftime("%Y-%m-%dT%H:%M:%S")
+    since = sandbox.clock.now().strftime("%Y-%m-%dT%H:%M:%SZ")
     sandbox.clock.advance(5)
     c001 = next(c for c in first["Contacts"] if c["Name"] == "C001")
     raw.call(

@@ -159,3 +159,17 @@ def test_missing_scope_is_refused(sandbox):
     assert contacts.status_code == 200
     assert invoices.status_code == 401
     assert invoices.json()["Detail"] == "AuthorizationUnsuccessful"
+
+
+def test_a_reset_may_put_back_earlier_authorisations_but_nothing_else(sandbox, token, raw, uk):
+    kept = requests.get(sandbox.url + "/sandbox/authorisations", timeout=10).json()
+    raw.call("PUT", "/Contacts", json={"Contacts": [{"Name": "Before the reset"}]})
+    requests.post(sandbox.url + "/connect/revocation", timeout=10)  # whatever happened since
+    answer = requests.post(
+        sandbox.url + "/sandbox/reset", json={"authorisations": kept}, timeout=10
+    )
+    assert answer.status_code == 200
+    assert raw.call("GET", "/Organisation").status_code == 200, "connected as before"
+    assert raw.call("GET", "/Contacts").json()["Contacts"] == []
+    requests.post(sandbox.url + "/sandbox/reset", json={}, timeout=10)
+    assert raw.call("GET", "/Organisation").status_code == 401

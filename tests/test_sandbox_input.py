@@ -210,8 +210,16 @@ def invoice(**line):
         ({"Quantity": 999999999999, "UnitAmount": 999999999999}, "LineAmount of line item 1"),
         ({"DiscountRate": 100.5}, "must be between 0 and 100"),
         ({"DiscountRate": -1}, "must be between 0 and 100"),
+        ({"DiscountAmount": -5}, "discount amount of line item 1 must not be negative"),
     ],
-    ids=["unit-amount", "quantity", "line-amount", "discount-over-100", "negative-discount"],
+    ids=[
+        "unit-amount",
+        "quantity",
+        "line-amount",
+        "discount-over-100",
+        "negative-discount",
+        "negative-discount-amount",
+    ],
 )
 def test_amounts_xero_would_not_store_are_refused_per_element(raw, uk, line, says):
     answer = raw.call(
@@ -319,3 +327,19 @@ def test_json_body_is_checked_before_the_spec_so_nan_never_reaches_a_handler(raw
 def test_non_object_body_is_rejected(raw):
     answer = raw.call("PUT", "/Contacts", json=[1, 2])
     assert answer.status_code == 400
+
+
+@pytest.mark.parametrize("since", ["2026-11-27T05:14:39", "2026-11-27"])
+def test_if_modified_since_without_a_zone_is_refused(raw, since):
+    """The official description makes it a date-time: a date, a time and a zone."""
+    answer = raw.call("GET", "/Contacts", headers={"If-Modified-Since": since})
+    assert answer.status_code == 400
+    assert "If-Modified-Since" in answer.text
+
+
+@pytest.mark.parametrize(
+    "since", ["2026-11-27T05:14:39Z", "2026-11-27T05:14:39+00:00", "Fri, 27 Nov 2026 05:14:39 GMT"]
+)
+def test_if_modified_since_with_a_zone_is_taken(raw, since):
+    answer = raw.call("GET", "/Contacts", headers={"If-Modified-Since": since})
+    assert answer.status_code == 200, answer.text[:300]

@@ -33,6 +33,7 @@ _logger = get_logger(__name__)
 DEFAULT_TIMEOUT = (5, 30)
 MAX_BATCH = 50
 PAGE_SIZE = 100  # Xero's page size when a call names none
+MAX_PAGE_SIZE = 1000  # the largest pageSize Xero takes
 MAX_WHERE_TERMS = 40
 MAX_WHERE_CHARS = 2000
 LIMIT_HEADERS = ("X-MinLimit-Remaining", "X-DayLimit-Remaining", "X-AppMinLimit-Remaining")
@@ -246,22 +247,29 @@ class XeroClient:
         larger than page_size). The price: what changed in the second before a page's end is
         read twice, and filtered out here.
         """
-        after, page, held = as_resume_point(after), 1, []
+        after, size = as_resume_point(after), page_size
         while True:
             found = self.get_page(
-                endpoint, page, page_size, resume_since(after), order=CHANGE_ORDER, **params
+                endpoint, 1, size, resume_since(after), order=CHANGE_ORDER, **params
             )
-            full = len(found) >= page_size
+            full = len(found) >= size
             newer = [o for o in found if not after or resume_point(endpoint, o) > after]
-            ready = sorted(held + newer, key=lambda o: resume_point(endpoint, o))
-            # On a full page the last instant may go on in the next one: hold it back.
-            ready, held = split_at_last_instant(ready) if full else (ready, [])
+            ready = sorted(newer, key=lambda o: resume_point(endpoint, o))
+            # On a full page the last instant may go on in the next one: hold it back, it
+            # comes again in the next page asked from here.
+            ready = split_at_last_instant(ready)[0] if full else ready
             if ready:
                 yield ready
-                # What was held back comes again in the next page asked from here.
-                after, page, held = resume_point(endpoint, ready[-1]), 1, []
+                after, size = resume_point(endpoint, ready[-1]), page_size
+            elif full and size < MAX_PAGE_SIZE:
+                # One instant fills the whole page (a bulk edit in Xero): ask again from the
+                # same point for a larger page, never for page 2 of a list that may move.
+                size = min(size * 10, MAX_PAGE_SIZE)
             elif full:
-                page += 1  # one instant fills the whole page: read on past it
+                raise XeroError(
+                    "More than %d %s changed in the same second in Xero: they cannot be read "
+                    "in order. Import them again later." % (MAX_PAGE_SIZE, endpoint)
+                )
             if not full:
                 return
 

@@ -3,13 +3,15 @@
 {
     "name": "Xero Connector",
     "summary": "Sync contacts, purchase orders, invoices, bills and credit notes with Xero",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Accounting",
     "license": "LGPL-3",
     "author": "xero_connector developers",
     "website": "https://github.com/xero-connector/xero_connector",
     "depends": ["account", "purchase"],
-    "external_dependencies": {"python": ["xero_python", "requests"]},
+    # What the addon and xero_client import, by their PyPI names (see setup.py). xero_client
+    # itself comes from this repository: pip install /path/to/repository.
+    "external_dependencies": {"python": ["xero-python", "requests", "urllib3"]},
     "data": [
         "security/xero_security.xml",
         "security/ir.model.access.csv",

@@ -107,7 +107,10 @@ class SandboxApp:
             return sandbox.html.listing(tenant, page)
         body = self.json_body(request)
         routes = {
-            ("POST", "/sandbox/reset"): lambda: sandbox.reset(seed=bool(body.get("seed"))),
+            ("POST", "/sandbox/reset"): lambda: sandbox.reset(
+                seed=bool(body.get("seed")), authorisations=body.get("authorisations")
+            ),
+            ("GET", "/sandbox/authorisations"): sandbox.state.authorisations,
             ("GET", "/sandbox/tenants"): actions.tenants,
             ("POST", "/sandbox/tenants"): lambda: self.tenant_summary(
                 sandbox.state.add_organisation(

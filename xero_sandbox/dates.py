@@ -38,11 +38,18 @@ def parse_datetime(text):
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
+ISO_DATETIME_WITH_ZONE_RE = re.compile(
+    r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$", re.IGNORECASE
+)
+
+
 def parse_http_date(text):
-    """``If-Modified-Since`` as Xero takes it: RFC 1123 or ISO 8601 (UTC when no zone)."""
-    try:
+    """``If-Modified-Since`` as the official description has it (``format: date-time``: a
+    date, a time and a zone), or an RFC 1123 HTTP date, which carries its zone too. Without
+    a zone it is refused: which time it means is anybody's guess."""
+    if ISO_DATETIME_WITH_ZONE_RE.match(text or ""):
         return parse_datetime(text)
-    except ValueError:
-        pass
     moment = parsedate_to_datetime(text)
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    if moment.tzinfo is None:
+        raise ValueError("no time zone in %r" % (text,))
+    return moment

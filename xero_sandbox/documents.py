@@ -86,6 +86,8 @@ def build_line(ctx, line_in, position):
     discount_amount = dec(line_in.get("DiscountAmount"))
     if discount_rate is not None and not 0 <= discount_rate <= 100:
         errors.append("The discount rate of line item %d must be between 0 and 100" % position)
+    if discount_amount is not None and discount_amount < 0:
+        errors.append("The discount amount of line item %d must not be negative" % position)
     if (discount_rate or discount_amount) and not ctx.allows_discount:
         errors.append("Discounts can only be applied to sales invoices (line item %d)" % position)
     if errors:

@@ -99,11 +99,13 @@ class Sandbox:
     def __exit__(self, *exc):
         self.stop()
 
-    def reset(self, seed=None):
-        """Back to a fresh start: organisations, tokens, limits, faults, logs, clock."""
+    def reset(self, seed=None, authorisations=None):
+        """Back to a fresh start: organisations, tokens, limits, faults, logs, clock. With
+        ``authorisations`` (from ``state.authorisations()``), those apps, tokens and
+        connections are put back."""
         seed = self.seed if seed is None else seed
         self.generation += 1
-        self.state.reset(seed_demo=seed)
+        self.state.reset(seed_demo=seed, authorisations=authorisations)
         self.limiter.limits = self.state.limits
         self.limiter.reset()
         self.faults.faults = self.state.faults

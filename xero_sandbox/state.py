@@ -2,6 +2,7 @@
 lock (``Organisation.lock``); ``lock`` here guards what is shared: apps, tokens, connections,
 logs and settings."""
 
+import copy
 import json
 import os
 import tempfile
@@ -38,6 +39,9 @@ REQUEST_LOG_SIZE = 5000
 __all__ = ["State", "dumps", "decode_hook"]
 
 
+AUTHORISATIONS = ("apps", "access_tokens", "refresh_tokens", "connections")
+
+
 class State:
     def __init__(self, state_file=None, seed_demo=False, settings=None):
         """``settings`` given here win over the state file's and survive a reset."""
@@ -50,7 +54,10 @@ class State:
             self.load(state_file)
             self.settings.update(settings or {})
 
-    def reset(self, seed_demo=False, organisations=None):
+    def reset(self, seed_demo=False, organisations=None, authorisations=None):
+        """Back to new organisations; ``authorisations`` (as ``authorisations()`` gives
+        them) puts apps, tokens and connections back, so that a client connected then is
+        connected again."""
         with self.lock:
             self.orgs = {}
             self.apps = {
@@ -72,6 +79,9 @@ class State:
             self.faults = []
             self.webhook = {"url": None, "key": None, "status": "NOT_SET", "deliveries": []}
             self.seeded = seed_demo
+            if authorisations:
+                for name in AUTHORISATIONS:
+                    setattr(self, name, copy.deepcopy(authorisations[name]))
             for name, country, short_code in organisations or seed.DEFAULT_ORGANISATIONS:
                 self.add_organisation(name, country, short_code)
             if seed_demo:
@@ -79,6 +89,11 @@ class State:
 
                 for org in self.orgs.values():
                     seed_demo_data(org)
+
+    def authorisations(self):
+        """A copy of the apps, tokens and connections, for ``reset(authorisations=...)``."""
+        with self.lock:
+            return {name: copy.deepcopy(getattr(self, name)) for name in AUTHORISATIONS}
 
     def add_organisation(self, name, country, short_code=None, tenant_id=None):
         country = (country or "GB").upper()

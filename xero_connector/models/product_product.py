@@ -1,11 +1,18 @@
 # Copyright 2026 xero_connector developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
+from datetime import timedelta
+
 from odoo import api, fields, models
 
 from xero_client.mappings.item import item_from_xero, item_to_xero
+from xero_client.routes import ITEMS
 
 from .xero_sync_mixin import XERO_STATES, XeroDataError
+
+# The index of Xero's items is refreshed (one call: items are not paged) before new products
+# are matched against it, unless it was refreshed this recently.
+INDEX_FRESH_MINUTES = 10
 
 PRODUCT_SYNCED_FIELDS = (
     "default_code",
@@ -29,9 +36,7 @@ class ProductProduct(models.Model):
     _name = "product.product"
     _inherit = ["product.product", "xero.sync.mixin"]
 
-    _xero_endpoint = "Items"
-    _xero_id_field = "ItemID"
-    _xero_link_kind = None  # Xero has no deep link to an item
+    _xero_route = ITEMS
     _xero_synced_fields = PRODUCT_SYNCED_FIELDS
 
     # Products are usually shared by the companies, each with its own organisation.
@@ -39,6 +44,8 @@ class ProductProduct(models.Model):
     xero_state = fields.Selection(XERO_STATES, company_dependent=True, default="not_synced")
     xero_synced_at = fields.Datetime(company_dependent=True)
     xero_error = fields.Text(company_dependent=True)
+    xero_warning = fields.Text(company_dependent=True)
+    xero_lost_batch = fields.Char(company_dependent=True)
 
     # -- Odoo to Xero ---------------------------------------------------------------------
     def _xero_save_params(self):
@@ -86,42 +93,89 @@ class ProductProduct(models.Model):
             values["purchase_tax_type"] = mapping._tax_type(connection, product.supplier_taxes_id)
         return values
 
-    def _xero_link_existing(self, connection, client, payloads):
-        """Before creating, link to the Xero item with the same code."""
+    def _xero_link_existing(self, connection, payloads):
+        """Before creating, link to the Xero item with the same code (from the index of
+        Xero's items). An item is linked to one product per company: a second product with
+        the same code is refused, not merged into the first one's item."""
         new = self.filtered(lambda p: not p.xero_id)
         if not new:
-            return self.browse()
-        found = {item.code.strip(): item for item in client.find_items(new.mapped("default_code"))}
-        linked = self.browse()
+            return self.browse(), {}
+        self._xero_refresh_index(connection)
+        codes = {p.id: (p.default_code or "").strip() for p in new}
+        found = {
+            row.code_key: row.xero_id
+            for row in self.env["xero.index"]._find(connection, "item", codes=codes.values())
+        }
+        holders = self._xero_holders(connection, list(found.values()))
+        linked, refused, codes_in_batch = self.browse(), {}, {}
         for product in new:
-            item = found.get((product.default_code or "").strip())
-            if item:
-                payloads[product.id].item_id = item.item_id
+            code = codes[product.id]
+            first = codes_in_batch.setdefault(code, product)
+            holder = holders.get(found.get(code)) or (first if first != product else None)
+            if holder and holder != product:
+                refused[product.id] = self.env._(
+                    "The code %(code)s of '%(product)s' is already the Xero item of "
+                    "'%(holder)s': Xero item codes are unique. Give one of them another "
+                    "Internal Reference.",
+                    code=code,
+                    product=product.display_name,
+                    holder=holder.display_name,
+                )
+            elif code in found:
+                payloads[product.id].item_id = found[code]
                 linked |= product
-        return linked
+        return linked, refused
+
+    def _xero_refresh_index(self, connection):
+        cursor = connection._import_cursor("items")
+        fresh_after = fields.Datetime.now() - timedelta(minutes=INDEX_FRESH_MINUTES)
+        if not (cursor.watermark and cursor.watermark > fresh_after):
+            if connection._import_budget_left():
+                self.env["product.product"].sudo()._xero_import_items(connection)
+
+    def _xero_index_rows(self, results):
+        return "item", [
+            {"xero_id": str(item.item_id), "code": item.code} for item in results.values()
+        ]
 
     # -- Xero to Odoo ---------------------------------------------------------------------
     @api.model
     def _xero_import_items(self, connection):
-        """Import the organisation's items changed since the last run, linked by code."""
+        """Import the organisation's items changed since the last run, linked by code to the
+        products of the connection's company (or of none)."""
         products = self.with_company(connection.company_id).with_context(
             xero_no_dirty=True, active_test=False
         )
 
         def import_since(since, resume):
-            items = connection._client().get_items(if_modified_since=since)
+            """Xero's items come in one call, so once a day they all come: the index then
+            forgets the items deleted in Xero (changes alone never tell)."""
+            if since and since < fields.Datetime.now() - timedelta(days=1):
+                since = None
+            client = connection._client()
+            items = client.get_items(if_modified_since=since)
+            connection._note_calls_left(client.limits)
+            index = self.env["xero.index"]
+            rows = [{"xero_id": str(item.item_id), "code": item.code} for item in items]
+            if since is None:
+                index._forget(connection, "item", keep=[row["xero_id"] for row in rows])
+            index._keep(connection, "item", rows)
             for item in items:
-                products._xero_import_item(item_from_xero(item))
+                products._xero_import_item(connection, item_from_xero(item))
             return len(items), True
 
-        return self._xero_import(connection, "items_imported_at", import_since, self.env._("items"))
+        return self._xero_import(connection, "items", import_since, self.env._("items"))
 
-    def _xero_import_item(self, values):
-        product = self.search([("xero_id", "=", values["xero_id"])], limit=1) or self.search(
-            [("default_code", "=", values["code"])], limit=1
+    def _xero_import_item(self, connection, values):
+        company_domain = [("company_id", "in", [False, connection.company_id.id])]
+        product = self.search(
+            [("xero_id", "=", values["xero_id"]), *company_domain], limit=1
+        ) or self.search(
+            [("default_code", "=", values["code"]), ("xero_id", "=", False), *company_domain],
+            limit=1,
         )
-        if product and product.xero_state == "pending":
-            return product  # Odoo has unsent changes: they win, and go to Xero next
+        if product and product.xero_state in ("pending", "error"):
+            return product  # Odoo may have unsent changes: they win, and go to Xero next
         vals = {
             "default_code": values["code"],
             "name": values["name"] or values["code"],
@@ -137,7 +191,7 @@ class ProductProduct(models.Model):
         if product:
             product.write(vals)
         else:
-            product = self.create(dict(vals, type="consu"))
+            product = self.create(dict(vals, type="consu", company_id=False))
         product._xero_write(
             {
                 "xero_id": values["xero_id"],

@@ -2,17 +2,30 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
 import logging
+from datetime import timedelta
+from types import SimpleNamespace
 
 import psycopg2
+from xero_python.accounting import Contact
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from xero_client.mappings.contact import contact_from_xero, contact_to_xero, match_existing
+from xero_client.client import resume_point
+from xero_client.mappings.common import normalised
+from xero_client.mappings.contact import (
+    MAX_CONTACT_PERSONS,
+    contact_from_xero,
+    contact_to_xero,
+    match_existing,
+)
+from xero_client.routes import CONTACTS
 
 from .xero_sync_mixin import XERO_STATES, XeroDataError, commit_progress
 
-CONTACTS_PAGE_SIZE = 100  # Xero's page
+# The index of Xero's contacts is refreshed (one incremental import) before new partners are
+# matched against it, unless it was refreshed this recently.
+INDEX_FRESH_MINUTES = 10
 PARTNER_SYNCED_FIELDS = (
     "name",
     "is_company",
@@ -40,9 +53,7 @@ class ResPartner(models.Model):
     _name = "res.partner"
     _inherit = ["res.partner", "xero.sync.mixin"]
 
-    _xero_endpoint = "Contacts"
-    _xero_id_field = "ContactID"
-    _xero_link_kind = "contact"
+    _xero_route = CONTACTS
     _xero_synced_fields = PARTNER_SYNCED_FIELDS
 
     # A partner is often shared by the companies of the database, each connected to its own
@@ -51,18 +62,45 @@ class ResPartner(models.Model):
     xero_state = fields.Selection(XERO_STATES, company_dependent=True, default="not_synced")
     xero_synced_at = fields.Datetime(company_dependent=True)
     xero_error = fields.Text(company_dependent=True)
+    xero_warning = fields.Text(company_dependent=True)
+    xero_lost_batch = fields.Char(company_dependent=True)
 
     def _xero_company(self):
         return self.company_id or self.env.company
 
-    def _xero_should_sync(self):
-        return not self.parent_id
+    @api.model
+    def _xero_sendable_domain(self):
+        """Companies and stand-alone persons; a child contact goes as a contact person of
+        its parent."""
+        return [("parent_id", "=", False)]
 
     def write(self, vals):
         result = super().write(vals)
         if not self.env.context.get("xero_no_dirty") and set(vals) & set(CHILD_FIELDS):
             self.parent_id.filtered(lambda p: p not in self)._xero_mark_dirty()
+        if vals.get("parent_id"):
+            self._xero_now_a_contact_person()
         return result
+
+    def unlink(self):
+        parents = self.parent_id - self
+        result = super().unlink()
+        parents.exists()._xero_mark_dirty()
+        return result
+
+    def _xero_now_a_contact_person(self):
+        """A partner that became a child contact goes to Xero as a person of its parent: it
+        no longer waits to be sent on its own."""
+        for company in self._xero_companies_to_follow() | self.env.company:
+            for partner in (
+                self.sudo().with_company(company).filtered(lambda p: p.xero_state == "pending")
+            ):
+                partner._xero_write(
+                    {
+                        "xero_state": "synced" if partner.xero_id else "not_synced",
+                        "xero_error": False,
+                    }
+                )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -80,6 +118,14 @@ class ResPartner(models.Model):
             self._xero_values(connection), self._xero_account_number_key(connection)
         )
 
+    def _xero_prepare_removal(self, connection):
+        return self._xero_removal_payload(CONTACTS.endpoint, self.xero_id)
+
+    @api.model
+    def _xero_removal_payload(self, endpoint, xero_id):
+        """Xero never deletes a contact: a contact removed from Odoo is archived there."""
+        return Contact(contact_id=xero_id, contact_status="ARCHIVED")
+
     def _xero_link_payload(self, connection, values, contact_id):
         """The first send to an existing Xero contact: only what Odoo has, so that what Xero
         knows and Odoo does not (email, account number, phones, persons...) is kept."""
@@ -89,8 +135,16 @@ class ResPartner(models.Model):
             only_filled=True,
         )
 
+    def _xero_contact_persons(self):
+        """The child contacts that go to Xero as contact persons, in the order they are
+        kept: alphabetical by name, as the Contacts & Addresses tab lists them."""
+        children = self.child_ids.filtered(
+            lambda c: c.type == "contact" and c.active and (c.name or c.email)
+        )
+        return children.sorted(lambda c: ((c.name or "").casefold(), c.id))
+
     def _xero_values(self, connection):
-        children = self.child_ids.filtered(lambda c: c.type == "contact" and c.active)
+        children = self._xero_contact_persons()
         return {
             "id": self.id,
             "name": self.name.strip(),
@@ -108,105 +162,184 @@ class ResPartner(models.Model):
             "odoo_id": str(self.id),
             "active": self.active,
             "xero_id": self.xero_id or None,
-            "children": [{"name": c.name, "email": c.email or None} for c in children if c.name],
+            "children": [{"name": c.name, "email": c.email or None} for c in children],
         }
 
     def _xero_account_number_key(self, connection):
         return {"ref": "ref", "id": "odoo_id"}.get(connection.account_number_source)
 
-    def _xero_link_existing(self, connection, client, payloads):
-        """Before creating, look for the same name, email or tax number in Xero."""
+    def _xero_link_existing(self, connection, payloads):
+        """Before creating, look in the index of Xero's contacts for the same name, email or
+        tax number. A Xero contact is linked to one partner per company: a new partner whose
+        name is taken (Xero's names are unique, case aside) is refused, not merged."""
         new = self.filtered(lambda p: not p.xero_id)
         if not new:
-            return self.browse()
+            return self.browse(), {}
+        self._xero_refresh_index(connection)
         values = {p.id: p._xero_values(connection) for p in new}
-        candidates = client.find_contacts(
-            names=[v["name"] for v in values.values()],
-            emails=[v["email"] for v in values.values() if v["email"]],
-            tax_numbers=[v["vat"] for v in values.values() if v["vat"]],
-        )
-        linked = self.browse()
-        taken = self._xero_taken_ids(connection, [str(c.contact_id) for c in candidates])
+        candidates = [
+            SimpleNamespace(
+                contact_id=row.xero_id,
+                name=row.name_key,
+                email_address=row.email_key,
+                tax_number=row.tax_key,
+            )
+            for row in self.env["xero.index"]._find(
+                connection,
+                "contact",
+                names=[v["name"] for v in values.values()],
+                emails=[v["email"] for v in values.values() if v["email"]],
+                tax_numbers=[v["vat"] for v in values.values() if v["vat"]],
+            )
+        ]
+        holders = self._xero_holders(connection, [c.contact_id for c in candidates])
+        linked, refused, names_in_batch = self.browse(), {}, {}
         for partner in new:
+            name = normalised(values[partner.id]["name"])
+            first = names_in_batch.setdefault(name, partner)
+            if first != partner:
+                refused[partner.id] = partner._xero_name_taken_message(first)
+                continue
             match = match_existing(values[partner.id], candidates)
-            if match and str(match.contact_id) not in taken:
-                payloads[partner.id] = partner._xero_link_payload(
-                    connection, values[partner.id], str(match.contact_id)
-                )
-                taken.add(str(match.contact_id))
-                linked |= partner
-        return linked
+            if not match:
+                continue
+            holder = holders.get(match.contact_id)
+            if holder and holder != partner:
+                if match.name == name:
+                    refused[partner.id] = partner._xero_name_taken_message(holder)
+                continue
+            payloads[partner.id] = partner._xero_link_payload(
+                connection, values[partner.id], match.contact_id
+            )
+            holders[match.contact_id] = partner
+            linked |= partner
+        return linked, refused
 
-    def _xero_taken_ids(self, connection, contact_ids):
-        """Those of these Xero contacts another partner is already linked to."""
-        if not contact_ids:
-            return set()
-        partners = (
-            self.with_company(connection.company_id)
-            .with_context(active_test=False)
-            .search([("xero_id", "in", contact_ids)])
+    def _xero_name_taken_message(self, holder):
+        return self.env._(
+            "Xero already has a contact named '%(name)s' for the partner '%(holder)s' (ID "
+            "%(holder_id)s): Xero's contact names are unique, whatever their case. Rename one "
+            "of the two partners, or merge them.",
+            name=self.name,
+            holder=holder.display_name,
+            holder_id=holder.id,
         )
-        return set(partners.mapped("xero_id"))
+
+    def _xero_refresh_index(self, connection):
+        """Bring the index of Xero's contacts up to date (an incremental import) unless it
+        was brought up to date in the last minutes."""
+        cursor = connection._import_cursor("contacts")
+        fresh_after = fields.Datetime.now() - timedelta(minutes=INDEX_FRESH_MINUTES)
+        if cursor.watermark and not cursor.resume and cursor.watermark > fresh_after:
+            return
+        if connection._import_budget_left():
+            # Inside a send: no commit may release the rows being sent.
+            self.env["res.partner"].sudo().with_context(cron_id=False)._xero_import_contacts(
+                connection
+            )
+
+    def _xero_index_rows(self, results):
+        return "contact", [
+            {
+                "xero_id": str(contact.contact_id),
+                "name": contact.name,
+                "email": contact.email_address,
+                "vat": contact.tax_number,
+                "archived": str(getattr(contact.contact_status, "value", "")) == "ARCHIVED",
+            }
+            for contact in results.values()
+        ]
+
+    def _xero_after_sync(self, connection, results):
+        """Say on the partner which contact persons Xero could not take."""
+        for partner in self:
+            left_out = partner._xero_contact_persons()[MAX_CONTACT_PERSONS:]
+            warning = (
+                self.env._(
+                    "Xero keeps %(max)s contact persons per contact: %(names)s were not sent "
+                    "(the first %(max)s in alphabetical order are kept).",
+                    max=MAX_CONTACT_PERSONS,
+                    names=", ".join(left_out.mapped("display_name")),
+                )
+                if left_out
+                else False
+            )
+            if warning != (partner.xero_warning or False):
+                partner._xero_write({"xero_warning": warning})
 
     # -- Xero to Odoo ---------------------------------------------------------------------
     @api.model
     def _xero_import_contacts(self, connection):
-        """Import every contact changed since the last run, page by page, without duplicates.
-
-        Returns how many partners were created or updated."""
+        """Import every contact changed since the last run, oldest change first, without
+        duplicates. Returns how many partners were created or updated."""
         partners = self.with_company(connection.company_id).with_context(
             xero_no_dirty=True, active_test=False
         )
 
         def import_since(since, resume):
-            """Oldest changes first, one page at a time: a run that stops (time up, Xero
-            unreachable) resumes at the page it reached."""
+            """A run that stops (time up, Xero unreachable) resumes after the last change it
+            imported, whatever was edited in Xero meanwhile: never at a page number of a list
+            that may have moved."""
             client = connection._client()
             count = 0
-            while True:
-                page_number = resume.get("page", 1)
-                contacts = client.get_contacts(
-                    page=page_number, if_modified_since=since, order="UpdatedDateUTC ASC"
-                )
+            after = resume.get("after") or (since and [since.isoformat(), ""])
+            for contacts in client.iter_changes("Contacts", after=after, include_archived=True):
+                connection._note_calls_left(client.limits)
                 count += partners._xero_import_page(connection, contacts)
-                resume["page"] = page_number + 1
-                if len(contacts) < CONTACTS_PAGE_SIZE:
-                    return count, True
-                connection._keep_import_resume("contacts_imported_at", resume)
+                moment, contact_id = resume_point("Contacts", contacts[-1])
+                resume["after"] = [moment.isoformat(), contact_id]
+                connection._import_cursor("contacts")._keep_resume(resume)
                 if not commit_progress(self.env, len(contacts)):
-                    self.env.ref("xero_connector.ir_cron_xero_import_contacts")._trigger()
+                    self.env.ref("xero_connector.ir_cron_xero_import")._trigger()
                     return count, False
+            return count, True
 
-        return self._xero_import(
-            connection, "contacts_imported_at", import_since, self.env._("contacts")
-        )
+        return self._xero_import(connection, "contacts", import_since, self.env._("contacts"))
 
     def _xero_import_page(self, connection, contacts):
+        self.env["xero.index"]._keep(
+            connection,
+            "contact",
+            [
+                {
+                    "xero_id": str(c.contact_id),
+                    "name": c.name,
+                    "email": c.email_address,
+                    "vat": c.tax_number,
+                }
+                for c in contacts
+            ],
+        )
         by_xero_id = {
             p.xero_id: p
             for p in self.search([("xero_id", "in", [str(c.contact_id) for c in contacts])])
         }
         linkable = self._xero_linkable_domain(connection)
+        removed = self.env["xero.removal"]._removed_ids(
+            connection, by_xero_id.keys() | {str(c.contact_id) for c in contacts}
+        )
         count = 0
         for contact in contacts:
             values = contact_from_xero(contact)
+            if values["xero_id"] in removed and not values["active"]:
+                continue  # deleted in Odoo, archived in Xero: not brought back
             linked = by_xero_id.get(values["xero_id"], self.browse())
             partner = linked or self._xero_find_for_import(values, linkable)
-            if partner and partner.xero_state == "pending":
-                continue  # Odoo has unsent changes: they win, and go to Xero next
+            if partner and partner.xero_state in ("pending", "error"):
+                continue  # Odoo may have unsent changes: they win, and go to Xero next
             count += self._xero_import_safely(connection, partner, values, fill_only=not linked)
         return count
 
     def _xero_linkable_domain(self, connection):
-        """The Odoo partners an imported contact may be linked to: unlinked ones of this company
-        or of none, and never a user's or a company's own partner."""
+        """The Odoo partners an imported contact may be linked to: unlinked sendable ones of
+        this company or of none, and never a user's or a company's own partner."""
         # A database has a handful of companies: their own partners are never import targets.
         own_partners = (
             self.env["res.company"].sudo().with_context(active_test=False).search([], limit=None)
         )
         return [
             ("xero_id", "=", False),
-            ("parent_id", "=", False),
+            *self._xero_sendable_domain(),
             ("company_id", "in", [False, connection.company_id.id]),
             ("user_ids", "=", False),
             ("id", "not in", own_partners.partner_id.ids),

@@ -4,7 +4,10 @@ import base64
 import json
 import logging
 import time
+import traceback
 from datetime import datetime, timedelta
+
+from psycopg2 import errors as pg_errors
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -13,6 +16,10 @@ from xero_client import oauth
 from xero_client.client import XeroClient
 from xero_client.endpoints import XeroEndpoints
 from xero_client.errors import XeroError
+from xero_client.masking import mask
+from xero_client.routes import drain_order
+
+from .xero_token import CONCURRENCY_ERRORS, NO_REFRESH_TOKEN, NO_TOKEN_ROW
 
 _logger = logging.getLogger(__name__)
 
@@ -23,9 +30,11 @@ USER_WRITABLE_FIELDS = {
     "xero_sales_account_id",
     "xero_purchase_account_id",
 }
-LOCK_WAIT_SECONDS = 15
-LOCK_POLL_SECONDS = 0.2
 SERVER_URL_PARAM = "xero_connector.server_url"
+BATCH_SIZE = 50
+# Below this many calls left today, polling stops so that what Odoo sends still gets through.
+IMPORT_CALL_RESERVE = 200
+CALLS_LEFT_REFRESH_MINUTES = 5
 
 
 def authentication_event_id(id_token):
@@ -98,7 +107,12 @@ class XeroConnection(models.Model):
         help="The organisation the records' Xero links point into, kept across disconnects.",
     )
     tenant_currency = fields.Char(readonly=True, copy=False)
-    xero_connection_id = fields.Char(readonly=True, copy=False)
+    xero_connection_uuid = fields.Char(
+        string="Xero connection ID",
+        readonly=True,
+        copy=False,
+        help="Xero's ID of this app's connection to the organisation (not an Odoo record).",
+    )
     token_id = fields.Many2one("xero.token", readonly=True, copy=False, groups="base.group_system")
     access_token = fields.Char(
         related="token_id.access_token", groups="base.group_system", exportable=False
@@ -121,16 +135,16 @@ class XeroConnection(models.Model):
     last_error = fields.Text(readonly=True, copy=False)
     last_error_at = fields.Datetime(readonly=True, copy=False)
     rate_limited_until = fields.Datetime(readonly=True, copy=False)
-    contacts_imported_at = fields.Datetime(
-        string="Contacts imported up to",
+    import_cursor_ids = fields.One2many(
+        "xero.import.cursor", "connection_id", string="Imports", readonly=True
+    )
+    day_calls_left = fields.Integer(
+        string="Calls left today",
         readonly=True,
         copy=False,
-        help="Xero changes after this moment are fetched by the next import.",
+        help="Xero's X-DayLimit-Remaining in its last answer.",
     )
-    import_resume = fields.Json(
-        readonly=True, copy=False, help="Where an unfinished import from Xero resumes."
-    )
-    items_imported_at = fields.Datetime(string="Items imported up to", readonly=True, copy=False)
+    day_calls_left_at = fields.Datetime(readonly=True, copy=False)
     xero_sales_account_id = fields.Many2one(
         "xero.account",
         string="Default sales account",
@@ -282,43 +296,61 @@ class XeroConnection(models.Model):
     def _select_tenant(self, tenant):
         self.ensure_one()
         connection = self.sudo()
-        other = self.search(
+        # Every company's connections, those of companies this administrator cannot see too.
+        other = connection.search(
             [("tenant_id", "=", tenant["tenantId"]), ("id", "!=", connection.id)], limit=1
         )
         if other:
-            raise UserError(
-                self.env._(
-                    "%(organisation)s is already connected to %(company)s: a Xero organisation "
-                    "keeps the books of one company.",
-                    organisation=tenant.get("tenantName"),
-                    company=other.company_id.name,
-                )
-            )
+            raise UserError(connection._already_connected_message(tenant, other.company_id))
         organisation = XeroClient(
             connection._endpoints(), connection._access_token(), tenant["tenantId"]
         ).get_organisation()
         if connection.last_tenant_id and connection.last_tenant_id != tenant["tenantId"]:
             connection._forget_organisation()
-        connection.write(
-            {
-                "tenant_id": tenant["tenantId"],
-                "last_tenant_id": tenant["tenantId"],
-                "tenant_name": tenant.get("tenantName"),
-                "xero_connection_id": tenant.get("id"),
-                "tenant_short_code": organisation.short_code,
-                "tenant_currency": str(
-                    getattr(organisation.base_currency, "value", organisation.base_currency) or ""
-                ),
-                "state": "connected",
-                "last_error": False,
-                "last_error_at": False,
-            }
-        )
+        try:
+            with self.env.cr.savepoint():
+                connection.write(
+                    {
+                        "tenant_id": tenant["tenantId"],
+                        "last_tenant_id": tenant["tenantId"],
+                        "tenant_name": tenant.get("tenantName"),
+                        "xero_connection_uuid": tenant.get("id"),
+                        "tenant_short_code": organisation.short_code,
+                        "tenant_currency": str(
+                            getattr(organisation.base_currency, "value", organisation.base_currency)
+                            or ""
+                        ),
+                        "state": "connected",
+                        "last_error": False,
+                        "last_error_at": False,
+                    }
+                )
+                connection.flush_recordset()
+        except pg_errors.UniqueViolation:
+            # Another company took it between the check above and this write.
+            connection.invalidate_recordset()
+            raise UserError(
+                connection._already_connected_message(tenant, self.env["res.company"])
+            ) from None
         self.env["xero.sync.log"]._record(
             connection,
             "connect",
             "success",
             self.env._("Connected to %(name)s.", name=tenant.get("tenantName")),
+        )
+
+    def _already_connected_message(self, tenant, company):
+        """Named only for an administrator of that company: others learn no more than that
+        another company has it."""
+        if company and company in self.env.user.company_ids:
+            holder = company.name
+        else:
+            holder = self.env._("another company")
+        return self.env._(
+            "%(organisation)s is already connected to %(company)s: a Xero organisation keeps "
+            "the books of one company.",
+            organisation=tenant.get("tenantName"),
+            company=holder,
         )
 
     def _forget_organisation(self):
@@ -342,14 +374,9 @@ class XeroConnection(models.Model):
                 }
             )
         self.env["xero.mapping"]._forget_lists(self)
-        self.write(
-            {
-                "contacts_imported_at": False,
-                "items_imported_at": False,
-                "import_resume": False,
-                "rate_limited_until": False,
-            }
-        )
+        self.import_cursor_ids.unlink()
+        self.env["xero.index"]._forget(self)
+        self.write({"rate_limited_until": False})
         self.env["xero.sync.log"]._record(
             self,
             "connect",
@@ -363,12 +390,12 @@ class XeroConnection(models.Model):
         self.ensure_one()
         self._check_admin()
         connection = self.sudo()
-        if connection.state == "connected" and connection.xero_connection_id:
+        if connection.state == "connected" and connection.xero_connection_uuid:
             try:
                 oauth.delete_connection(
                     connection._endpoints(),
                     connection._access_token(),
-                    connection.xero_connection_id,
+                    connection.xero_connection_uuid,
                 )
             except (XeroError, oauth.OAuthError, UserError) as error:
                 _logger.info("Xero disconnect of %s: %s", connection.tenant_name, error)
@@ -378,7 +405,7 @@ class XeroConnection(models.Model):
                 "tenant_id": False,
                 "tenant_name": False,
                 "tenant_short_code": False,
-                "xero_connection_id": False,
+                "xero_connection_uuid": False,
             }
         )
         connection._forget_tokens()
@@ -399,27 +426,55 @@ class XeroConnection(models.Model):
 
     # -- tokens -------------------------------------------------------------------------------
     def _store_tokens(self, tokens):
+        """Keep the tokens of a new authorisation.
+
+        An existing token row is rewritten in a transaction of its own, committed at once, so
+        that the caller's transaction (the OAuth callback) never holds a write on the row a
+        concurrent refresh locks. The first row is created in the caller's transaction: until
+        it commits no other worker can see it, so none can conflict with it, and the
+        connection that references it is written in that same transaction."""
         values = {
             "access_token": tokens.access_token,
             "refresh_token": tokens.refresh_token,
             "expires_at": datetime.utcfromtimestamp(tokens.expires_at),
         }
         connection = self.sudo()
-        if connection.token_id:
-            connection.token_id.write(values)
-        else:
+        stored = connection._with_locked_token(lambda token: token.write(values) or True)
+        if stored is NO_TOKEN_ROW:
             connection.token_id = (
                 self.env["xero.token"].sudo().create(dict(values, connection_id=connection.id))
             )
+        else:
+            connection._invalidate_token_cache()
         self._remember_token(values["access_token"], values["expires_at"])
 
     def _remember_token(self, access_token, expires_at):
         """Tokens renewed in another transaction, for this one: its snapshot predates them."""
         self.env.cr.cache.setdefault("xero_tokens", {})[self.id] = (access_token, expires_at)
 
+    def _known_token(self):
+        """(access token, expiry) as this transaction knows them."""
+        token = self.sudo().token_id
+        return self.env.cr.cache.get("xero_tokens", {}).get(self.id) or (
+            token.access_token,
+            token.expires_at,
+        )
+
     def _forget_tokens(self):
-        self.sudo().token_id.unlink()
-        self.env.cr.cache.get("xero_tokens", {}).pop(self.id, None)
+        """Blank the tokens, in a transaction of their own (see ``_store_tokens``)."""
+        connection = self.sudo()
+        connection._with_locked_token(
+            lambda token: token.write(
+                {"access_token": False, "refresh_token": False, "expires_at": False}
+            )
+        )
+        connection._invalidate_token_cache()
+        self._remember_token(False, False)
+
+    def _invalidate_token_cache(self):
+        """Forget the token values this environment read: another transaction rewrote them."""
+        self.token_id.invalidate_recordset()
+        self.invalidate_recordset(["access_token", "refresh_token", "token_expires_at"])
 
     def _access_token(self):
         """A valid access token, renewed under a row lock when it is about to expire."""
@@ -427,15 +482,15 @@ class XeroConnection(models.Model):
         connection = self.sudo()
         if connection.state == "needs_reconnect":
             raise XeroNeedsReconnect(connection.last_error or self.env._("Reconnect to Xero."))
-        token = self.env.cr.cache.get("xero_tokens", {}).get(self.id) or (
-            connection.token_id.access_token,
-            connection.token_id.expires_at,
-        )
+        token = connection._known_token()
         if token_is_fresh(*token):
             return token[0]
         if not connection.token_id:
             raise XeroNeedsReconnect(self.env._("Connect to Xero first."))
         outcome = connection._refresh_in_own_transaction()
+        if outcome is NO_TOKEN_ROW or outcome is NO_REFRESH_TOKEN:
+            # Disconnected meanwhile: nothing to renew, and nothing to mark.
+            raise XeroNeedsReconnect(self.env._("Connect to Xero first."))
         if isinstance(outcome, oauth.OAuthError):
             connection._mark_needs_reconnect(outcome)
             raise XeroNeedsReconnect(connection.last_error)
@@ -443,35 +498,44 @@ class XeroConnection(models.Model):
         return outcome[0]
 
     def _expire_access_token(self):
-        self.sudo().token_id.write({"expires_at": fields.Datetime.now()})
-        self.env.cr.cache.get("xero_tokens", {}).pop(self.id, None)
+        """Xero refused the access token: the next call renews it.
+
+        The expiry is written in a transaction of its own, and only while the refused token is
+        still the stored one: a worker that renewed it meanwhile keeps its fresh token."""
+        connection = self.sudo()
+        refused = connection._known_token()[0]
+
+        def expire(token):
+            if refused and token.access_token == refused:
+                token.write({"expires_at": fields.Datetime.now()})
+
+        connection._with_locked_token(expire)
+        # Whatever this transaction's snapshot says, the token it used is spent.
+        self._remember_token(False, False)
+
+    def _with_locked_token(self, work):
+        """Run ``work(token)`` on this connection's token row, locked, in a transaction of its
+        own that commits at once (see ``xero.token._run_locked``)."""
+        self.ensure_one()
+        return self.env["xero.token"]._run_locked(self, work)
 
     def _refresh_in_own_transaction(self):
         """Renew the tokens in a transaction of their own, committed at once; return the fresh
-        (access token, expiry), or the OAuthError when Xero refuses the refresh token.
+        (access token, expiry), the OAuthError when Xero refuses the refresh token, or
+        NO_TOKEN_ROW / NO_REFRESH_TOKEN when the connection holds no authorisation.
 
         Xero rotates the refresh token on every use: the new one must be stored even when the
         caller's transaction rolls back, and two workers must not both spend the old one. The
-        worker that locks the token row renews it; the other one waits for it to commit, then
-        reads the fresh token in a new transaction.
+        worker that locks the token row renews it; the others wait for it to commit, then read
+        the fresh token in a new transaction.
         """
-        deadline = time.monotonic() + LOCK_WAIT_SECONDS
-        while True:
-            with self.env.registry.cursor() as cr:
-                token = self.with_env(self.env(cr=cr)).sudo().token_id
-                if token.try_lock_for_update(allow_referencing=True):
-                    return self._refresh_locked(token)
-            if time.monotonic() > deadline:
-                raise UserError(
-                    self.env._(
-                        "Another process is renewing the Xero authorisation; try again in a moment."
-                    )
-                )
-            time.sleep(LOCK_POLL_SECONDS)
+        return self._with_locked_token(self._refresh_locked)
 
     def _refresh_locked(self, token):
         if token_is_fresh(token.access_token, token.expires_at):
             return token.access_token, token.expires_at
+        if not token.refresh_token:
+            return NO_REFRESH_TOKEN
         started = time.monotonic()
         connection = token.connection_id
         try:
@@ -483,7 +547,7 @@ class XeroConnection(models.Model):
             )
         except oauth.OAuthError as error:
             if not error.needs_reconnect:
-                raise UserError(str(error)) from error
+                raise UserError(mask(str(error))) from error
             return error
         expires_at = datetime.utcfromtimestamp(tokens.expires_at)
         token.write(
@@ -493,16 +557,21 @@ class XeroConnection(models.Model):
                 "expires_at": expires_at,
             }
         )
-        token.env["xero.sync.log"]._record(
-            connection,
-            "refresh_token",
-            "success",
-            self.env._("Access token refreshed."),
-            duration=time.monotonic() - started,
-        )
         # The rotated refresh token is the only valid one: it must survive a rollback of the
-        # caller's transaction.
+        # caller's transaction, and nothing after this point may undo it.
         token.env.cr.commit()  # pylint: disable=invalid-commit
+        try:
+            token.env["xero.sync.log"]._record(
+                connection,
+                "refresh_token",
+                "success",
+                self.env._("Access token refreshed."),
+                duration=time.monotonic() - started,
+            )
+            token.env.cr.commit()  # pylint: disable=invalid-commit
+        except CONCURRENCY_ERRORS:
+            token.env.cr.rollback()  # pylint: disable=invalid-commit
+            _logger.info("Xero token of %s refreshed; its log entry was lost.", connection.id)
         return tokens.access_token, expires_at
 
     def _mark_lost(self, message):
@@ -552,15 +621,54 @@ class XeroConnection(models.Model):
         return bool(self.rate_limited_until and self.rate_limited_until > fields.Datetime.now())
 
     def _set_error(self, message):
-        self.sudo().write({"last_error": message, "last_error_at": fields.Datetime.now()})
+        self.sudo().write({"last_error": mask(message), "last_error_at": fields.Datetime.now()})
 
-    def _keep_import_resume(self, watermark_field, resume):
-        resumes = dict(self.import_resume or {})
-        if resume:
-            resumes[watermark_field] = resume
-        else:
-            resumes.pop(watermark_field, None)
-        self.sudo().write({"import_resume": resumes or False})
+    def _import_cursor(self, name):
+        return self.env["xero.import.cursor"]._for(self, name)
+
+    def _note_calls_left(self, limits):
+        """Remember Xero's count of calls left today, from the headers of its last answer.
+
+        Written only when it matters (every few minutes, or when the day's calls run low):
+        each write of the connection row is one more chance for two workers to collide."""
+        left = (limits or {}).get("X-DayLimit-Remaining")
+        if left is None or left == self.day_calls_left:
+            return
+        now = fields.Datetime.now()
+        stale = not self.day_calls_left_at or self.day_calls_left_at < now - timedelta(
+            minutes=CALLS_LEFT_REFRESH_MINUTES
+        )
+        if stale or left < 2 * IMPORT_CALL_RESERVE:
+            self.sudo().write({"day_calls_left": left, "day_calls_left_at": now})
+
+    def _import_budget_left(self):
+        """Whether polling Xero may spend calls now: below IMPORT_CALL_RESERVE calls left
+        today, the rest of the day's calls are kept for sending what Odoo changed."""
+        if not self.day_calls_left_at or self.day_calls_left_at < fields.Datetime.now() - timedelta(
+            hours=24
+        ):
+            return True
+        return self.day_calls_left > IMPORT_CALL_RESERVE
+
+    @api.model
+    def _of_company(self, company):
+        """The company's connection, or an empty recordset (never created here)."""
+        return self.sudo().search([("company_id", "=", company.id)], limit=1)
+
+    @api.model
+    def _not_connected_message(self, company):
+        connection = self._of_company(company)
+        if connection.state == "needs_reconnect":
+            return connection.last_error or self.env._(
+                "%(company)s must be reconnected to Xero in Settings › Xero: this waits until "
+                "then.",
+                company=company.name,
+            )
+        return self.env._(
+            "%(company)s is not connected to Xero: this waits until an administrator connects "
+            "it in Settings › Xero.",
+            company=company.name,
+        )
 
     def _rate_limit_message(self):
         until = fields.Datetime.context_timestamp(self, self.rate_limited_until)
@@ -576,17 +684,38 @@ class XeroConnection(models.Model):
     # -- scheduled actions --------------------------------------------------------------------
     @api.model
     def _synced_models(self):
+        """The synced models, each after the models it depends on."""
         names = self.env.registry.descendants(["xero.sync.mixin"], "_inherit")
-        return [
-            name
+        models_ = {
+            name: self.env[name]._xero_depends_on
             for name in sorted(names)
             if name != "xero.sync.mixin" and not self.env[name]._abstract
+        }
+        return drain_order(models_)
+
+    @api.model
+    def _drain_order(self):
+        return self._synced_models()
+
+    @api.model
+    def _import_plan(self):
+        """Every pull from Xero, in the order one scheduled action runs them: (model,
+        method). The document imports add theirs here."""
+        return [
+            ("res.partner", "_xero_import_contacts"),
+            ("product.product", "_xero_import_items"),
         ]
 
     @api.model
     def _cron_push_pending(self):
-        for connection in self.sudo().search([("state", "=", "connected")]):
+        # A database has a handful of companies, each with at most one connection.
+        for connection in self.sudo().search([], limit=None):
+            if connection.state != "connected":
+                connection._explain_pending_records()
+                continue
             if connection._is_rate_limited():
+                continue
+            if not connection._run_isolated(connection._push_removals):
                 continue
             for model_name in self._synced_models():
                 model = self.env[model_name].sudo()
@@ -596,13 +725,52 @@ class XeroConnection(models.Model):
                 self.env.ref("xero_connector.ir_cron_xero_push")._trigger()
                 return
 
+    def _explain_pending_records(self):
+        """Records waiting for a company that is not connected say why."""
+        message = self._not_connected_message(self.company_id)
+        for model_name in self._synced_models():
+            model = self.env[model_name].sudo().with_company(self.company_id)
+            waiting = model.with_context(active_test=False).search(
+                self.env[model_name]._xero_pending_domain(self)
+                + ["|", ("xero_error", "=", False), ("xero_error", "!=", message)]
+            )
+            waiting._xero_write({"xero_error": message})
+
+    def _push_removals(self):
+        """Archive, void or delete in Xero the objects of records deleted in Odoo."""
+        removals = (
+            self.env["xero.removal"]
+            .sudo()
+            .search([("connection_id", "=", self.id), ("state", "=", "pending")], order="id")
+        )
+        for group in removals.grouped(lambda r: (r.res_model, r.endpoint)).values():
+            if group[:1].res_model not in self.env:
+                continue
+            for start in range(0, len(group), BATCH_SIZE):
+                if not group[start : start + BATCH_SIZE]._send(self):
+                    return False
+        return True
+
     @api.model
-    def _cron_import_contacts(self):
+    def _cron_import(self):
+        """Every import of every connected organisation, within the day's call budget."""
         for connection in self.sudo().search([("state", "=", "connected")]):
-            if not connection._is_rate_limited():
-                connection._run_isolated(
-                    self.env["res.partner"].sudo()._xero_import_contacts, connection
-                )
+            for model_name, method in self._import_plan():
+                if connection._is_rate_limited():
+                    break
+                if not connection._import_budget_left():
+                    self.env["xero.sync.log"]._record(
+                        connection,
+                        "import",
+                        "rate_limited",
+                        self.env._(
+                            "Only %(left)s Xero calls are left today: imports wait for "
+                            "tomorrow, sending goes on.",
+                            left=connection.day_calls_left,
+                        ),
+                    )
+                    break
+                connection._run_isolated(getattr(self.env[model_name].sudo(), method), connection)
 
     def _run_isolated(self, work, *args):
         """Run one connection's share of a scheduled action; its failure is logged and does
@@ -611,7 +779,11 @@ class XeroConnection(models.Model):
         try:
             return work(*args)
         except Exception as error:  # noqa: BLE001 - logged, then the next connection runs
-            _logger.exception("Xero scheduled work failed for %s", self.display_name)
+            _logger.error(
+                "Xero scheduled work failed for %s: %s",
+                self.display_name,
+                mask(traceback.format_exc()),
+            )
             self.env.cr.rollback()  # pylint: disable=invalid-commit
             self._set_error(str(error))
             self.env["xero.sync.log"]._record(self, "update", "error", str(error))

@@ -12,6 +12,7 @@ OPERATIONS = [
     ("update", "Update"),
     ("import", "Import"),
     ("link", "Link to existing"),
+    ("remove", "Remove"),
     ("connect", "Connect"),
     ("disconnect", "Disconnect"),
     ("refresh_token", "Token refresh"),
@@ -53,7 +54,38 @@ class XeroSyncLog(models.Model):
         xero_ids=None,
     ):
         """Log one exchange, once per record when it concerns records. Never a secret."""
-        base = {
+        if not records:
+            return self.sudo().create(self._row(connection, operation, outcome, message, duration))
+        xero_ids = xero_ids or {}
+        return self._record_each(
+            connection,
+            [(record, operation, xero_ids.get(record.id), message) for record in records],
+            duration,
+            outcome,
+        )
+
+    @api.model
+    def _record_each(self, connection, entries, duration=0.0, outcome="success"):
+        """Log a batch in one statement: ``entries`` are (record, operation, xero id,
+        message) tuples."""
+        if not entries:
+            return self
+        return self.sudo().create(
+            [
+                dict(
+                    self._row(connection, operation, outcome, message, duration),
+                    res_model=record._name,
+                    res_id=record.id,
+                    record_name=record.display_name,
+                    xero_id=xero_id or False,
+                )
+                for record, operation, xero_id, message in entries
+            ]
+        )
+
+    @api.model
+    def _row(self, connection, operation, outcome, message, duration):
+        return {
             "connection_id": connection.id,
             "company_id": connection.company_id.id,
             "operation": operation,
@@ -61,21 +93,6 @@ class XeroSyncLog(models.Model):
             "message": mask(message) if message else False,
             "duration_ms": int(duration * 1000),
         }
-        if not records:
-            return self.sudo().create(base)
-        xero_ids = xero_ids or {}
-        return self.sudo().create(
-            [
-                dict(
-                    base,
-                    res_model=record._name,
-                    res_id=record.id,
-                    record_name=record.display_name,
-                    xero_id=xero_ids.get(record.id),
-                )
-                for record in records
-            ]
-        )
 
     @api.autovacuum
     def _gc_old_entries(self):

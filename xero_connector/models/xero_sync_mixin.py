@@ -1,16 +1,13 @@
 # Copyright 2026 xero_connector developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import hashlib
-import json
 import logging
 import time
-
-from xero_python.api_client.serializer import serialize
+import uuid
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from xero_client.client import idempotency_key
 from xero_client.errors import (
     AuthError,
     RateLimited,
@@ -18,7 +15,7 @@ from xero_client.errors import (
     TransientError,
     XeroError,
 )
-from xero_client.mappings.contact import MappingError
+from xero_client.mappings.common import MappingError
 
 from .xero_connection import XeroNeedsReconnect
 
@@ -26,19 +23,17 @@ _logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 50
 TRANSIENT_RETRY_MINUTES = 5
+WATERMARK_MARGIN_MINUTES = 5
 XERO_STATES = [
     ("not_synced", "Not synced"),
     ("pending", "Pending"),
     ("synced", "Synced"),
     ("error", "Error"),
 ]
-
-MATCH_REASONS = [
-    ("code", "Same code"),
-    ("rate", "Same rate"),
-    ("name", "Same name"),
-    ("manual", "Chosen by hand"),
-]
+OPERATIONS = [("upsert", "Send"), ("remove", "Remove from Xero")]
+# Words of Xero's answers that may mean the object a record points at is gone; a GET by ID
+# then decides.
+MISSING_HINTS = ("not found", "could not be found", "does not exist", "no longer exists")
 
 
 def commit_progress(env, processed, remaining=None):
@@ -54,13 +49,18 @@ class XeroDataError(Exception):
 
 
 class XeroSyncMixin(models.AbstractModel):
+    """What makes a model synced with Xero: the link, the status, the button, and the engine
+    that sends records in batches, dependencies first, and never the same thing twice.
+
+    A synced model sets ``_xero_route`` (or overrides ``_xero_get_route`` when the route
+    depends on the record), ``_xero_depends_on`` and ``_xero_synced_fields``, and implements
+    ``_xero_prepare``."""
+
     _name = "xero.sync.mixin"
     _description = "Synchronised with Xero"
 
-    # Set by each synced model.
-    _xero_endpoint = None  # "Contacts"
-    _xero_id_field = None  # "ContactID"
-    _xero_link_kind = None  # "contact": the deep link's kind
+    _xero_route = None  # xero_client.routes.Route of every record of the model
+    _xero_depends_on = ()  # models whose records may have to be in Xero first
     _xero_synced_fields = ()  # a change to these makes a synced record pending again
 
     xero_id = fields.Char(string="Xero ID", copy=False, readonly=True, index=True)
@@ -74,50 +74,99 @@ class XeroSyncMixin(models.AbstractModel):
     )
     xero_synced_at = fields.Datetime(string="Last sent to Xero", copy=False, readonly=True)
     xero_error = fields.Text(string="Xero error", copy=False, readonly=True)
+    xero_warning = fields.Text(
+        string="Xero warning",
+        copy=False,
+        readonly=True,
+        help="Sent, but not everything could go: what Xero does not hold.",
+    )
+    xero_operation = fields.Selection(
+        OPERATIONS,
+        string="Next Xero operation",
+        default="upsert",
+        copy=False,
+        readonly=True,
+        help="What the next send does: send the record, or void/delete it in Xero.",
+    )
     xero_revision = fields.Integer(copy=False, readonly=True, default=0)
+    xero_lost_batch = fields.Char(
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+        help="The batch whose answer was lost: it is sent again as it was, first.",
+    )
     xero_url = fields.Char(string="Open in Xero", compute="_compute_xero_url")
 
     # -- hooks each synced model implements ---------------------------------------------------
     def _xero_company(self):
         return self.company_id or self.env.company
 
-    def _xero_should_sync(self):
-        return True
+    def _xero_get_route(self):
+        """Where this record goes in Xero."""
+        return self._xero_route
+
+    @api.model
+    def _xero_sendable_domain(self):
+        """The records that may be sent on their own: the button, the scheduled action and
+        the import all use this one domain."""
+        return []
+
+    def _xero_dependencies(self, connection):
+        """Records (of ``_xero_depends_on`` models) this one needs in Xero before it."""
+        return []
 
     def _xero_prepare(self, connection):
         """The SDK object to send for this record; XeroDataError when its data is wrong."""
         raise NotImplementedError
 
-    def _xero_link_existing(self, connection, client, payloads):
-        """Point payloads of records new to Xero at matching Xero objects; returns the linked
-        records. Models whose Xero objects have a natural key override this."""
-        return self.browse()
+    def _xero_prepare_removal(self, connection):
+        """The SDK object that voids, deletes or archives this record's Xero object."""
+        raise XeroDataError(
+            self.env._("%(record)s cannot be removed from Xero.", record=self.display_name)
+        )
+
+    @api.model
+    def _xero_removal_payload(self, endpoint, xero_id):
+        """For a record deleted in Odoo: the SDK object that archives, voids or deletes its
+        Xero object, or None when the object stays in Xero."""
+        return None
+
+    def _xero_link_existing(self, connection, payloads):
+        """Point payloads of records new to Xero at matching Xero objects; returns (the linked
+        records, {record id: why it may not be sent}). Models whose Xero objects have a natural
+        key override this."""
+        return self.browse(), {}
 
     def _xero_save_params(self):
         """Extra parameters of the write call, e.g. ``unitdp``."""
         return {}
 
-    def _xero_after_sync(self, connection, data):
-        """Store what came back (numbers, statuses) on the record."""
+    def _xero_index_rows(self, results):
+        """Rows for ``xero.index`` from what Xero answered ({record: SDK object})."""
+        return None, []
+
+    def _xero_after_sync(self, connection, results):
+        """Store what came back (numbers, statuses) on the records ({record: SDK object})."""
 
     # -- state --------------------------------------------------------------------------------
     @api.depends("xero_id")
     def _compute_xero_url(self):
+        connections = {}
         for record in self:
-            connection = record._xero_connection()
+            company = record._xero_company()
+            if company not in connections:
+                connections[company] = self.env["xero.connection"]._of_company(company)
+            connection = connections[company]
+            route = record._xero_get_route()
             record.xero_url = (
-                connection._deep_link(record._xero_link_kind, record.xero_id)
-                if connection
+                connection._deep_link(route.link_kind, record.xero_id)
+                if connection and route and route.link_kind
                 else False
             )
 
     def _xero_connection(self):
         self.ensure_one()
-        return (
-            self.env["xero.connection"]
-            .sudo()
-            .search([("company_id", "=", self._xero_company().id)], limit=1)
-        )
+        return self.env["xero.connection"]._of_company(self._xero_company())
 
     def write(self, vals):
         result = super().write(vals)
@@ -125,21 +174,32 @@ class XeroSyncMixin(models.AbstractModel):
             self._xero_mark_dirty()
         return result
 
+    def unlink(self):
+        self._xero_queue_removals()
+        return super().unlink()
+
     def _xero_mark_dirty(self):
-        """A synced field changed: new revision, and back to pending where it was in Xero (in
+        """A synced field changed: new revision, and back to pending where it is in Xero (in
         every connected company, for records shared by companies)."""
         self._xero_bump_revision()
-        if self._fields["xero_state"].company_dependent:
-            companies = (
-                self.env["xero.connection"].sudo().search([("state", "=", "connected")]).company_id
-            )
-        else:
-            companies = self.env.company
-        for company in companies:
-            in_xero = self.with_company(company).filtered(
-                lambda r: r.xero_state in ("synced", "error") and r.xero_id
+        for company in self._xero_companies_to_follow():
+            # The user may not see every company the record is linked in: the status is ours.
+            in_xero = (
+                self.sudo()
+                .with_company(company)
+                .filtered_domain(self._xero_sendable_domain())
+                .filtered(lambda r: r.xero_state in ("synced", "error") and r.xero_id)
             )
             in_xero._xero_write({"xero_state": "pending"})
+            in_xero._xero_explain_waiting()
+
+    def _xero_companies_to_follow(self):
+        """The companies whose Xero link of these records must follow their changes: every
+        company with a connection, connected or not (one that must reconnect catches up
+        afterwards)."""
+        if self._fields["xero_state"].company_dependent:
+            return self.env["xero.connection"].sudo().search([], limit=None).company_id
+        return self.env.company
 
     def _xero_bump_revision(self):
         if not self.ids:
@@ -154,22 +214,70 @@ class XeroSyncMixin(models.AbstractModel):
     def _xero_write(self, vals):
         return self.with_context(xero_no_dirty=True).sudo().write(vals)
 
+    # -- transitions (posting, resetting, cancelling, deleting) -------------------------------
+    def _xero_request_send(self):
+        """Send (create or update) these records at the next run."""
+        sendable = self.filtered_domain(self._xero_sendable_domain())
+        sendable._xero_bump_revision()
+        sendable._xero_write({"xero_state": "pending", "xero_operation": "upsert"})
+        sendable._xero_explain_waiting()
+
+    def _xero_request_removal(self):
+        """Void, delete or archive these records' Xero objects at the next run; records never
+        sent have nothing to remove."""
+        in_xero = self.filtered("xero_id")
+        in_xero._xero_bump_revision()
+        in_xero._xero_write({"xero_state": "pending", "xero_operation": "remove"})
+        in_xero._xero_explain_waiting()
+        (self - in_xero)._xero_write({"xero_state": "not_synced", "xero_operation": "upsert"})
+
+    def _xero_queue_removals(self):
+        """Records being deleted in Odoo: what their Xero objects must become is queued."""
+        entries = {}
+        for company in self._xero_companies_to_follow() | self.mapped(lambda r: r._xero_company()):
+            connection = self.env["xero.connection"]._of_company(company)
+            if not connection:
+                continue
+            for record in self.sudo().with_company(company):
+                route = record._xero_get_route()
+                if (
+                    record.xero_id
+                    and route
+                    and self._xero_removal_payload(route.endpoint, record.xero_id)
+                ):
+                    entries.setdefault(connection, []).append((record, route, record.xero_id))
+        if entries:
+            self.env["xero.removal"]._queue(entries)
+
+    def _xero_explain_waiting(self):
+        """Pending records of a company that is not connected would wait for ever without a
+        word: say why on them."""
+        for company in set(self.mapped(lambda r: r._xero_company())):
+            connection = self.env["xero.connection"]._of_company(company)
+            if connection and connection.state == "connected":
+                continue
+            waiting = self.filtered(lambda r, c=company: r._xero_company() == c)
+            waiting.with_company(company)._xero_write(
+                {"xero_error": self.env["xero.connection"]._not_connected_message(company)}
+            )
+
     # -- imports from Xero --------------------------------------------------------------------
     @api.model
-    def _xero_import(self, connection, watermark_field, import_since, what):
-        """The frame of every import: incremental from the connection's ``watermark_field``,
-        resumable, logged, and a rate limit or an error recorded rather than raised.
+    def _xero_import(self, connection, name, import_since, what):
+        """The frame of every import: incremental from the import's watermark, resumable,
+        logged, and a rate limit or an error recorded rather than raised.
 
         ``import_since(moment, resume)`` does the work from the ``resume`` point (a dict it
-        fills in, kept on the connection between runs) and returns (records touched, whether
-        it finished). Returns the count, or None when Xero stopped the import."""
-        resume = dict((connection.import_resume or {}).get(watermark_field) or {})
+        fills in; the frame keeps it between runs) and returns (records
+        touched, whether it finished). Returns the count, or None when Xero stopped it."""
+        cursor = connection._import_cursor(name)
+        resume = dict(cursor.resume or {})
         started_at = resume.get("started_at") or fields.Datetime.to_string(fields.Datetime.now())
         resume["started_at"] = started_at
         started = time.monotonic()
         log = self.env["xero.sync.log"]
         try:
-            count, finished = import_since(connection[watermark_field], resume)
+            count, finished = import_since(cursor.watermark, resume)
         except RateLimited as error:
             connection._note_rate_limit(error.retry_after)
             log._record(connection, "import", "rate_limited", connection._rate_limit_message())
@@ -180,10 +288,14 @@ class XeroSyncMixin(models.AbstractModel):
             log._record(connection, "import", "error", message, duration=time.monotonic() - started)
             return None
         finally:
-            connection._keep_import_resume(watermark_field, resume)
+            cursor.write({"resume": resume, "last_run_at": fields.Datetime.now()})
         if finished:
-            connection._keep_import_resume(watermark_field, None)
-            connection.write({watermark_field: started_at})
+            # The next run asks from a little before this one began: Xero's clock and Odoo's
+            # may disagree, and reading a change twice costs nothing.
+            cursor._finish(
+                fields.Datetime.from_string(started_at)
+                - timedelta(minutes=WATERMARK_MARGIN_MINUTES)
+            )
         log._record(
             connection,
             "import",
@@ -199,16 +311,19 @@ class XeroSyncMixin(models.AbstractModel):
         """Send these records to Xero now; large selections go through the scheduled action."""
         if not self.env.user.has_group("xero_connector.group_xero_user"):
             raise UserError(self.env._("You need the 'Xero: user' right to send records to Xero."))
-        records = self.filtered(lambda r: r._xero_should_sync())
+        records = self.filtered_domain(self._xero_sendable_domain())
         if not records:
             raise UserError(self.env._("None of the selected records is sent to Xero on its own."))
         later = self.browse()
         for connection, group in records._xero_group_by_connection():
             # Status fields may be per company: write them in the record's company.
             group._xero_write({"xero_state": "pending", "xero_error": False})
+            if connection.state != "connected":
+                group._xero_explain_waiting()
+                continue
             now = group[:BATCH_SIZE].try_lock_for_update(allow_referencing=True)
             if now:
-                now._xero_send(connection)
+                now._xero_send_all(connection)
             later |= group - now
         if later:
             self.env.ref("xero_connector.ir_cron_xero_push")._trigger()
@@ -229,11 +344,17 @@ class XeroSyncMixin(models.AbstractModel):
     def _xero_group_by_connection(self):
         groups = {}
         for record in self:
-            groups.setdefault(record._xero_company(), self.browse())
-            groups[record._xero_company()] |= record
-        for company, records in groups.items():
+            groups.setdefault(record._xero_company(), []).append(record.id)
+        for company, ids in groups.items():
             connection = self.env["xero.connection"]._for_company(company)
-            yield connection, records.with_company(company)
+            yield connection, self.browse(ids).with_company(company)
+
+    def _xero_group_by_route(self):
+        groups = {}
+        for record in self:
+            groups.setdefault(record._xero_get_route(), []).append(record.id)
+        for route, ids in groups.items():
+            yield route, self.browse(ids)
 
     # -- the engine ---------------------------------------------------------------------------
     @api.model
@@ -241,52 +362,87 @@ class XeroSyncMixin(models.AbstractModel):
         return [
             ("xero_state", "=", "pending"),
             ("company_id", "in", [False, connection.company_id.id]),
+            *self._xero_sendable_domain(),
         ]
 
     @api.model
     def _xero_push_pending(self, connection):
-        """Drain this model's pending records for a connection, batch by batch.
+        """Drain this model's pending records for a connection, batch by batch, in id order;
+        rows another worker holds are skipped, not waited for.
 
         Returns False when the run must stop (rate limit, lost authorisation, time up)."""
         # Archived records too: Xero must hear that they were archived.
         model = self.with_company(connection.company_id).with_context(active_test=False)
         domain = model._xero_pending_domain(connection)
+        last_id = 0
         while True:
-            batch = model.search(domain, limit=BATCH_SIZE, order="id")
-            batch = batch.try_lock_for_update(allow_referencing=True)
-            if not batch:
+            candidates = model.search(domain + [("id", ">", last_id)], limit=BATCH_SIZE, order="id")
+            if not candidates:
                 return True
-            if not batch._xero_send(connection):
+            last_id = candidates[-1].id
+            batch = candidates.try_lock_for_update(allow_referencing=True)
+            if batch and not batch._xero_send_all(connection):
                 # Stopped by Xero (rate limit, authorisation, outage): the run ends here and a
                 # later one is scheduled; reporting work left would make the cron retry now.
                 commit_progress(self.env, 0, remaining=0)
                 return False
-            remaining = model.search_count(domain)
+            remaining = model.search_count(domain + [("id", ">", last_id)])
             if not commit_progress(self.env, len(batch), remaining):
                 return False
 
-    def _xero_send(self, connection):
-        """One Xero call for these records (≤ 50, one connection). False: stop for now."""
+    def _xero_send_all(self, connection):
+        """Send these records (of one connection), route by route, 50 at a time, each batch's
+        dependencies first; a batch whose answer was lost goes again first, as it was.
+        False: stop for now."""
+        lost = self._xero_lost_batches()
+        for batch in lost:
+            if not batch._xero_send(connection, batch[:1]._xero_get_route()):
+                return False
+        rest = self - self.browse([r.id for batch in lost for r in batch])
+        for route, records in rest._xero_group_by_route():
+            for start in range(0, len(records), BATCH_SIZE):
+                if not records[start : start + BATCH_SIZE]._xero_send(connection, route):
+                    return False
+        return True
+
+    def _xero_lost_batches(self):
+        """The batches, whole, of those of these records whose last write went unanswered:
+        sent again exactly as they were, they carry the same Idempotency-Key, so Xero answers
+        from its cache instead of creating twice, whatever else is pending now."""
+        tokens = {r.xero_lost_batch for r in self if r.xero_lost_batch}
+        if not tokens:
+            return []
+        members = self.with_context(active_test=False).search(
+            [("xero_lost_batch", "in", list(tokens))], order="id"
+        )
+        return [members.filtered(lambda r, t=token: r.xero_lost_batch == t) for token in tokens]
+
+    def _xero_send(self, connection, route):
+        """One Xero write for these records (≤ 50, one connection, one route), after the
+        dependencies they lack. False: stop for now."""
         if connection._is_rate_limited():
             self._xero_write({"xero_error": connection._rate_limit_message()})
             return False
-        payloads = self._xero_prepare_all(connection)
+        waiting, go_on = self._xero_send_dependencies(connection)
+        if not go_on:
+            return False
+        records = self - waiting
+        payloads = records._xero_prepare_all(connection)
         if not payloads:
             return True
         # Record-id order: a retry of the same records at the same revisions is then the very
         # same request, which Xero answers from its idempotency cache.
         records = self.browse(sorted(payloads))
+        linked, refused = records._xero_link_existing(connection, payloads)
+        for record in records.filtered(lambda r: r.id in refused):
+            record._xero_mark_error(connection, refused[record.id], "create")
+        records = records.filtered(lambda r: r.id not in refused)
+        if not records:
+            return True
         started = time.monotonic()
+        client = None
         try:
-            client = connection._client()
-            linked = records._xero_link_existing(connection, client, payloads)
-            elements = [payloads[r.id] for r in records]
-            results = client.save(
-                self._xero_endpoint,
-                elements,
-                records._xero_idempotency_key(connection, elements),
-                **self._xero_save_params(),
-            )
+            client, results = records._xero_save(connection, route, payloads)
         except RateLimited as error:
             return records._xero_postpone_for_rate_limit(connection, error)
         except AuthError as error:
@@ -302,68 +458,249 @@ class XeroSyncMixin(models.AbstractModel):
         except RequestRejected as error:
             records._xero_fail_all(connection, error, started)
             return True
-        duration = time.monotonic() - started
-        for record, result in zip(records, results, strict=True):
-            record._xero_apply_result(connection, result, duration / len(records), record in linked)
+        records._xero_apply_results(
+            connection, route, results, linked, time.monotonic() - started, client
+        )
         return True
 
-    def _xero_idempotency_key(self, connection, elements):
-        """The same records at the same revisions sending the same data: the same key, so a
-        retried write is answered from Xero's cache. The data's digest is part of it because
-        a retry may differ, e.g. once it links to objects the lost answer had created."""
-        digest = hashlib.sha256(
-            json.dumps([serialize(e) for e in elements], sort_keys=True, default=str).encode()
-        ).hexdigest()
-        scope = "%s-%s" % (connection._idempotency_scope(), digest[:16])
-        return idempotency_key(scope, self._name, [(r.id, r.xero_revision) for r in self])
+    def _xero_save(self, connection, route, payloads):
+        """The write call; an access token Xero says has expired is renewed and the call made
+        once more (the same request: Xero never saw the first). Returns (client, results)."""
+        for attempt in (1, 2):
+            client = connection._client()
+            try:
+                results = client.save(
+                    route.endpoint,
+                    [payloads[r.id] for r in self],
+                    self._xero_idempotency_scope(connection),
+                    **self._xero_save_params(),
+                )
+                return client, results
+            except AuthError as error:
+                if error.reason != "token_expired" or attempt == 2:
+                    raise
+                connection._expire_access_token()
+            finally:
+                connection._note_calls_left(client.limits)
+
+    def _xero_send_dependencies(self, connection):
+        """Send first, in batches, what these records need in Xero and it lacks. Returns (the
+        records left waiting, whether the run may go on)."""
+        needed = {}
+        for record in self:
+            for dependency in record._xero_dependencies(connection):
+                needed.setdefault(dependency._name, dependency.browse())
+                needed[dependency._name] |= dependency
+        if not needed:
+            return self.browse(), True
+        company = connection.company_id
+        order = self.env["xero.connection"]._drain_order()
+        for model_name in sorted(needed, key=order.index):
+            model = self.env[model_name].with_company(company).with_context(active_test=False)
+            missing = (
+                needed[model_name]
+                .with_company(company)
+                .with_context(active_test=False)
+                .filtered(lambda r: not r.xero_id)
+                .filtered_domain(
+                    [
+                        *model._xero_sendable_domain(),
+                        ("company_id", "in", [False, company.id]),
+                    ]
+                )
+            )
+            missing = missing.try_lock_for_update(allow_referencing=True)
+            if missing:
+                missing._xero_write({"xero_state": "pending", "xero_error": False})
+                if not missing._xero_send_all(connection):
+                    return self, False
+        return self._xero_hold_waiting(connection), True
+
+    def _xero_hold_waiting(self, connection):
+        """Those of these records whose dependencies are still not in Xero, left pending with
+        a message naming them."""
+        waiting = self.browse()
+        for record in self:
+            absent = [
+                dependency
+                for dependencies in record._xero_dependencies(connection)
+                for dependency in dependencies.with_company(connection.company_id)
+                if not dependency.xero_id
+            ]
+            if absent:
+                record._xero_write(
+                    {
+                        "xero_error": self.env._(
+                            "Waiting for %(names)s to reach Xero first: %(reasons)s",
+                            names=", ".join(d.display_name for d in absent),
+                            reasons=" ".join(d._xero_why_not_in_xero(connection) for d in absent),
+                        )
+                    }
+                )
+                waiting |= record
+        return waiting
+
+    def _xero_why_not_in_xero(self, connection):
+        if self.company_id and self.company_id != connection.company_id:
+            return self.env._(
+                "%(record)s belongs to %(company)s.",
+                record=self.display_name,
+                company=self.company_id.name,
+            )
+        if not self.filtered_domain(self._xero_sendable_domain()):
+            return self.env._(
+                "%(record)s is not sent to Xero on its own.", record=self.display_name
+            )
+        return self.xero_error or self.env._(
+            "%(record)s is not sent yet.", record=self.display_name
+        )
+
+    def _xero_idempotency_scope(self, connection):
+        """Who sends what: the same records at the same revisions are the same scope. The
+        client adds the body to the key, so a retry that differs (e.g. once it links to
+        objects the lost answer had created) is a new request."""
+        return [
+            connection._idempotency_scope(),
+            self._name,
+            sorted([r.id, r.xero_revision] for r in self),
+        ]
 
     def _xero_prepare_all(self, connection):
         payloads = {}
         for record in self:
             try:
-                payloads[record.id] = record._xero_prepare(connection)
+                if record.xero_operation == "remove":
+                    payloads[record.id] = record._xero_prepare_removal(connection)
+                else:
+                    payloads[record.id] = record._xero_prepare(connection)
             except (XeroDataError, MappingError) as error:
                 record._xero_mark_error(connection, str(error), "create")
         return payloads
 
-    def _xero_apply_result(self, connection, result, duration, linked):
-        operation = "update" if self.xero_id else ("link" if linked else "create")
-        if not result.ok and self.xero_id and self._xero_missing_in(result.errors):
-            self._xero_forget_missing(connection, operation, duration)
-            return
-        if not result.ok:
-            message = self.env._(
-                "Xero refused %(record)s: %(errors)s",
-                record=self.display_name,
-                errors=" ".join(result.errors),
+    def _xero_apply_results(self, connection, route, results, linked, duration, client):
+        """Store what Xero answered for each record, in a few statements for the batch."""
+        operations = {r: r._xero_operation_name(linked) for r in self}
+        self.filtered("xero_lost_batch")._xero_write({"xero_lost_batch": False})
+        done, failed = {}, []
+        for record, result in zip(self, results, strict=True):
+            if result.ok:
+                done[record] = result.data
+            else:
+                failed.append((record, result))
+        ids = {r: str(getattr(data, route.id_attribute)) for r, data in done.items()}
+        stolen = self._xero_ids_taken_by_others(connection, ids)
+        for record in stolen:
+            record._xero_mark_error(
+                connection,
+                self.env._(
+                    "Xero answered with the object %(xero_id)s, which another record is already "
+                    "linked to: %(record)s was not linked. Check both in Xero.",
+                    xero_id=ids[record],
+                    record=record.display_name,
+                ),
+                "create",
             )
-            self._xero_mark_error(connection, message, operation, duration)
-            return
-        xero_id = str(getattr(result.data, self._xero_id_field_attr()))
-        self._xero_write(
+            del done[record]
+        synced = self.browse([r.id for r in done])
+        synced._xero_store_ids({r.id: ids[r] for r in done})
+        synced._xero_write(
             {
-                "xero_id": xero_id,
                 "xero_state": "synced",
                 "xero_error": False,
+                "xero_operation": "upsert",
                 "xero_synced_at": fields.Datetime.now(),
             }
         )
-        self._xero_after_sync(connection, result.data)
-        self.env["xero.sync.log"]._record(
+        self.env["xero.removal"]._cancel_for(connection, list(ids.values()))
+        kind, rows = synced._xero_index_rows(done)
+        if rows:
+            self.env["xero.index"]._keep(connection, kind, rows)
+        synced._xero_after_sync(connection, done)
+        self.env["xero.sync.log"]._record_each(
             connection,
-            operation,
-            "success",
-            records=self,
-            duration=duration,
-            xero_ids={self.id: xero_id},
+            [(r, operations[r], ids[r], r.xero_warning or False) for r in synced],
+            duration / max(len(self), 1),
         )
+        for record, result in failed:
+            record._xero_apply_failure(connection, route, result, client, operations[record])
 
-    def _xero_missing_in(self, errors):
-        """Whether Xero says the object this record points at does not exist."""
-        own = "%s %s was not found" % (self._xero_id_field, self.xero_id)
-        return any(own.lower() in error.lower() for error in errors)
+    def _xero_operation_name(self, linked):
+        """What sending this record does, for the log (before its answer is stored)."""
+        if self.xero_operation == "remove":
+            return "remove"
+        if self in linked:
+            return "link"
+        return "update" if self.xero_id else "create"
 
-    def _xero_forget_missing(self, connection, operation, duration):
+    def _xero_store_ids(self, xero_ids):
+        """Write each record's Xero ID ({record id: xero id}) in one statement."""
+        if not xero_ids:
+            return
+        field = self._fields["xero_id"]
+        rows = list(xero_ids.items())
+        values = ", ".join(["(%s, %s)"] * len(rows))
+        params = [v for row in rows for v in row]
+        if field.company_dependent:
+            assignment = (
+                "xero_id = COALESCE(t.xero_id, '{}'::jsonb) || jsonb_build_object(%s::text, v.xid)"
+            )
+            params = [str(self.env.company.id), *params]
+        else:
+            assignment = "xero_id = v.xid"
+        self.env.cr.execute(
+            "UPDATE %s t SET %s FROM (VALUES %s) AS v(id, xid) WHERE t.id = v.id"
+            % (self._table, assignment, values),
+            params,
+        )
+        self.invalidate_recordset(["xero_id"])
+
+    def _xero_holders(self, connection, xero_ids):
+        """{Xero ID: the record of the connection's company linked to that Xero object}."""
+        if not xero_ids:
+            return {}
+        holders = (
+            self.with_company(connection.company_id)
+            .with_context(active_test=False)
+            .search([("xero_id", "in", list(set(xero_ids)))])
+        )
+        return {h.xero_id: h for h in holders}
+
+    def _xero_ids_taken_by_others(self, connection, xero_ids):
+        """Records of {record: xero id} whose Xero object another record of the company is
+        linked to, or that an earlier record of the same answer took: a Xero object is linked
+        to at most one Odoo record per company."""
+        held = self._xero_holders(connection, xero_ids.values())
+        taken, seen = self.browse(), {}
+        for record, xero_id in xero_ids.items():
+            holder = held.get(xero_id)
+            if (holder and holder != record) or seen.get(xero_id, record) != record:
+                taken |= record
+            seen.setdefault(xero_id, record)
+        return taken
+
+    def _xero_apply_failure(self, connection, route, result, client, operation):
+        if self.xero_id and self._xero_is_gone(route, result.errors, client):
+            self._xero_forget_missing(connection, operation)
+            return
+        message = self.env._(
+            "Xero refused %(record)s: %(errors)s",
+            record=self.display_name,
+            errors=" ".join(result.errors),
+        )
+        self._xero_mark_error(connection, message, operation)
+
+    def _xero_is_gone(self, route, errors, client):
+        """Whether the Xero object this record points at no longer exists: Xero's answer
+        hints at it, and a GET by ID confirms (a 404) before the link is dropped."""
+        text = " ".join(errors).lower()
+        if not any(hint in text for hint in MISSING_HINTS) and self.xero_id.lower() not in text:
+            return False
+        try:
+            return client.get_by_id(route.endpoint, self.xero_id) is None
+        except XeroError:
+            return False
+
+    def _xero_forget_missing(self, connection, operation):
         """Xero no longer holds the object this record pointed at: drop the link, so that the
         next sync looks for it again and creates it if it is really gone."""
         message = self.env._(
@@ -372,12 +709,7 @@ class XeroSyncMixin(models.AbstractModel):
             record=self.display_name,
         )
         self._xero_write({"xero_id": False})
-        self._xero_mark_error(connection, message, operation, duration)
-
-    def _xero_id_field_attr(self):
-        """``ContactID`` -> ``contact_id``: the SDK model's attribute."""
-        name = self._xero_id_field
-        return "".join("_" + c.lower() if c.isupper() else c for c in name[:-2]).lstrip("_") + "_id"
+        self._xero_mark_error(connection, message, operation)
 
     def _xero_mark_error(self, connection, message, operation, duration=0.0):
         self._xero_write({"xero_state": "error", "xero_error": message})
@@ -386,6 +718,7 @@ class XeroSyncMixin(models.AbstractModel):
         )
 
     def _xero_fail_all(self, connection, error, started):
+        self.filtered("xero_lost_batch")._xero_write({"xero_lost_batch": False})
         message = error.message
         for record in self:
             record._xero_mark_error(
@@ -418,13 +751,9 @@ class XeroSyncMixin(models.AbstractModel):
             duration=time.monotonic() - started,
         )
         if isinstance(error, TransientError):
+            # Xero may have done the write: this very batch goes again first.
+            self._xero_write({"xero_lost_batch": uuid.uuid4().hex})
             self.env.ref("xero_connector.ir_cron_xero_push").sudo()._trigger(
-                at=fields.Datetime.now() + _minutes(TRANSIENT_RETRY_MINUTES)
+                at=fields.Datetime.now() + timedelta(minutes=TRANSIENT_RETRY_MINUTES)
             )
         return False
-
-
-def _minutes(count):
-    from datetime import timedelta
-
-    return timedelta(minutes=count)

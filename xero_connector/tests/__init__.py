@@ -5,3 +5,6 @@ from . import test_tour
 from . import test_token_race
 from . import test_mapping
 from . import test_mapping_tour
+from . import test_engine
+from . import test_secrets
+from . import test_benchmark

@@ -2,8 +2,15 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """What the Odoo-tier tests share: the Xero sandbox over HTTP, and a connected company.
 
-`make test` starts the sandbox and exports XERO_SANDBOX_URL to Odoo."""
+The sandbox is the one at $XERO_SANDBOX_URL when it is set (``make test ARGS=--sandbox-cmd``
+starts one), else one started in this process, once for the whole run: so Odoo's own runner
+(``odoo-bin -i xero_connector --test-enable --test-tags /xero_connector``) runs these tests
+with nothing else started, as OCA's CI does. Odoo's Python must then import
+``xero_sandbox``: install this repository into it with the sandbox extra
+(``pip install '/path/to/repository[sandbox]'``) or put the repository on ``PYTHONPATH``."""
 
+import atexit
+import logging
 import os
 import re
 from urllib.parse import parse_qs, urlparse
@@ -11,6 +18,8 @@ from urllib.parse import parse_qs, urlparse
 import requests
 
 from odoo.tests import HttpCase
+
+_logger = logging.getLogger(__name__)
 
 SANDBOX_CLIENT_ID = "sandbox-client"
 SANDBOX_CLIENT_SECRET = "sandbox-secret"  # noqa: S105 - the sandbox's published demo secret
@@ -27,8 +36,14 @@ class Sandbox:
         answer.raise_for_status()
         return answer.json()
 
-    def reset(self, seed=False):
-        return self._call("POST", "/sandbox/reset", json={"seed": seed})
+    def reset(self, seed=False, authorisations=None):
+        """A fresh sandbox; ``authorisations`` (from ``authorisations()``) are put back."""
+        return self._call(
+            "POST", "/sandbox/reset", json={"seed": seed, "authorisations": authorisations}
+        )
+
+    def authorisations(self):
+        return self._call("GET", "/sandbox/authorisations")
 
     def tenant(self, country="GB"):
         return next(t for t in self._call("GET", "/sandbox/tenants") if t["country"] == country)
@@ -51,18 +66,42 @@ class Sandbox:
         )
 
 
+_IN_PROCESS = {}  # the sandbox this process started, once for the whole test run
+
+
 def sandbox_url():
+    """$XERO_SANDBOX_URL, else the address of a sandbox started in this process."""
     url = os.environ.get("XERO_SANDBOX_URL")
-    if not url:
+    if url:
+        return url.rstrip("/")
+    if "sandbox" not in _IN_PROCESS:
+        _IN_PROCESS["sandbox"] = _start_in_process_sandbox()
+    return _IN_PROCESS["sandbox"].url
+
+
+def _start_in_process_sandbox():
+    try:
+        from xero_sandbox import Sandbox as XeroEmulator
+    except ImportError as error:
         raise AssertionError(
-            "XERO_SANDBOX_URL is not set: the Odoo tier talks to the Xero sandbox over HTTP. "
-            "Run the tests with `make test`, which starts it."
-        )
-    return url
+            "The Odoo tests talk to the Xero sandbox, and Odoo's Python cannot import it "
+            "(%s). Install this repository into Odoo's Python with the sandbox extra "
+            "(pip install '/path/to/repository[sandbox]'), or put the repository on "
+            "PYTHONPATH, or set XERO_SANDBOX_URL to a running sandbox." % error
+        ) from error
+    emulator = XeroEmulator().start()
+    atexit.register(emulator.stop)
+    _logger.info("Xero sandbox started in this process on %s", emulator.url)
+    return emulator
 
 
 class XeroCase(HttpCase):
-    """A company connected to the sandbox's UK organisation through the real OAuth flow."""
+    """A company connected to the sandbox's UK organisation through the OAuth flow.
+
+    The company connects once for its test class (in ``setUpClass``, whose changes every
+    test rolls back to); each test starts from a reset sandbox (no data but the
+    organisations', seeded when ``_seed()`` says so) that holds that authorisation again.
+    ``connect()`` goes through Odoo's OAuth callback, as a browser does."""
 
     tenant_country = "GB"
 
@@ -70,21 +109,49 @@ class XeroCase(HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.sandbox = Sandbox(sandbox_url())
+        cls.sandbox.reset(seed=False)
+        cls.tenant = cls.sandbox.tenant(cls.tenant_country)
+        cls.connection = cls._sandbox_connection(cls.env)
+        cls._connect_for_class()
+        cls.authorisations = cls.sandbox.authorisations()
 
-    def setUp(self):
-        super().setUp()
-        self.sandbox.reset(seed=self._seed())
-        self.env["ir.config_parameter"].sudo().set_param("web.base.url", self.base_url())
-        self.tenant = self.sandbox.tenant(self.tenant_country)
-        self.connection = self.env["xero.connection"]._for_company(self.env.company)
-        self.connection.write(
+    @classmethod
+    def _sandbox_connection(cls, env):
+        connection = env["xero.connection"]._for_company(env.company)
+        connection.write(
             {
-                "server_url": self.sandbox.url,
+                "server_url": cls.sandbox.url,
                 "client_id": SANDBOX_CLIENT_ID,
                 "client_secret": SANDBOX_CLIENT_SECRET,
             }
         )
-        self.connect()
+        return connection
+
+    @classmethod
+    def _connect_for_class(cls):
+        """The authorization-code flow, the callback's part called as the callback does: no
+        test runs yet to serve an HTTP request (``connect()`` goes through the callback)."""
+        admin = cls.env.ref("base.user_admin")
+        connection = cls.connection.with_user(admin)
+        action = connection.action_connect()
+        authorize = requests.get(
+            action["url"],
+            params={"tenant": cls.tenant["tenantId"]},
+            allow_redirects=False,
+            timeout=30,
+        )
+        assert authorize.status_code == 302, authorize.text[:300]
+        code = callback_params(authorize.headers["Location"])["code"]
+        tenants = connection._finish_authorization(code)
+        chosen = next(t for t in tenants if t["tenantId"] == cls.tenant["tenantId"])
+        connection._select_tenant(chosen)
+        cls.env.invalidate_all()
+        assert cls.connection.state == "connected", cls.connection.last_error
+
+    def setUp(self):
+        super().setUp()
+        self.sandbox.reset(seed=self._seed(), authorisations=self.authorisations)
+        self.env["ir.config_parameter"].sudo().set_param("web.base.url", self.base_url())
 
     def _seed(self):
         return False
