@@ -5,6 +5,7 @@ from . import xero_sync_log
 from . import xero_import_cursor
 from . import xero_index
 from . import xero_removal
+from . import xero_claim
 from . import xero_account
 from . import xero_tax_rate
 from . import xero_tracking_category

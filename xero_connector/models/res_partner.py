@@ -21,6 +21,7 @@ from xero_client.mappings.contact import (
 )
 from xero_client.routes import CONTACTS
 
+from ..locking import lock_quietly
 from .xero_sync_mixin import XERO_STATES, XeroDataError, commit_progress
 
 # The index of Xero's contacts is refreshed (one incremental import) before new partners are
@@ -215,6 +216,9 @@ class ResPartner(models.Model):
             linked |= partner
         return linked, refused
 
+    def _xero_natural_key(self):
+        return normalised(self.name) or None
+
     def _xero_name_taken_message(self, holder):
         return self.env._(
             "Xero already has a contact named '%(name)s' for the partner '%(holder)s' (ID "
@@ -232,7 +236,8 @@ class ResPartner(models.Model):
         fresh_after = fields.Datetime.now() - timedelta(minutes=INDEX_FRESH_MINUTES)
         if cursor.watermark and not cursor.resume and cursor.watermark > fresh_after:
             return
-        if connection._import_budget_left():
+        # Another worker refreshing it now: the index serves as it is (claims guard the rest).
+        if connection._import_budget_left() and lock_quietly(cursor):
             # Inside a send: no commit may release the rows being sent.
             self.env["res.partner"].sudo().with_context(cron_id=False)._xero_import_contacts(
                 connection

@@ -19,6 +19,7 @@ from xero_client.errors import XeroError
 from xero_client.masking import mask
 from xero_client.routes import drain_order
 
+from ..locking import lock_quietly
 from .xero_token import CONCURRENCY_ERRORS, NO_REFRESH_TOKEN, NO_TOKEN_ROW
 
 _logger = logging.getLogger(__name__)
@@ -332,6 +333,7 @@ class XeroConnection(models.Model):
             raise UserError(
                 connection._already_connected_message(tenant, self.env["res.company"])
             ) from None
+        connection._ensure_import_cursors()
         self.env["xero.sync.log"]._record(
             connection,
             "connect",
@@ -638,7 +640,7 @@ class XeroConnection(models.Model):
         stale = not self.day_calls_left_at or self.day_calls_left_at < now - timedelta(
             minutes=CALLS_LEFT_REFRESH_MINUTES
         )
-        if stale or left < 2 * IMPORT_CALL_RESERVE:
+        if (stale or left < 2 * IMPORT_CALL_RESERVE) and lock_quietly(self.sudo()):
             self.sudo().write({"day_calls_left": left, "day_calls_left_at": now})
 
     def _import_budget_left(self):
@@ -699,12 +701,18 @@ class XeroConnection(models.Model):
 
     @api.model
     def _import_plan(self):
-        """Every pull from Xero, in the order one scheduled action runs them: (model,
-        method). The document imports add theirs here."""
+        """Every pull from Xero, in the order one scheduled action runs them: (import name,
+        model, method). The document imports add theirs here."""
         return [
-            ("res.partner", "_xero_import_contacts"),
-            ("product.product", "_xero_import_items"),
+            ("contacts", "res.partner", "_xero_import_contacts"),
+            ("items", "product.product", "_xero_import_items"),
         ]
+
+    def _ensure_import_cursors(self):
+        """One progress record per import, made when the organisation is chosen: made later,
+        on first use, two workers would both make it."""
+        for name, _model, _method in self._import_plan():
+            self._import_cursor(name)
 
     @api.model
     def _cron_push_pending(self):
@@ -755,7 +763,7 @@ class XeroConnection(models.Model):
     def _cron_import(self):
         """Every import of every connected organisation, within the day's call budget."""
         for connection in self.sudo().search([("state", "=", "connected")]):
-            for model_name, method in self._import_plan():
+            for _name, model_name, method in self._import_plan():
                 if connection._is_rate_limited():
                     break
                 if not connection._import_budget_left():

@@ -17,6 +17,7 @@ from xero_client.errors import (
 )
 from xero_client.mappings.common import MappingError
 
+from ..locking import lock_quietly
 from .xero_connection import XeroNeedsReconnect
 
 _logger = logging.getLogger(__name__)
@@ -321,7 +322,7 @@ class XeroSyncMixin(models.AbstractModel):
             if connection.state != "connected":
                 group._xero_explain_waiting()
                 continue
-            now = group[:BATCH_SIZE].try_lock_for_update(allow_referencing=True)
+            now = lock_quietly(group[:BATCH_SIZE])
             if now:
                 now._xero_send_all(connection)
             later |= group - now
@@ -380,7 +381,7 @@ class XeroSyncMixin(models.AbstractModel):
             if not candidates:
                 return True
             last_id = candidates[-1].id
-            batch = candidates.try_lock_for_update(allow_referencing=True)
+            batch = lock_quietly(candidates)
             if batch and not batch._xero_send_all(connection):
                 # Stopped by Xero (rate limit, authorisation, outage): the run ends here and a
                 # later one is scheduled; reporting work left would make the cron retry now.
@@ -434,6 +435,7 @@ class XeroSyncMixin(models.AbstractModel):
         # same request, which Xero answers from its idempotency cache.
         records = self.browse(sorted(payloads))
         linked, refused = records._xero_link_existing(connection, payloads)
+        refused.update((records - linked)._xero_claim_new(connection, refused))
         for record in records.filtered(lambda r: r.id in refused):
             record._xero_mark_error(connection, refused[record.id], "create")
         records = records.filtered(lambda r: r.id not in refused)
@@ -509,7 +511,7 @@ class XeroSyncMixin(models.AbstractModel):
                     ]
                 )
             )
-            missing = missing.try_lock_for_update(allow_referencing=True)
+            missing = lock_quietly(missing)
             if missing:
                 missing._xero_write({"xero_state": "pending", "xero_error": False})
                 if not missing._xero_send_all(connection):
@@ -554,6 +556,28 @@ class XeroSyncMixin(models.AbstractModel):
         return self.xero_error or self.env._(
             "%(record)s is not sent yet.", record=self.display_name
         )
+
+    def _xero_natural_key(self):
+        """What Xero merges two new objects by (a contact's name, an item's code), or None."""
+        return None
+
+    def _xero_claim_new(self, connection, refused):
+        """Claim the natural keys of these records new to Xero, in a transaction of their
+        own (see ``xero.claim``); returns {record id: why not} for keys another record holds."""
+        keys = {
+            r: r._xero_natural_key()
+            for r in self
+            if not r.xero_id and r.id not in refused and r._xero_natural_key()
+        }
+        holders = self.env["xero.claim"]._claim(connection, keys)
+        return {
+            record_id: self.env._(
+                "%(holder)s is being sent to Xero with the same name or code: Xero would merge "
+                "the two. Rename one of them.",
+                holder=holder.display_name,
+            )
+            for record_id, holder in holders.items()
+        }
 
     def _xero_idempotency_scope(self, connection):
         """Who sends what: the same records at the same revisions are the same scope. The

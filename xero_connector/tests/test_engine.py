@@ -4,15 +4,21 @@
 removals, one Xero object per Odoo record, rows locked elsewhere, and what it costs."""
 
 import logging
+import threading
 from unittest.mock import patch
+
+import psycopg2
 
 from odoo import fields
 from odoo.tests import tagged
 
 from xero_client.mappings.contact import MAX_CONTACT_PERSONS
 
+from ..locking import lock_quietly
+from ..models import xero_sync_mixin
 from .common import XeroCase
 from .test_mapping import MappingCase
+from .test_token_race import CommittedWorkersCase
 
 
 def queries_to_send_new_partners(case, size):
@@ -184,13 +190,11 @@ class TestEngine(XeroCase):
         partners = self.partners(60)
         partners._xero_write({"xero_state": "pending"})
         held_elsewhere = partners[:50]
-        partner_class = type(self.env["res.partner"])
-        try_lock = partner_class.try_lock_for_update
 
-        def another_worker_holds_the_first_50(records, *args, **kwargs):
-            return try_lock(records - held_elsewhere, *args, **kwargs)
+        def another_worker_holds_the_first_50(records):
+            return lock_quietly(records - held_elsewhere)
 
-        with patch.object(partner_class, "try_lock_for_update", another_worker_holds_the_first_50):
+        with patch.object(xero_sync_mixin, "lock_quietly", another_worker_holds_the_first_50):
             self.run_push_cron()
         self.assertEqual(set((partners - held_elsewhere).mapped("xero_state")), {"synced"})
         self.assertEqual(set(held_elsewhere.mapped("xero_state")), {"pending"})
@@ -502,8 +506,11 @@ class TestSecondLineGuards(MappingCase):
             ]
         )
         partner_class = type(self.env["res.partner"])
-        with patch.object(
-            partner_class, "_xero_link_existing", lambda records, c, p: (records.browse(), {})
+        with (
+            patch.object(
+                partner_class, "_xero_link_existing", lambda records, c, p: (records.browse(), {})
+            ),
+            patch.object(partner_class, "_xero_claim_new", lambda records, c, r: {}),
         ):
             both.action_xero_sync()
         self.assertEqual(both.mapped("xero_state"), ["synced", "error"])
@@ -542,3 +549,75 @@ class TestSecondLineGuards(MappingCase):
             i for i in self.sandbox.held(self.tenant["tenantId"], "Items") if i["Code"] == "GOLF"
         ]
         self.assertEqual([i["Name"] for i in held], ["Golf one"])
+
+
+@tagged("post_install", "-at_install")
+class TestConcurrentNames(CommittedWorkersCase):
+    """Two workers, each in its own committed transaction, send partners whose names differ
+    only by case: Xero would merge the second into the first."""
+
+    def test_two_workers_never_put_two_partners_on_one_contact(self):
+        with self.registry.cursor() as cr:
+            partners = self._env(cr)["res.partner"].create(
+                [
+                    {"name": "Delta Traders", "is_company": True, "email": "one@delta.example"},
+                    {"name": "delta traders", "is_company": True, "email": "two@delta.example"},
+                ]
+            )
+            ids = partners.ids
+        self.addCleanup(self._remove_partners, ids)
+
+        def send(partner_id):
+            def work(connection):
+                partner = connection.env["res.partner"].browse(partner_id)
+                partner._xero_write({"xero_state": "pending"})
+                return partner._xero_send_all(connection)
+
+            return work
+
+        works = [send(ids[0]), send(ids[1])]
+        outcomes = self._each_in_its_worker(works)
+        # A worker that lost a race on a shared row (Odoo's optimistic concurrency) is run
+        # again, as Odoo retries a request or a scheduled action.
+        for work, outcome in zip(works, outcomes, strict=True):
+            if outcome[-1] is not True:
+                self.assertIsInstance(outcome[-1], psycopg2.errors.SerializationFailure)
+                retried = []
+                self._in_own_transaction(work, retried)
+                self.assertEqual(retried, [True])
+        with self.registry.cursor() as cr:
+            partners = self._env(cr)["res.partner"].browse(ids)
+            linked = partners.filtered("xero_id")
+            self.assertEqual(
+                len(linked), 1, [(p.name, p.xero_state, p.xero_error) for p in partners]
+            )
+            refused = partners - linked
+            self.assertEqual(refused.xero_state, "error")
+            self.assertIn(linked.name, refused.xero_error)
+            tenant = self.sandbox.tenant("GB")["tenantId"]
+            [held] = self.sandbox.held(tenant, "Contacts")
+            self.assertEqual(held["ContactID"], linked.xero_id)
+            self.assertEqual(held["EmailAddress"], linked.email, "nobody else's details")
+        writes = [r for r in requests_log(self.sandbox) if r["method"] == "POST"]
+        self.assertEqual(
+            len({r["idempotency_key"] for r in writes}), 1, "one partner was ever sent to Xero"
+        )
+
+    def _each_in_its_worker(self, works):
+        """Run the works at once, each in its own transaction; one list of outcomes each (the
+        work's result, then the commit's error if the commit failed)."""
+        barrier = threading.Barrier(len(works))
+        outcomes = [[] for _work in works]
+        threads = [
+            threading.Thread(target=self._in_own_transaction, args=(work, outcome, barrier))
+            for work, outcome in zip(works, outcomes, strict=True)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        return outcomes
+
+    def _remove_partners(self, ids):
+        with self.registry.cursor() as cr:
+            cr.execute("DELETE FROM res_partner WHERE id IN %s", (tuple(ids),))

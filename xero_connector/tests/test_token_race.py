@@ -28,12 +28,9 @@ WORKERS = 3
 STEP_SECONDS = 0.001
 
 
-@tagged("post_install", "-at_install")
-class TestRefreshRace(TransactionCase):
-    """Real cursors, not the test's: the race only exists between committed transactions.
-
-    The sandbox refuses a spent refresh token at once (no grace period), as Xero does once its
-    grace period is over: a rotation lost by one worker shows as invalid_grant."""
+class CommittedWorkersCase(TransactionCase):
+    """Real cursors, not the test's: races only exist between committed transactions. A
+    connection committed for the test, removed after it, and workers in threads."""
 
     def setUp(self):
         super().setUp()
@@ -140,6 +137,12 @@ class TestRefreshRace(TransactionCase):
         for thread in threads:
             thread.join(60)
         return results
+
+
+@tagged("post_install", "-at_install")
+class TestRefreshRace(CommittedWorkersCase):
+    """The sandbox refuses a spent refresh token at once (no grace period), as Xero does once
+    its grace period is over: a rotation lost by one worker shows as invalid_grant."""
 
     @staticmethod
     def _use_the_api(connection):

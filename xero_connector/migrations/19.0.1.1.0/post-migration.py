@@ -26,7 +26,6 @@ def migrate(cr, version):
                 """
                 INSERT INTO xero_import_cursor (connection_id, company_id, name, watermark)
                 SELECT id, company_id, %s, {column} FROM xero_connection
-                WHERE {column} IS NOT NULL
                 ON CONFLICT (connection_id, name) DO NOTHING
                 """
             ).format(column=sql.Identifier(column)),

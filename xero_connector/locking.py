@@ -1,0 +1,29 @@
+# Copyright 2026 xero_connector developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Row locks for workers that share records (scheduled actions, buttons)."""
+
+import psycopg2
+
+from odoo.tools import SQL
+
+
+def lock_quietly(records):
+    """``try_lock_for_update()``: the rows no other transaction holds, locked for this one. A
+    row another transaction changed since this one began counts as held: skipped without an
+    error, where PostgreSQL would refuse to lock it and Odoo would log a bad query."""
+    if not records:
+        return records
+    try:
+        with records.env.cr.savepoint(flush=False):
+            records.env.cr.execute(
+                SQL(
+                    "SELECT id FROM %s WHERE id IN %s FOR NO KEY UPDATE SKIP LOCKED",
+                    SQL.identifier(records._table),
+                    tuple(records.ids),
+                ),
+                log_exceptions=False,
+            )
+            locked = {row[0] for row in records.env.cr.fetchall()}
+    except psycopg2.errors.SerializationFailure:
+        return records.browse()
+    return records.filtered(lambda r: r.id in locked)
