@@ -343,3 +343,27 @@ def test_if_modified_since_without_a_zone_is_refused(raw, since):
 def test_if_modified_since_with_a_zone_is_taken(raw, since):
     answer = raw.call("GET", "/Contacts", headers={"If-Modified-Since": since})
     assert answer.status_code == 200, answer.text[:300]
+
+
+@pytest.mark.parametrize(
+    ("details", "says"),
+    [
+        ({"SalesDetails": {"TaxType": "INPUT2"}}, "cannot be used with this type"),
+        ({"PurchaseDetails": {"TaxType": "OUTPUT2"}}, "cannot be used with this type"),
+        ({"SalesDetails": {"AccountCode": "nope"}}, "Account code 'nope' is not valid"),
+    ],
+    ids=["purchase-tax-on-sales", "sales-tax-on-purchases", "unknown-account"],
+)
+def test_an_item_takes_only_taxes_and_accounts_its_side_may_use(raw, uk, details, says):
+    answer = raw.call("PUT", "/Items", json={"Items": [dict({"Code": "SIDE-1"}, **details)]})
+    assert answer.status_code == 400
+    messages = [e["Message"] for e in answer.json()["Elements"][0]["ValidationErrors"]]
+    assert any(says in m for m in messages), messages
+    assert uk.all("Items") == []
+
+
+def test_an_item_is_refused_a_tax_rate_archived_in_xero(raw, uk):
+    uk.tax_rate("OUTPUT2")["Status"] = "ARCHIVED"
+    item = {"Code": "ARCH-1", "SalesDetails": {"TaxType": "OUTPUT2"}}
+    answer = raw.call("PUT", "/Items", json={"Items": [item]})
+    assert answer.status_code == 400

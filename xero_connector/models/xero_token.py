@@ -10,9 +10,13 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from xero_client.oauth import DEFAULT_TIMEOUT as OAUTH_TIMEOUT
+
 _logger = logging.getLogger(__name__)
 
-LOCK_WAIT_SECONDS = 15
+# Longer than a refresh can take (its connect and read timeouts), so that a worker behind a
+# slow renewal gets the fresh token rather than an error.
+LOCK_WAIT_SECONDS = 2 * OAUTH_TIMEOUT + 5
 LOCK_POLL_SECONDS = 0.2
 # What another transaction holding or having just changed the token row looks like.
 CONCURRENCY_ERRORS = (

@@ -1,8 +1,12 @@
 """Items (products): unique codes, sales and purchase details checked against the chart."""
 
+from ..documents import account_usable
 from ..errors import ElementInvalid
 from ..money import dec, round_to
 from .base import Resource, merged, text_field
+
+# Which side of an item a tax rate must apply to.
+SIDE_FLAGS = {"SalesDetails": "CanApplyToRevenue", "PurchaseDetails": "CanApplyToExpenses"}
 
 FIELDS = (
     "Code",
@@ -70,11 +74,17 @@ class Items(Resource):
             except ValueError:
                 errors.append("%s: UnitPrice must be a number" % side)
         code = details.get("AccountCode")
-        if code and not ctx.org.account_by_code(code):
+        if code and not account_usable(ctx.org.account_by_code(code)):
             errors.append("%s: Account code '%s' is not valid." % (side, code))
         tax_type = details.get("TaxType")
-        if tax_type and not ctx.org.tax_rate(tax_type):
-            errors.append("%s: The TaxType code '%s' does not exist." % (side, tax_type))
+        rate = tax_type and ctx.org.tax_rate(tax_type)
+        if tax_type and not (
+            rate and rate["Status"] == "ACTIVE" and rate.get(SIDE_FLAGS[side], True)
+        ):
+            errors.append(
+                "%s: The TaxType code '%s' does not exist or cannot be used with this type of "
+                "transaction." % (side, tax_type)
+            )
 
     def after_write(self, ctx, obj, previous):
         ctx.history(
