@@ -482,8 +482,11 @@ class XeroConnection(models.Model):
         """A valid access token, renewed under a row lock when it is about to expire."""
         self.ensure_one()
         connection = self.sudo()
-        if connection.state == "needs_reconnect":
-            raise XeroNeedsReconnect(connection.last_error or self.env._("Reconnect to Xero."))
+        lost = self.env.cr.cache.get("xero_lost", {}).get(self.id)
+        if lost or connection.state == "needs_reconnect":
+            raise XeroNeedsReconnect(
+                lost or connection.last_error or self.env._("Reconnect to Xero.")
+            )
         token = connection._known_token()
         if token_is_fresh(*token):
             return token[0]
@@ -494,8 +497,7 @@ class XeroConnection(models.Model):
             # Disconnected meanwhile: nothing to renew, and nothing to mark.
             raise XeroNeedsReconnect(self.env._("Connect to Xero first."))
         if isinstance(outcome, oauth.OAuthError):
-            connection._mark_needs_reconnect(outcome)
-            raise XeroNeedsReconnect(connection.last_error)
+            raise XeroNeedsReconnect(connection._mark_needs_reconnect(outcome))
         connection._remember_token(*outcome)
         return outcome[0]
 
@@ -589,19 +591,28 @@ class XeroConnection(models.Model):
         )
 
     def _mark_needs_reconnect(self, error):
+        """Xero refused the refresh token for good. Said in a transaction of its own,
+        committed at once: the caller's may roll back (a button showing the error), and the
+        connection must not go on looking connected, spending a call on a dead token at every
+        attempt. Returns the message."""
         message = self.env._(
             "Xero refused the stored authorisation (%(error)s). An administrator must "
             "reconnect in Settings › Xero.",
             error=error.error,
         )
-        self.write(
-            {
-                "state": "needs_reconnect",
-                "last_error": message,
-                "last_error_at": fields.Datetime.now(),
-            }
-        )
-        self.env["xero.sync.log"]._record(self, "refresh_token", "error", message)
+        with self.env.registry.cursor() as cr:
+            connection = self.with_env(self.env(cr=cr, su=True))
+            connection.write(
+                {
+                    "state": "needs_reconnect",
+                    "last_error": message,
+                    "last_error_at": fields.Datetime.now(),
+                }
+            )
+            connection.env["xero.sync.log"]._record(connection, "refresh_token", "error", message)
+        # This transaction's snapshot predates that: it remembers the loss on its own.
+        self.env.cr.cache.setdefault("xero_lost", {})[self.id] = message
+        return message
 
     # -- the API ------------------------------------------------------------------------------
     def _client(self):
@@ -623,7 +634,10 @@ class XeroConnection(models.Model):
         return bool(self.rate_limited_until and self.rate_limited_until > fields.Datetime.now())
 
     def _set_error(self, message):
-        self.sudo().write({"last_error": mask(message), "last_error_at": fields.Datetime.now()})
+        """Say the last error on the connection, unless another transaction is saying one
+        (it holds the row, or wrote it since this transaction began)."""
+        if lock_quietly(self.sudo()):
+            self.sudo().write({"last_error": mask(message), "last_error_at": fields.Datetime.now()})
 
     def _import_cursor(self, name):
         return self.env["xero.import.cursor"]._for(self, name)

@@ -230,6 +230,7 @@ class TestConnection(XeroCase):
         )
         connection.token_id.flush_recordset()
         self.env["res.partner"].create({"name": "Late Ltd", "is_company": True}).action_xero_sync()
+        connection.invalidate_recordset()  # said in a transaction of its own
         self.assertEqual(connection.state, "needs_reconnect")
         message = self.env["res.config.settings"].create({}).xero_waiting_message
         self.assertIn("contacts wait to be sent to Xero: reconnect to Xero", message)

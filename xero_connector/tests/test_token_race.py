@@ -281,3 +281,28 @@ class TestRefreshRace(CommittedWorkersCase):
             self._endpoints(), SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, stored["refresh_token"]
         )
         self.assertTrue(tokens.access_token)
+
+
+@tagged("post_install", "-at_install")
+class TestLostAuthorisation(CommittedWorkersCase):
+    def test_a_refused_refresh_token_is_remembered_though_the_caller_rolls_back(self):
+        """A button that meets a dead refresh token shows the error, and its transaction
+        rolls back: the connection still says it must be reconnected, and the next attempt
+        spends no call on the dead token."""
+        self._expire_everywhere()
+        refusals = []
+
+        def refused(*args, **kwargs):
+            refusals.append(1)
+            raise oauth.OAuthError("invalid_grant")
+
+        results = []
+        with patch.object(oauth, "refresh_tokens", refused):
+            self._in_own_transaction(lambda connection: connection._client(), results)
+            self.assertIsInstance(results[-1], XeroNeedsReconnect)
+            stored = self._stored()
+            self.assertEqual(stored["state"], "needs_reconnect")
+            self.assertIn("invalid_grant", stored["last_error"])
+            self._in_own_transaction(lambda connection: connection._client(), results)
+            self.assertIsInstance(results[-1], XeroNeedsReconnect)
+        self.assertEqual(len(refusals), 1, "the dead token was tried once")
