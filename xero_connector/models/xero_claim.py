@@ -1,7 +1,16 @@
 # Copyright 2026 xero_connector developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+import time
+
+import psycopg2
+
 from odoo import api, fields, models
 from odoo.tools import SQL
+
+CLAIM_ATTEMPTS = 3
+
+_logger = logging.getLogger(__name__)
 
 
 class XeroClaim(models.Model):
@@ -31,31 +40,72 @@ class XeroClaim(models.Model):
 
     @api.model
     def _claim(self, connection, keys):
-        """Claim ``{record: key}`` for these records, committed at once, in two statements
-        whatever their number. Returns ``{record id: the record that holds its key}`` for the
-        keys held by another record that still has that key."""
+        """Claim ``{record: key}`` for these records, committed at once. Returns ``{record id:
+        the record that holds its key}`` for the keys another live record holds.
+
+        Another worker claiming the same key at the same moment makes PostgreSQL refuse the
+        loser's statement (its transaction is REPEATABLE READ): it claims again, in a new
+        transaction that sees the winner's claim."""
         if not keys:
             return {}
+        for attempt in range(1, CLAIM_ATTEMPTS + 1):
+            try:
+                with self.env.registry.cursor() as cr:
+                    return self._claim_in(cr, connection, keys)
+            except psycopg2.errors.SerializationFailure:
+                if attempt == CLAIM_ATTEMPTS:
+                    raise
+                time.sleep(0.05 * attempt)
+        return {}
+
+    @api.model
+    def _claim_in(self, cr, connection, keys):
         model = next(iter(keys))._name
         wanted = {key: record.id for record, key in keys.items()}
+        holders = self._claim_keys(cr, connection.id, model, wanted)
+        env = self.env(cr=cr, su=True)
         taken = {}
-        with self.env.registry.cursor() as cr:
-            holders = self._claim_keys(cr, connection.id, model, wanted)
-            env = self.env(cr=cr, su=True)
-            for key, holder_id in holders.items():
-                record_id = wanted[key]
-                if holder_id == record_id:
-                    continue
-                holder = env[model].with_company(connection.company_id).browse(holder_id)
-                if holder.exists() and holder._xero_natural_key() == key:
-                    taken[record_id] = self.env[model].browse(holder_id)
-                else:  # the holder was deleted or renamed since
-                    cr.execute(
+        for key, holder_id in holders.items():
+            record_id = wanted[key]
+            if holder_id == record_id:
+                continue
+            holder = env[model].with_company(connection.company_id).browse(holder_id)
+            if holder._xero_holds_claim(connection, key):
+                taken[record_id] = self.env[model].browse(holder_id)
+            else:
+                cr.execute(
+                    SQL(
                         "UPDATE xero_claim SET res_id = %s WHERE connection_id = %s"
-                        " AND res_model = %s AND key = %s",
-                        (record_id, connection.id, model, key),
-                    )
+                        " AND res_model = %s AND key = %s AND res_id = %s",
+                        record_id,
+                        connection.id,
+                        model,
+                        key,
+                        holder_id,
+                    ),
+                    log_exceptions=False,
+                )
         return taken
+
+    @api.model
+    def _release(self, records):
+        """Records that will not create their Xero object now give their claims up (in a
+        transaction of their own: the claims were committed in one)."""
+        if not records:
+            return
+        try:
+            with self.env.registry.cursor() as cr:
+                cr.execute(
+                    SQL(
+                        "DELETE FROM xero_claim WHERE res_model = %s AND res_id IN %s",
+                        records._name,
+                        tuple(records.ids),
+                    ),
+                    log_exceptions=False,
+                )
+        except psycopg2.Error as error:
+            # A claim left behind is taken over once its holder no longer has the key.
+            _logger.info("Xero claims of %s kept: %s", records, error)
 
     @api.model
     def _claim_keys(self, cr, connection_id, model, wanted):
@@ -73,7 +123,8 @@ class XeroClaim(models.Model):
                     SQL("(%s, %s, %s, %s)", connection_id, model, key, res_id)
                     for key, res_id in rows
                 ),
-            )
+            ),
+            log_exceptions=False,
         )
         cr.execute(
             "SELECT key, res_id FROM xero_claim WHERE connection_id = %s AND res_model = %s"

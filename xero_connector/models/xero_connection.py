@@ -11,6 +11,7 @@ from psycopg2 import errors as pg_errors
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 
 from xero_client import oauth
 from xero_client.client import XeroClient
@@ -600,19 +601,42 @@ class XeroConnection(models.Model):
             "reconnect in Settings › Xero.",
             error=error.error,
         )
-        with self.env.registry.cursor() as cr:
-            connection = self.with_env(self.env(cr=cr, su=True))
-            connection.write(
-                {
-                    "state": "needs_reconnect",
-                    "last_error": message,
-                    "last_error_at": fields.Datetime.now(),
-                }
-            )
-            connection.env["xero.sync.log"]._record(connection, "refresh_token", "error", message)
+        values = {
+            "state": "needs_reconnect",
+            "last_error": message,
+            "last_error_at": fields.Datetime.now(),
+        }
+        try:
+            with self.env.registry.cursor() as cr:
+                # This transaction may hold the row itself: never wait on it for long.
+                cr.execute("SET LOCAL lock_timeout = '2s'")
+                connection = self.with_env(self.env(cr=cr, su=True))
+                connection._write_quietly(values)
+                connection.env["xero.sync.log"]._record(
+                    connection, "refresh_token", "error", message
+                )
+        except (pg_errors.LockNotAvailable, pg_errors.SerializationFailure):
+            # The row is this transaction's, or another worker's just now: say it here.
+            if lock_quietly(self.sudo()):
+                self.sudo().write(values)
         # This transaction's snapshot predates that: it remembers the loss on its own.
         self.env.cr.cache.setdefault("xero_lost", {})[self.id] = message
         return message
+
+    def _write_quietly(self, values):
+        """Write these simple fields of the connection row at once, an error raised to the
+        caller rather than logged as a bad query."""
+        self.env.cr.execute(
+            SQL(
+                "UPDATE xero_connection SET %s WHERE id = %s",
+                SQL(", ").join(
+                    SQL("%s = %s", SQL.identifier(name), value) for name, value in values.items()
+                ),
+                self.id,
+            ),
+            log_exceptions=False,
+        )
+        self.invalidate_recordset(list(values))
 
     # -- the API ------------------------------------------------------------------------------
     def _client(self):

@@ -1,5 +1,7 @@
 # Copyright 2026 xero_connector developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import psycopg2
+
 from odoo import api, fields, models
 
 from xero_client.mappings.common import normalised
@@ -53,21 +55,37 @@ class XeroIndex(models.Model):
                     bool(row.get("archived")),
                 )
             )
-        placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(values))
-        self.env.cr.execute(
-            """
-            INSERT INTO xero_index
-                (connection_id, kind, xero_id, name_key, email_key, tax_key, code_key, archived)
-            VALUES %s
-            ON CONFLICT (connection_id, kind, xero_id) DO UPDATE SET
-                name_key = EXCLUDED.name_key, email_key = EXCLUDED.email_key,
-                tax_key = EXCLUDED.tax_key, code_key = EXCLUDED.code_key,
-                archived = EXCLUDED.archived
-            """
-            % placeholders,
-            [v for row in values for v in row],
-        )
+        try:
+            self._upsert(values)
+        except psycopg2.errors.SerializationFailure:
+            # Another worker indexed some of these since this transaction began (its rows
+            # are as fresh as ours): keep the others, one by one.
+            for row in values:
+                try:
+                    self._upsert([row])
+                except psycopg2.errors.SerializationFailure:
+                    continue
         self.invalidate_model()
+
+    @api.model
+    def _upsert(self, values):
+        """One statement, in a savepoint; a serialization failure is raised, not logged."""
+        placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(values))
+        with self.env.cr.savepoint(flush=False):
+            self.env.cr.execute(
+                """
+                INSERT INTO xero_index (connection_id, kind, xero_id, name_key, email_key,
+                    tax_key, code_key, archived)
+                VALUES %s
+                ON CONFLICT (connection_id, kind, xero_id) DO UPDATE SET
+                    name_key = EXCLUDED.name_key, email_key = EXCLUDED.email_key,
+                    tax_key = EXCLUDED.tax_key, code_key = EXCLUDED.code_key,
+                    archived = EXCLUDED.archived
+                """
+                % placeholders,
+                [v for row in values for v in row],
+                log_exceptions=False,
+            )
 
     @api.model
     def _find(self, connection, kind, names=(), emails=(), tax_numbers=(), codes=()):

@@ -396,10 +396,12 @@ class XeroSyncMixin(models.AbstractModel):
         dependencies first; a batch whose answer was lost goes again first, as it was.
         False: stop for now."""
         lost = self._xero_lost_batches()
+        lost_members = self.browse([r.id for batch in lost for r in batch])
         for batch in lost:
             if not batch._xero_send(connection, batch[:1]._xero_get_route()):
                 return False
-        rest = self - self.browse([r.id for batch in lost for r in batch])
+        # Members of a lost batch another worker holds wait for it to send them.
+        rest = self.filtered(lambda r: not r.xero_lost_batch) - lost_members
         for route, records in rest._xero_group_by_route():
             for start in range(0, len(records), BATCH_SIZE):
                 if not records[start : start + BATCH_SIZE]._xero_send(connection, route):
@@ -416,7 +418,15 @@ class XeroSyncMixin(models.AbstractModel):
         members = self.with_context(active_test=False).search(
             [("xero_lost_batch", "in", list(tokens))], order="id"
         )
-        return [members.filtered(lambda r, t=token: r.xero_lost_batch == t) for token in tokens]
+        batches = []
+        for token in tokens:
+            batch = members.filtered(lambda r, t=token: r.xero_lost_batch == t)
+            if set(batch.mapped("xero_state")) != {"pending"}:
+                # It can no longer go again as it was: its members go as they come.
+                batch._xero_write({"xero_lost_batch": False})
+            elif lock_quietly(batch) == batch:
+                batches.append(batch)
+        return batches
 
     def _xero_send(self, connection, route):
         """One Xero write for these records (≤ 50, one connection, one route), after the
@@ -560,6 +570,16 @@ class XeroSyncMixin(models.AbstractModel):
     def _xero_natural_key(self):
         """What Xero merges two new objects by (a contact's name, an item's code), or None."""
         return None
+
+    def _xero_holds_claim(self, connection, key):
+        """Whether this record still needs the key it claimed: it exists, has that key and
+        is of the connection's company (or none). Its status is no guide: the worker sending
+        it has not committed it yet. A record that fails gives its claim up."""
+        return bool(
+            self.exists()
+            and self._xero_natural_key() == key
+            and self.company_id in (self.env["res.company"], connection.company_id)
+        )
 
     def _xero_claim_new(self, connection, refused):
         """Claim the natural keys of these records new to Xero, in a transaction of their
@@ -736,7 +756,8 @@ class XeroSyncMixin(models.AbstractModel):
         self._xero_mark_error(connection, message, operation)
 
     def _xero_mark_error(self, connection, message, operation, duration=0.0):
-        self._xero_write({"xero_state": "error", "xero_error": message})
+        self._xero_write({"xero_state": "error", "xero_error": message, "xero_lost_batch": False})
+        self.env["xero.claim"]._release(self.filtered(lambda r: not r.xero_id))
         self.env["xero.sync.log"]._record(
             connection, operation, "error", message, records=self, duration=duration
         )
