@@ -105,7 +105,7 @@ def test_contacts_come_in_pages_until_a_short_one(client, sandbox, uk):
     for batch in batches(contacts(120)):
         client.save_contacts(batch, str(uuid.uuid4()))
     sandbox.clear_request_log()
-    pages = list(client.iter_contacts())
+    pages = list(client.iter_pages("Contacts"))
     assert [len(p) for p in pages] == [100, 20]
     assert sandbox.calls("GET", "Contacts") == 2
     assert len({c.contact_id for page in pages for c in page}) == 120
@@ -606,44 +606,6 @@ def test_iter_changes_loses_nothing_when_an_object_changes_meanwhile(client, san
     client.save_contacts([Contact(contact_id=first[0].contact_id, name="Renamed")], "k-rename")
     names = [c.name for page in [first, *reader] for c in page]
     assert names == ["Shop %d 000" % n for n in range(6)] + ["Renamed"]
-
-
-# -- find_contacts ----------------------------------------------------------------------------
-def test_find_contacts_is_one_call_and_copes_with_quotes(client, sandbox):
-    client.save_contacts(
-        [
-            Contact(name='Bob\'s "Best" Bikes'),
-            Contact(name="Acme Ltd"),
-            Contact(name="Mail Only", email_address="ap@mail.example"),
-            Contact(name="Taxed", tax_number="GB123456789"),
-            Contact(name="Bob's Bikes Annex"),
-            Contact(name="Unrelated"),
-        ],
-        "k-seed",
-    )
-    sandbox.clear_request_log()
-    found = client.find_contacts(
-        names=['bob\'s  "best" bikes', "ACME LTD", "Nobody"],
-        emails=["AP@mail.example"],
-        tax_numbers=["GB123456789"],
-    )
-    assert sandbox.calls("GET", "Contacts") == 1
-    assert sorted(c.name for c in found) == [
-        "Acme Ltd",
-        'Bob\'s "Best" Bikes',
-        "Mail Only",
-        "Taxed",
-    ]
-
-
-def test_find_contacts_splits_a_long_filter(client, sandbox):
-    for batch in batches(contacts(90, "Shop")):
-        client.save_contacts(batch, str(uuid.uuid4()))
-    sandbox.clear_request_log()
-    found = client.find_contacts(names=["Shop %03d" % n for n in range(85)])
-    assert len(found) == 85
-    assert sandbox.calls("GET", "Contacts") == 3  # 40 + 40 + 5 terms
-    assert client.find_contacts() == []
 
 
 # -- secrets stay out of logs and errors ------------------------------------------------------

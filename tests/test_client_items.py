@@ -1,4 +1,4 @@
-"""Items: product mapping both ways, reads, find_items and batch saves against the sandbox."""
+"""Items: product mapping both ways, reads and batch saves against the sandbox."""
 
 import uuid
 from datetime import datetime, timezone
@@ -184,32 +184,6 @@ def test_get_items_if_modified_since(client, sandbox):
     client.save_items([item_to_xero(product(code="NEW"))], "k-new")
     assert [i.code for i in client.get_items(if_modified_since=threshold)] == ["NEW"]
     assert [i.code for i in client.get_items(where='Code=="OLD"')] == ["OLD"]
-
-
-def test_find_items_copes_with_a_quote_in_a_code(client, sandbox):
-    codes = ['BOLT "M6"', "BOLT M6", "bolt-m6", "NUT-M6"]
-    client.save_items([item_to_xero(product(code=c, name=c)) for c in codes], "k-bolts")
-    sandbox.clear_request_log()
-    found = client.find_items(['BOLT "M6"', " NUT-M6 ", "NOPE"])
-    assert sorted(i.code for i in found) == ['BOLT "M6"', "NUT-M6"]
-    assert sandbox.calls("GET", "Items") == 1
-
-
-def test_find_items_keeps_exact_codes_only(client):
-    client.save_items([item_to_xero(product(code="ABC-1"))], "k-abc")
-    assert client.find_items(["abc-1"]) == []
-    assert [i.code for i in client.find_items(["ABC-1"])] == ["ABC-1"]
-
-
-def test_find_items_splits_a_long_filter_and_asks_nothing_for_no_codes(client, sandbox):
-    for batch in batches([item_to_xero(p) for p in products(90, "SKU")]):
-        client.save_items(batch, str(uuid.uuid4()))
-    sandbox.clear_request_log()
-    found = client.find_items(["SKU-%03d" % n for n in range(85)])
-    assert len(found) == 85
-    assert sandbox.calls("GET", "Items") == 3  # 40 + 40 + 5 codes
-    assert client.find_items([]) == [] and client.find_items(["", None, "  "]) == []
-    assert sandbox.calls("GET", "Items") == 3
 
 
 # -- batch saves ------------------------------------------------------------------------------

@@ -9,7 +9,6 @@ from xero_python.accounting import Address, Contact, ContactPerson, Phone
 from xero_python.api_client.serializer import serialize
 
 from xero_client import XeroClient, XeroEndpoints, mask
-from xero_client import client as client_module
 from xero_client.mappings import common, contact
 from xero_client.mappings.common import MappingError
 from xero_client.mappings.contact import (
@@ -168,8 +167,7 @@ def test_a_value_too_long_for_xero_is_a_mapping_error_naming_the_contact():
 
 # -- Xero -> partner --------------------------------------------------------------------------
 def test_what_mappings_share_lives_in_common():
-    assert contact.MappingError is MappingError  # Odoo code still imports it from contact
-    assert client_module.normalised is common.normalised  # ... and normalised from the client
+    assert contact.MappingError is MappingError
     assert common.clean("  Bayside \n  Club ") == "Bayside Club"
     assert common.text("  Line one\nLine two  ") == "Line one\nLine two"
     assert common.normalised("  ACME   Ltd ") == "acme ltd" and common.normalised(None) == ""

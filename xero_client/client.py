@@ -5,7 +5,6 @@ import hashlib
 import http.client
 import json
 import logging
-import re
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -25,7 +24,7 @@ from xero_python.api_client.serializer import serialize
 from xero_python.exceptions import ApiException
 
 from .errors import RequestRejected, TransientError, XeroError, error_from_answer
-from .mappings.common import UNIT_DECIMALS, normalised
+from .mappings.common import UNIT_DECIMALS
 from .masking import get_logger, log, mask, remember_secret
 
 _logger = get_logger(__name__)
@@ -34,8 +33,6 @@ DEFAULT_TIMEOUT = (5, 30)
 MAX_BATCH = 50
 PAGE_SIZE = 100  # Xero's page size when a call names none
 MAX_PAGE_SIZE = 1000  # the largest pageSize Xero takes
-MAX_WHERE_TERMS = 40
-MAX_WHERE_CHARS = 2000
 LIMIT_HEADERS = ("X-MinLimit-Remaining", "X-DayLimit-Remaining", "X-AppMinLimit-Remaining")
 # Oldest change first. Xero documents one ordering element per call ("order=Name ASC"); ties
 # come in an order of Xero's own, which iter_changes does not rely on.
@@ -273,29 +270,6 @@ class XeroClient:
             if not full:
                 return
 
-    def iter_contacts(
-        self, if_modified_since=None, include_archived=True, where=None, page_size=PAGE_SIZE
-    ):
-        """Pages (lists of contacts) until a short page; one call per page."""
-        return self.iter_pages(
-            "Contacts", if_modified_since, where, page_size, include_archived=include_archived
-        )
-
-    def find_contacts(self, names=(), emails=(), tax_numbers=()):
-        """Contacts (archived too) whose name, email or tax number equals one given (case and
-        spaces aside): one call per 40 values."""
-        wanted = {
-            "Name": normalised_set(names),
-            "EmailAddress": normalised_set(emails),
-            "TaxNumber": normalised_set(tax_numbers),
-        }
-        found = {}
-        for where in where_chunks(equality_terms(names, emails, tax_numbers)):
-            for page in self.iter_contacts(where=where):
-                for contact in page:
-                    found.setdefault(contact.contact_id, contact)
-        return [c for c in found.values() if matches_any(c, wanted)]
-
     def get_accounts(self):
         return self.call("get_accounts").accounts or []
 
@@ -318,16 +292,6 @@ class XeroClient:
         if where:
             params["where"] = where
         return self.call("get_items", **params).items or []
-
-    def find_items(self, codes):
-        """Items whose code is exactly one given (outer spaces aside): one call per 40 codes."""
-        wanted = {code for code in (str(c or "").strip() for c in codes) if code}
-        terms = [equality_term("Code", code) for code in sorted(wanted)]
-        found = {}
-        for where in where_chunks(term for term in terms if term):
-            for item in self.get_items(where=where):
-                found.setdefault(item.item_id, item)
-        return [item for item in found.values() if (item.code or "").strip() in wanted]
 
     # -- writes ---------------------------------------------------------------------------------
     def save_contacts(self, contacts, idempotency_scope):
@@ -552,63 +516,6 @@ def element_result(index, element):
 
 def messages_of(validation_errors):
     return [mask(v.message) for v in validation_errors or [] if getattr(v, "message", None)]
-
-
-# -- where filters for find_contacts ----------------------------------------------------------
-def normalised_set(values):
-    return {normalised(v) for v in values if normalised(v)}
-
-
-def equality_terms(names, emails, tax_numbers):
-    terms = []
-    for field_name, values in (
-        ("Name", names),
-        ("EmailAddress", emails),
-        ("TaxNumber", tax_numbers),
-    ):
-        for value in dict.fromkeys(" ".join(str(v or "").split()) for v in values):
-            term = equality_term(field_name, value)
-            if term and term not in terms:
-                terms.append(term)
-    return terms
-
-
-def equality_term(field_name, value):
-    """``Field=="value"``; a value holding ``"`` or ``\\`` becomes a case-insensitive
-    Contains() on its longest plain fragment (the caller keeps exact matches only).
-
-    Xero's where parser has no working escape for a double quote (XeroAPI/Xero-Java#347: both
-    ``\\"`` and ``\\\\"`` give a QueryParseException), so quotes never go into the filter.
-    """
-    if not value:
-        return None
-    if '"' not in value and "\\" not in value:
-        return '%s=="%s"' % (field_name, value)
-    fragment = max(re.split(r'["\\]', value), key=len).strip().lower()
-    if not fragment:
-        return None
-    return '(%s!=null AND %s.ToLower().Contains("%s"))' % (field_name, field_name, fragment)
-
-
-def where_chunks(terms):
-    """OR'ed where filters of at most 40 terms and about 2,000 characters each."""
-    chunk, size = [], 0
-    for term in terms:
-        if chunk and (len(chunk) >= MAX_WHERE_TERMS or size + len(term) > MAX_WHERE_CHARS):
-            yield " OR ".join(chunk)
-            chunk, size = [], 0
-        chunk.append(term)
-        size += len(term) + 4
-    if chunk:
-        yield " OR ".join(chunk)
-
-
-def matches_any(contact, wanted):
-    return (
-        normalised(contact.name) in wanted["Name"]
-        or normalised(contact.email_address) in wanted["EmailAddress"]
-        or normalised(contact.tax_number) in wanted["TaxNumber"]
-    )
 
 
 # -- idempotency ------------------------------------------------------------------------------

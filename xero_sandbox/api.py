@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from . import handlers
 from .encoding import BodyInvalid, dumps, parse_body
 from .errors import (
+    JSON_TYPE,
     XeroError,
     forbidden,
     not_found,
@@ -258,27 +259,28 @@ class AccountingAPI:
 
     def error_answer(self, operation, error):
         """``error`` as Xero sends it, checked against what the spec declares for its status."""
-        if operation is not None and self.sandbox.validate_responses:
-            try:
-                self.validator.validate_response(
-                    operation, error.status, error.raw_body, error.content_type
-                )
-            except SpecError as exc:
-                error = problem(500, "Sandbox answer does not conform to the spec", exc.message)
-        return error.response()
+        violation = self.spec_violation(operation, error.status, error.raw_body, error.content_type)
+        return (violation or error).response()
 
     def answer(self, operation, status, payload):
         if isinstance(payload, handlers.RawBody):
             return Response(payload.content, status=status, content_type=payload.mimetype)
         raw = dumps(payload).encode()
-        if self.sandbox.validate_responses:
-            try:
-                self.validator.validate_response(operation, status, raw, "application/json")
-            except SpecError as exc:
-                raise problem(
-                    500, "Sandbox answer does not conform to the spec", exc.message
-                ) from None
-        return Response(raw, status=status, content_type="application/json; charset=utf-8")
+        violation = self.spec_violation(operation, status, raw, "application/json")
+        if violation is not None:
+            raise violation
+        return Response(raw, status=status, content_type=JSON_TYPE)
+
+    def spec_violation(self, operation, status, raw, content_type):
+        """A 500 problem when response validation is on and the spec does not declare this
+        answer for ``status``; None otherwise."""
+        if operation is None or not self.sandbox.validate_responses:
+            return None
+        try:
+            self.validator.validate_response(operation, status, raw, content_type)
+        except SpecError as exc:
+            return problem(500, "Sandbox answer does not conform to the spec", exc.message)
+        return None
 
 
 def acceptable_scopes(method, operation):

@@ -8,25 +8,15 @@ from werkzeug.wrappers import Request, Response
 
 from .actions import ActionError
 from .api import API_PREFIX, DropConnection, drop_socket
-from .errors import XeroError, problem, validation_exception
+from .errors import XeroError, json_response, problem, validation_exception
 from .faults import FaultError
 from .spec import SpecError
-from .state import dumps
 
 _logger = logging.getLogger(__name__)
 CONNECTION_RE = re.compile(r"^/connections/([^/]+)$", re.IGNORECASE)
 UI_RE = re.compile(r"^/sandbox/ui/([^/]+)/([a-z]+)(?:/([^/]+))?$")
 TENANT_DATA_RE = re.compile(r"^/sandbox/tenants/([^/]+)/data/([A-Za-z]+)$")
 TENANT_ACTION_RE = re.compile(r"^/sandbox/tenants/([^/]+)/([A-Za-z]+)/([^/]+)(/pay)?$")
-
-
-def json_response(payload, status=200, headers=None):
-    return Response(
-        dumps(payload),
-        status=status,
-        headers=headers,
-        content_type="application/json; charset=utf-8",
-    )
 
 
 class SandboxApp:

@@ -36,6 +36,10 @@ class XeroError(Exception):
         )
 
 
+def json_response(payload, status=200, headers=None):
+    return Response(dumps(payload), status=status, headers=headers, content_type=JSON_TYPE)
+
+
 def problem(status, title, detail, headers=None):
     """Xero's identity/gateway error shape (401, 403, 404, 429, 5xx)."""
     body = {

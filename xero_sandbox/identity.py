@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from werkzeug.wrappers import Response
 
 from .dates import to_ms_date
-from .errors import oauth_error, problem, unauthorized
+from .errors import json_response, oauth_error, problem, unauthorized
 
 GRANULAR_SCOPES = {
     "accounting.contacts",
@@ -397,14 +397,3 @@ def error_page(message, status):
 
 def b64url(raw):
     return base64.urlsafe_b64encode(raw).rstrip(b"=")
-
-
-def json_response(payload, status=200, headers=None):
-    from .state import dumps
-
-    return Response(
-        dumps(payload),
-        status=status,
-        headers=headers,
-        content_type="application/json; charset=utf-8",
-    )

@@ -36,8 +36,6 @@ DEFAULT_SETTINGS = {"idempotency_seconds": 300}
 
 REQUEST_LOG_SIZE = 5000
 
-__all__ = ["State", "dumps", "decode_hook"]
-
 
 AUTHORISATIONS = ("apps", "access_tokens", "refresh_tokens", "connections")
 

@@ -3,10 +3,9 @@ standard run) on a fresh database, its figures printed at the end."""
 
 import shlex
 
-from .common import ADDON, DEV_DIR, banner, plain_env, say, step
-from .odoo_install import HOW_TO_GET_ODOO, OdooMissing, find_odoo
+from .common import ADDON, DEV_DIR, plain_env, say, step
+from .odoo_install import odoo_ready
 from .pg import PgCluster
-from .requirements import ensure_requirements
 from .tiers import odoo_test_cmd, odoo_tier_verdict, parse_odoo_log, run_streaming
 
 BENCH_DB = "xero_bench"
@@ -20,12 +19,8 @@ def figures(output):
 
 
 def cmd_bench(args):
-    try:
-        odoo = find_odoo(args.odoo_bin)
-    except OdooMissing as err:
-        banner(f"BENCHMARK NOT RUN: no Odoo install found ({err})", HOW_TO_GET_ODOO)
-        return 2
-    if not ensure_requirements(odoo.python, "the Odoo install's Python"):
+    odoo = odoo_ready(args.odoo_bin, "BENCHMARK NOT RUN: no Odoo install found")
+    if odoo is None:
         return 2
     pg = PgCluster()
     pg.start()

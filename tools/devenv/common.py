@@ -121,6 +121,25 @@ def stop_process(proc, timeout=15):
         proc.wait()
 
 
+def spawn_detached(cmd, logfile, pidfile=None, env=None, cwd=None, append=True):
+    """Start cmd in its own process group, its output in logfile (appended to, or replaced
+    when not `append`), its pid written to pidfile if given."""
+    logfile.parent.mkdir(parents=True, exist_ok=True)
+    with open(logfile, "ab" if append else "wb") as log:
+        proc = subprocess.Popen(
+            cmd,
+            cwd=cwd,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    if pidfile is not None:
+        pidfile.write_text(str(proc.pid))
+    return proc
+
+
 def pid_alive(pid):
     try:
         os.kill(pid, 0)

@@ -18,12 +18,12 @@ from .common import (
     LOCAL,
     ODOO_MAJOR,
     REPO,
-    banner,
     http_status,
     pid_alive,
     plain_env,
     port_in_use,
     say,
+    spawn_detached,
     step,
     wait_http,
 )
@@ -35,16 +35,10 @@ from .demo_company import (
     mappings_applied,
     prepare_books,
 )
-from .odoo_install import (
-    HOW_TO_GET_ODOO,
-    OdooMissing,
-    empty_odoo_config,
-    find_odoo,
-    odoo_base_cmd,
-)
+from .odoo_install import empty_odoo_config, odoo_base_cmd, odoo_ready
 from .odoo_rpc import RpcError, odoo_admin_session
 from .pg import PgCluster
-from .requirements import ensure_requirements
+from .requirements import choose_python
 from .sandbox import sandbox_command
 
 SANDBOX_APP = {"client_id": "sandbox-client", "client_secret": "sandbox-secret"}
@@ -59,22 +53,6 @@ def read_pid(path):
     except (OSError, ValueError):
         return None
     return pid if str(DEV_DIR) in cmdline else None
-
-
-def spawn_detached(cmd, logfile, pidfile, env=None, cwd=None):
-    logfile.parent.mkdir(parents=True, exist_ok=True)
-    with open(logfile, "ab") as log:
-        proc = subprocess.Popen(
-            cmd,
-            cwd=cwd,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-    pidfile.write_text(str(proc.pid))
-    return proc
 
 
 # --------------------------------------------------------------------------------------------
@@ -172,14 +150,10 @@ class DemoFailed(Exception):
 def cmd_demo(args):
     demo = DEV_DIR / "demo"
     demo.mkdir(parents=True, exist_ok=True)
-    try:
-        odoo = find_odoo(args.odoo_bin)
-    except OdooMissing as err:
-        banner(f"DEMO NOT STARTED: no Odoo {ODOO_MAJOR} install found ({err})", HOW_TO_GET_ODOO)
+    odoo = odoo_ready(args.odoo_bin, f"DEMO NOT STARTED: no Odoo {ODOO_MAJOR} install found")
+    if odoo is None:
         return 2
-    if not ensure_requirements(odoo.python, "the Odoo install's Python"):
-        return 2
-    python = os.environ.get("XERO_PYTHON", odoo.python)
+    python = choose_python(odoo)[0]
     pg = PgCluster()
     pg.start()  # left running: `make demo-stop` stops it
     if args.fresh:
@@ -195,13 +169,18 @@ def cmd_demo(args):
             )
         company = info["user_companies"]["current_company"]
         books = demo_books(session, company, demo)
-        connection, how = demo_connection(
+        connection, connected_now = demo_connection(
             session, company, sandbox_url, demo, new_sandbox_state, had_database
         )
-        mapped = demo_mappings(session, company, connection, demo) if books else "not applied"
+        mapped = (
+            demo_mappings(session, company, connection, connected_now, demo)
+            if books
+            else "not applied"
+        )
     except DemoFailed as err:
         say(f"!!!! {err}")
         return 1
+    how = "connected it now" if connected_now else "already connected: reused"
     print_demo_banner(odoo_url, sandbox_url, demo, connection["tenant_name"], how)
     say(f"  Books:    {books or 'not British (see above)'}; Xero mappings: {mapped}")
     say("=" * 78)
@@ -291,7 +270,8 @@ def demo_books(session, company, demo):
 
 
 def demo_connection(session, company, sandbox_url, demo, new_sandbox_state, had_database):
-    """The company connected to the sandbox's UK organisation: (connection, how)."""
+    """The company connected to the sandbox's UK organisation: (connection, whether this run
+    connected it)."""
     try:
         connection, connected_now = connect_demo_company(
             session, company, sandbox_url, force=new_sandbox_state
@@ -307,15 +287,14 @@ def demo_connection(session, company, sandbox_url, demo, new_sandbox_state, had_
             "before are not in it, and syncing them again fails. "
             "`make demo ARGS=--fresh` starts both over."
         )
-    connection["connected_now"] = connected_now
-    return connection, "connected it now" if connected_now else "already connected: reused"
+    return connection, connected_now
 
 
-def demo_mappings(session, company, connection, demo):
+def demo_mappings(session, company, connection, connected_now, demo):
     """The mapping wizard applied, when the company just connected or has none: a line for
     the banner."""
     try:
-        if not connection["connected_now"] and mappings_applied(session, company):
+        if not connected_now and mappings_applied(session, company):
             return "kept"
         step("mapping the demo company's accounts and taxes to Xero's (Settings › Xero)")
         taxes, accounts, warning = apply_mappings(session, connection["id"])

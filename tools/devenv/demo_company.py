@@ -288,11 +288,9 @@ def mapping_summary(session, connection_id):
 
 
 def prepare_books(session, company_id):
-    """Steps 2 and 3, then 2 again (demo data may touch the company): True if anything
-    changed."""
+    """Steps 2 and 3, then 2 again (demo data may touch the company)."""
     changed = make_company_british(session, company_id)
     if changed:
         say(f"the demo company is now British: {', '.join(changed)}")
-    loaded = load_demo_data(session)
-    again = make_company_british(session, company_id)
-    return bool(changed or loaded or again)
+    load_demo_data(session)
+    make_company_british(session, company_id)

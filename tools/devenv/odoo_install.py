@@ -8,7 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .common import DB_USER, ODOO_MAJOR, PARENT, REPO
+from .common import DB_USER, ODOO_MAJOR, PARENT, REPO, banner
+from .requirements import ensure_requirements
 
 HOW_TO_GET_ODOO = [
     "install Odoo 19.0 Community beside this repository:",
@@ -166,6 +167,22 @@ def find_odoo(explicit=None):
                 f"{origin}: none of these Pythons imports odoo: {', '.join(pythons) or 'none'}"
             )
     raise OdooMissing("; ".join(reasons))
+
+
+def odoo_requirements_met(odoo):
+    """Whether the Odoo install's Python has what setup.py asks for (installed if not)."""
+    return ensure_requirements(odoo.python, "the Odoo install's Python")
+
+
+def odoo_ready(odoo_bin, title):
+    """The Odoo install to use, its Python with our requirements; None (after a banner
+    `title (why)` when no install is found) when it cannot be used."""
+    try:
+        odoo = find_odoo(odoo_bin)
+    except OdooMissing as err:
+        banner(f"{title} ({err})", HOW_TO_GET_ODOO)
+        return None
+    return odoo if odoo_requirements_met(odoo) else None
 
 
 def odoo_base_cmd(odoo, pg, db, http_port, data_dir, config_file):

@@ -3,9 +3,8 @@
 
 import os
 import shlex
-import subprocess
 
-from .common import REPO, plain_env, say, stop_process, wait_http
+from .common import REPO, plain_env, say, spawn_detached, stop_process, wait_http
 
 
 def sandbox_command(python, port, extra=(), override=None):
@@ -17,24 +16,12 @@ def sandbox_command(python, port, extra=(), override=None):
     return [python, "-m", "xero_sandbox", "--port", str(port), "--seed", *extra]
 
 
-def start_sandbox(python, port, logfile, extra=(), override=None, timeout=60):
-    """Start the sandbox in its own process group and wait for /sandbox/health."""
-    cmd = sandbox_command(python, port, extra, override)
-    if not override and not os.environ.get("XERO_SANDBOX_CMD"):
-        if not (REPO / "xero_sandbox" / "__main__.py").exists():
-            raise RuntimeError("xero_sandbox/__main__.py does not exist yet")
+def start_sandbox(python, port, logfile, override, timeout=60):
+    """Start the sandbox command `override` (see sandbox_command) in its own process group
+    and wait for /sandbox/health."""
+    cmd = sandbox_command(python, port, override=override)
     say(f"starting the sandbox: {shlex.join(cmd)}  (log: {logfile})")
-    logfile.parent.mkdir(parents=True, exist_ok=True)
-    with open(logfile, "wb") as log:
-        proc = subprocess.Popen(
-            cmd,
-            cwd=REPO,
-            env=plain_env(),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+    proc = spawn_detached(cmd, logfile, env=plain_env(), cwd=REPO, append=False)
     url = f"http://127.0.0.1:{port}/sandbox/health"
     if not wait_http(url, timeout, proc):
         stop_process(proc)

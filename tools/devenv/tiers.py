@@ -31,6 +31,7 @@ from .odoo_install import (
     empty_odoo_config,
     find_odoo,
     odoo_base_cmd,
+    odoo_requirements_met,
 )
 from .pg import PgCluster
 from .requirements import choose_python, ensure_requirements
@@ -225,7 +226,7 @@ def run_odoo_tier(odoo, python, args, timer):
     result.ran = True
     logs = DEV_DIR / "logs"
     logs.mkdir(parents=True, exist_ok=True)
-    if not ensure_requirements(odoo.python, "the Odoo install's Python"):
+    if not odoo_requirements_met(odoo):
         result.note = "the Odoo Python lacks the connector's requirements"
         return result
     try:

@@ -8,12 +8,7 @@ from odoo import api, fields, models
 from xero_client.mappings.item import item_from_xero, item_to_xero
 from xero_client.routes import ITEMS
 
-from ..locking import lock_quietly
 from .xero_sync_mixin import XERO_STATES, XeroDataError
-
-# The index of Xero's items is refreshed (one call: items are not paged) before new products
-# are matched against it, unless it was refreshed this recently.
-INDEX_FRESH_MINUTES = 10
 
 PRODUCT_SYNCED_FIELDS = (
     "default_code",
@@ -38,6 +33,7 @@ class ProductProduct(models.Model):
     _inherit = ["product.product", "xero.sync.mixin"]
 
     _xero_route = ITEMS
+    _xero_index_import = ("items", "_xero_import_items")
     _xero_synced_fields = PRODUCT_SYNCED_FIELDS
 
     # Products are usually shared by the companies, each with its own organisation.
@@ -129,13 +125,6 @@ class ProductProduct(models.Model):
 
     def _xero_natural_key(self):
         return (self.default_code or "").strip() or None
-
-    def _xero_refresh_index(self, connection):
-        cursor = connection._import_cursor("items")
-        fresh_after = fields.Datetime.now() - timedelta(minutes=INDEX_FRESH_MINUTES)
-        if not (cursor.watermark and cursor.watermark > fresh_after):
-            if connection._import_budget_left() and lock_quietly(cursor):
-                self.env["product.product"].sudo()._xero_import_items(connection)
 
     def _xero_index_rows(self, results):
         return "item", [

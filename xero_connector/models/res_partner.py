@@ -2,7 +2,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
 import logging
-from datetime import timedelta
 from types import SimpleNamespace
 
 import psycopg2
@@ -21,12 +20,8 @@ from xero_client.mappings.contact import (
 )
 from xero_client.routes import CONTACTS
 
-from ..locking import lock_quietly
 from .xero_sync_mixin import XERO_STATES, XeroDataError, commit_progress
 
-# The index of Xero's contacts is refreshed (one incremental import) before new partners are
-# matched against it, unless it was refreshed this recently.
-INDEX_FRESH_MINUTES = 10
 PARTNER_SYNCED_FIELDS = (
     "name",
     "is_company",
@@ -55,6 +50,7 @@ class ResPartner(models.Model):
     _inherit = ["res.partner", "xero.sync.mixin"]
 
     _xero_route = CONTACTS
+    _xero_index_import = ("contacts", "_xero_import_contacts")
     _xero_synced_fields = PARTNER_SYNCED_FIELDS
 
     # A partner is often shared by the companies of the database, each connected to its own
@@ -228,20 +224,6 @@ class ResPartner(models.Model):
             holder=holder.display_name,
             holder_id=holder.id,
         )
-
-    def _xero_refresh_index(self, connection):
-        """Bring the index of Xero's contacts up to date (an incremental import) unless it
-        was brought up to date in the last minutes."""
-        cursor = connection._import_cursor("contacts")
-        fresh_after = fields.Datetime.now() - timedelta(minutes=INDEX_FRESH_MINUTES)
-        if cursor.watermark and not cursor.resume and cursor.watermark > fresh_after:
-            return
-        # Another worker refreshing it now: the index serves as it is (claims guard the rest).
-        if connection._import_budget_left() and lock_quietly(cursor):
-            # Inside a send: no commit may release the rows being sent.
-            self.env["res.partner"].sudo().with_context(cron_id=False)._xero_import_contacts(
-                connection
-            )
 
     def _xero_index_rows(self, results):
         return "contact", [

@@ -734,10 +734,6 @@ class XeroConnection(models.Model):
         return drain_order(models_)
 
     @api.model
-    def _drain_order(self):
-        return self._synced_models()
-
-    @api.model
     def _import_plan(self):
         """Every pull from Xero, in the order one scheduled action runs them: (import name,
         model, method). The document imports add theirs here."""

@@ -25,6 +25,9 @@ _logger = logging.getLogger(__name__)
 BATCH_SIZE = 50
 TRANSIENT_RETRY_MINUTES = 5
 WATERMARK_MARGIN_MINUTES = 5
+# The index of Xero's objects is refreshed (one incremental import) before new records are
+# matched against it, unless it was refreshed this recently.
+INDEX_FRESH_MINUTES = 10
 XERO_STATES = [
     ("not_synced", "Not synced"),
     ("pending", "Pending"),
@@ -62,6 +65,7 @@ class XeroSyncMixin(models.AbstractModel):
 
     _xero_route = None  # xero_client.routes.Route of every record of the model
     _xero_depends_on = ()  # models whose records may have to be in Xero first
+    _xero_index_import = None  # (import name, method) that keeps xero.index fresh for it
     _xero_synced_fields = ()  # a change to these makes a synced record pending again
 
     xero_id = fields.Char(string="Xero ID", copy=False, readonly=True, index=True)
@@ -142,6 +146,20 @@ class XeroSyncMixin(models.AbstractModel):
         """Extra parameters of the write call, e.g. ``unitdp``."""
         return {}
 
+    def _xero_refresh_index(self, connection):
+        """Bring the index of the organisation's objects of this model up to date (its
+        incremental import) before matching against it, unless it was in the last minutes or
+        another worker is at it (claims guard the rest)."""
+        name, method = self._xero_index_import
+        cursor = connection._import_cursor(name)
+        fresh_after = fields.Datetime.now() - timedelta(minutes=INDEX_FRESH_MINUTES)
+        if cursor.watermark and not cursor.resume and cursor.watermark > fresh_after:
+            return
+        if connection._import_budget_left() and lock_quietly(cursor):
+            # Inside a send: no commit may release the rows being sent.
+            model = self.env[self._name].sudo().with_context(cron_id=False)
+            getattr(model, method)(connection)
+
     def _xero_index_rows(self, results):
         """Rows for ``xero.index`` from what Xero answered ({record: SDK object})."""
         return None, []
@@ -164,10 +182,6 @@ class XeroSyncMixin(models.AbstractModel):
                 if connection and route and route.link_kind
                 else False
             )
-
-    def _xero_connection(self):
-        self.ensure_one()
-        return self.env["xero.connection"]._of_company(self._xero_company())
 
     def write(self, vals):
         result = super().write(vals)
@@ -506,7 +520,7 @@ class XeroSyncMixin(models.AbstractModel):
         if not needed:
             return self.browse(), True
         company = connection.company_id
-        order = self.env["xero.connection"]._drain_order()
+        order = self.env["xero.connection"]._synced_models()
         for model_name in sorted(needed, key=order.index):
             model = self.env[model_name].with_company(company).with_context(active_test=False)
             missing = (

@@ -200,7 +200,9 @@ class TestEngine(XeroCase):
         held_elsewhere = partners[:50]
 
         def another_worker_holds_the_first_50(records):
-            return lock_quietly(records - held_elsewhere)
+            if records._name == "res.partner":
+                records -= held_elsewhere
+            return lock_quietly(records)
 
         with patch.object(xero_sync_mixin, "lock_quietly", another_worker_holds_the_first_50):
             self.run_push_cron()
@@ -291,6 +293,22 @@ class TestEngine(XeroCase):
         self.run_push_cron()
         [held] = self.held_contacts()
         self.assertFalse(held.get("ContactPersons"))
+
+    def test_a_send_request_makes_sendable_records_pending_at_a_new_revision(self):
+        """The hook a posting or a reset to draft calls."""
+        parent, child = self.partners(2)
+        (parent | child).action_xero_sync()
+        child.write({"parent_id": parent.id, "type": "contact"})
+        parent._xero_request_removal()
+        revision = parent.xero_revision
+        (parent | child)._xero_request_send()
+        self.assertEqual((parent.xero_state, parent.xero_operation), ("pending", "upsert"))
+        self.assertGreater(parent.xero_revision, revision)
+        self.assertNotEqual(child.xero_state, "pending", "a contact person is not sent alone")
+        self.run_push_cron()
+        self.assertEqual(parent.xero_state, "synced")
+        held = {c["ContactID"]: c for c in self.held_contacts()}
+        self.assertEqual(held[parent.xero_id]["ContactStatus"], "ACTIVE")
 
     def test_a_removal_request_archives_in_xero_then_sends_normally_again(self):
         partner = self.partners(1)
