@@ -15,6 +15,8 @@ from xero_python.accounting import (
     AccountingApi,
     Contacts,
     CreditNotes,
+    HistoryRecord,
+    HistoryRecords,
     Invoices,
     Items,
     PurchaseOrders,
@@ -52,6 +54,9 @@ class Collection:
     save: str = None  # the one that updates or creates a batch (POST)
     model: type = None  # the SDK model of a batch's body
     filters_where: bool = True  # whether its read_page takes a ``where`` filter
+    attach: str = None  # the one that uploads a file by name; None: Xero keeps no files there
+    attach_online: bool = False  # whether its files can be shown with the online invoice
+    history: str = None  # the one that adds notes to an object's history
 
 
 COLLECTIONS = {
@@ -62,6 +67,8 @@ COLLECTIONS = {
         "get_contacts",
         "update_or_create_contacts",
         Contacts,
+        attach="create_contact_attachment_by_file_name",
+        history="create_contact_history",
     ),
     "Invoices": Collection(
         "invoices",
@@ -70,6 +77,9 @@ COLLECTIONS = {
         "get_invoices",
         "update_or_create_invoices",
         Invoices,
+        attach="create_invoice_attachment_by_file_name",
+        attach_online=True,
+        history="create_invoice_history",
     ),
     "CreditNotes": Collection(
         "credit_notes",
@@ -78,6 +88,9 @@ COLLECTIONS = {
         "get_credit_notes",
         "update_or_create_credit_notes",
         CreditNotes,
+        attach="create_credit_note_attachment_by_file_name",
+        attach_online=True,
+        history="create_credit_note_history",
     ),
     "PurchaseOrders": Collection(
         "purchase_orders",
@@ -87,9 +100,20 @@ COLLECTIONS = {
         "update_or_create_purchase_orders",
         PurchaseOrders,
         filters_where=False,
+        attach="create_purchase_order_attachment_by_file_name",
+        history="create_purchase_order_history",
     ),
-    "Payments": Collection("payments", "payment_id", "get_payment", "get_payments"),
-    "Items": Collection("items", "item_id", "get_item", save="update_or_create_items", model=Items),
+    "Payments": Collection(
+        "payments", "payment_id", "get_payment", "get_payments", history="create_payment_history"
+    ),
+    "Items": Collection(
+        "items",
+        "item_id",
+        "get_item",
+        save="update_or_create_items",
+        model=Items,
+        history="create_item_history",
+    ),
 }
 
 
@@ -270,6 +294,42 @@ class XeroClient:
             if not full:
                 return
 
+    def find(self, endpoint, where, **params):
+        """The objects of ``endpoint`` (Invoices, CreditNotes, Contacts...) that ``where``
+        selects, e.g. ``'Type=="ACCPAY" AND (Reference=="BILL/1" OR Reference=="BILL/2")'``,
+        as SDK objects (documents with their lines): one call, for a page of up to 1,000.
+
+        Meant for look-ups by values that are unique (did a write whose answer was lost
+        happen?): more matches than a page raises a ``XeroError`` rather than leaving some
+        out. Deleted and voided documents come too: look at their ``status``. Extra SDK
+        parameters pass through, e.g. ``invoice_numbers=[...]``, ``i_ds=[...]``,
+        ``statuses=[...]``; ``where`` may then be None. Purchase orders take no ``where``
+        (ValueError); read one by its number with ``get_by_id("PurchaseOrders", number)``.
+        """
+        found = self.get_page(endpoint, 1, MAX_PAGE_SIZE, where=where, **params)
+        if len(found) >= MAX_PAGE_SIZE:
+            raise XeroError(
+                "%d or more %s in Xero match %s: narrow the look-up."
+                % (MAX_PAGE_SIZE, endpoint, where or params)
+            )
+        return found
+
+    def online_invoice_url(self, invoice_id):
+        """The address where the customer sees (and pays) the sales invoice ``invoice_id``;
+        None when Xero has no such invoice (404) or gives no address. One call.
+
+        Xero gives one for approved sales invoices only: a draft, one awaiting approval, a
+        deleted one or a bill is refused (``RequestRejected``, status 400).
+        """
+        try:
+            answer = self.call("get_online_invoice", invoice_id)
+        except RequestRejected as error:
+            if error.status == 404:
+                return None
+            raise
+        found = answer.online_invoices or []
+        return (found[0].online_invoice_url or None) if found else None
+
     def get_accounts(self):
         return self.call("get_accounts").accounts or []
 
@@ -332,6 +392,61 @@ class XeroClient:
                 "before sending them again." % (len(returned), len(elements))
             )
         return [element_result(index, element) for index, element in enumerate(returned)]
+
+    def attach(self, endpoint, object_id, file_name, content_bytes, include_online=False):
+        """Upload ``content_bytes`` as the file ``file_name`` of an object of ``endpoint``
+        (Invoices, CreditNotes, PurchaseOrders, Contacts), PUT by file name: the SDK
+        Attachment Xero answers (``attachment_id``, ``file_name``, ``mime_type`` from the
+        name's extension, ``content_length``, ``include_online``). One call.
+
+        Xero keeps 10 files per document and refuses an 11th, and files over 25 MB
+        (``RequestRejected``). ``include_online`` (invoices and credit notes) shows the file
+        to the customer with the online invoice. The Idempotency-Key comes from the object,
+        the name, ``include_online`` and the content: a retry of the same upload after a lost
+        answer is answered from Xero's cache (for a few minutes) instead of uploading twice.
+        """
+        collection = collection_of(endpoint, "attach")
+        params = {}
+        if include_online:
+            if not collection.attach_online:
+                raise ValueError("Xero shows no files of %s online" % endpoint)
+            params["include_online"] = True
+        scope = [endpoint, str(object_id).lower(), file_name]
+        digest = hashlib.sha256(content_bytes).hexdigest()
+        answer = self.call(
+            collection.attach,
+            object_id,
+            file_name,
+            content_bytes,
+            idempotency_key=idempotency_key_for("Attachments", scope, digest, params),
+            **params,
+        )
+        found = answer.attachments or []
+        return found[0] if found else None
+
+    def add_history_note(self, endpoint, object_id, details, idempotency_scope=None):
+        """Add the note ``details`` to the history of an object of ``endpoint`` (Invoices,
+        CreditNotes, PurchaseOrders, Contacts, Items, Payments), PUT History: the SDK
+        HistoryRecord Xero answers (``changes`` "Note", ``details``, ``user``,
+        ``date_utc``). One call.
+
+        Xero refuses an empty note or one over 250 characters (``RequestRejected``), and a
+        note for an object it does not have: shortening is the caller's job. The
+        Idempotency-Key comes from the object and the note (and ``idempotency_scope``, any
+        JSON value, when given, e.g. the record and revision sent): the same note again within
+        Xero's few minutes is answered from its cache, not added twice.
+        """
+        collection = collection_of(endpoint, "history")
+        body = serialize(HistoryRecords(history_records=[HistoryRecord(details=details)]))
+        scope = [endpoint, str(object_id).lower(), idempotency_scope]
+        answer = self.call(
+            collection.history,
+            object_id,
+            body,
+            idempotency_key=idempotency_key_for("History", scope, body, {}),
+        )
+        found = answer.history_records or []
+        return found[0] if found else None
 
     # -- the call pipeline ----------------------------------------------------------------------
     def call(self, method_name, *args, **kwargs):

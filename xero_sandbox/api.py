@@ -183,6 +183,7 @@ class AccountingAPI:
             request.method in WRITE_METHODS
             and request.mimetype == "application/json"
             and not (isinstance(body, dict))
+            and (raw or request.method != "DELETE")  # the SDK's DELETEs say JSON, send nothing
         ):
             raise post_data_invalid("The request body must be a JSON object")
         return body or {}
@@ -263,21 +264,55 @@ class AccountingAPI:
         return (violation or error).response()
 
     def answer(self, operation, status, payload):
+        """The handler's answer as a response, checked against the spec: JSON against its
+        schema; no content (204) and a document's PDF against what the spec declares. (An
+        attachment comes back with its own media type, where the spec says octet-stream, as
+        Xero does: that one is not checked.)"""
+        if payload is None:
+            violation = self.media_violation(operation, status, None)
+            if violation is not None:
+                raise violation
+            return Response(status=status)
         if isinstance(payload, handlers.RawBody):
+            if payload.operation_id:
+                described = self.described_by(operation, payload.operation_id)
+                violation = self.media_violation(described, status, payload.mimetype)
+                if violation is not None:
+                    raise violation
             return Response(payload.content, status=status, content_type=payload.mimetype)
+        if isinstance(payload, handlers.DescribedBy):
+            operation = self.described_by(operation, payload.operation_id)
+            payload = payload.payload
         raw = dumps(payload).encode()
         violation = self.spec_violation(operation, status, raw, "application/json")
         if violation is not None:
             raise violation
         return Response(raw, status=status, content_type=JSON_TYPE)
 
+    def described_by(self, operation, operation_id):
+        """The spec operation that declares an answer: the matched one unless named."""
+        if not operation_id:
+            return operation
+        return self.validator.operation_by_id(operation.api, operation_id)
+
     def spec_violation(self, operation, status, raw, content_type):
         """A 500 problem when response validation is on and the spec does not declare this
         answer for ``status``; None otherwise."""
+        return self.checked(
+            operation, self.validator.validate_response, operation, status, raw, content_type
+        )
+
+    def media_violation(self, operation, status, content_type):
+        """Like ``spec_violation``, for a file answer (``content_type``) or none (None)."""
+        return self.checked(
+            operation, self.validator.validate_media_type, operation, status, content_type
+        )
+
+    def checked(self, operation, check, *args):
         if operation is None or not self.sandbox.validate_responses:
             return None
         try:
-            self.validator.validate_response(operation, status, raw, content_type)
+            check(*args)
         except SpecError as exc:
             return problem(500, "Sandbox answer does not conform to the spec", exc.message)
         return None

@@ -15,6 +15,7 @@ from .spec import SpecError
 _logger = logging.getLogger(__name__)
 CONNECTION_RE = re.compile(r"^/connections/([^/]+)$", re.IGNORECASE)
 UI_RE = re.compile(r"^/sandbox/ui/([^/]+)/([a-z]+)(?:/([^/]+))?$")
+ONLINE_INVOICE_RE = re.compile(r"^/in/([A-Za-z0-9]+)$")
 TENANT_DATA_RE = re.compile(r"^/sandbox/tenants/([^/]+)/data/([A-Za-z]+)$")
 TENANT_ACTION_RE = re.compile(r"^/sandbox/tenants/([^/]+)/([A-Za-z]+)/([^/]+)(/pay)?$")
 
@@ -63,6 +64,9 @@ class SandboxApp:
             return self.sandbox.html.deep_link(request)
         if path.startswith("/sandbox"):
             return self.sandbox_route(request)
+        match = ONLINE_INVOICE_RE.match(path)
+        if match and request.method == "GET":
+            return self.sandbox.html.online_invoice(match.group(1))
         if path == "/":
             return Response(status=302, headers={"Location": "/sandbox/ui"})
         raise problem(404, "Not Found", "The resource you're looking for cannot be found")

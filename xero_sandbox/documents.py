@@ -34,6 +34,8 @@ PURCHASE_ORDER_TRANSITIONS = {
     "DELETED": set(),
 }
 
+# What makes a line more than a description (see description_only).
+FIGURE_FIELDS = ("Quantity", "UnitAmount", "LineAmount", "ItemCode", "AccountCode", "AccountID")
 APPROVED_STATUSES = {"SUBMITTED", "AUTHORISED", "PAID", "BILLED"}
 
 
@@ -192,11 +194,19 @@ def resolve_account(ctx, line_in, item, position, errors):
             "Account code '%s' is not a valid code for this document." % (code or account_id)
         )
         return None
-    if not account and ctx.status in APPROVED_STATUSES:
+    if not account and ctx.status in APPROVED_STATUSES and not description_only(line_in):
         errors.append(
             "Account code must be specified for line item %d of an approved document" % position
         )
     return account
+
+
+def description_only(line_in):
+    """A line with a Description and nothing else: a heading or note, which Xero takes on an
+    approved document too ("A line item with just a description (i.e no unit amount or
+    quantity) can be created by specifying just a Description element", the Invoices page).
+    It adds nothing to the totals and needs no account."""
+    return all(line_in.get(field) in (None, "") for field in FIGURE_FIELDS)
 
 
 def account_usable(account):

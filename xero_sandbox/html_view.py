@@ -1,10 +1,15 @@
 """A plain HTML view of each organisation, so that "View in Xero" links of a sandbox
 connection open something real. Deep links use Xero's own shape:
 ``/organisationlogin/default.aspx?shortcode=...&redirecturl=/AccountsReceivable/View.aspx?InvoiceID=...``
+
+Online invoices (what a customer sees, ``https://in.xero.com/<token>`` in Xero) are served at
+``/in/<token>``; ``GET /Invoices/{id}/OnlineInvoice`` gives their address.
 """
 
+import hashlib
 import html
 import re
+import string
 
 from werkzeug.wrappers import Response
 
@@ -45,6 +50,10 @@ GUID_RE = re.compile(
     r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
     r"[0-9a-fA-F]{12}"
 )
+TOKEN_ALPHABET = string.ascii_letters + string.digits
+TOKEN_LENGTH = 40  # as Xero's online invoice tokens
+# The statuses of a sales invoice its customer can see online (see handlers.get_online_invoice).
+ONLINE_STATUSES = ("AUTHORISED", "PAID", "VOIDED")
 STYLE = (
     "body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
     "td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}"
@@ -138,6 +147,17 @@ class HtmlView:
         )
         return page("%s - %s" % (org.name, title), content)
 
+    def online_invoice(self, token):
+        """The online invoice behind ``token``, while its invoice can be seen online."""
+        for org in list(self.state.orgs.values()):
+            for invoice in org.all("Invoices"):
+                if online_invoice_token(org.tenant_id, invoice["InvoiceID"]) != token:
+                    continue
+                if invoice["Type"] != "ACCREC" or invoice["Status"] not in ONLINE_STATUSES:
+                    return not_found_page()
+                return online_invoice_page(org, invoice)
+        return not_found_page()
+
     def deep_link(self, request):
         org = self.state.org_by_short_code(request.args.get("shortcode", ""))
         if not org:
@@ -152,6 +172,69 @@ class HtmlView:
             if obj and (not type_filter or obj.get(type_filter[0]) == type_filter[1]):
                 return redirect("/sandbox/ui/%s/%s/%s" % (org.tenant_id, page_name, object_id))
         return not_found_page()
+
+
+def online_invoice_token(tenant_id, invoice_id):
+    """The online invoice's address token: the same for an invoice every time it is asked
+    for, and unguessable from its ID without the tenant's."""
+    digest = hashlib.sha256(("online-invoice/%s/%s" % (tenant_id, invoice_id)).encode()).digest()
+    number, chars = int.from_bytes(digest, "big"), []
+    for _ in range(TOKEN_LENGTH):
+        number, index = divmod(number, len(TOKEN_ALPHABET))
+        chars.append(TOKEN_ALPHABET[index])
+    return "".join(chars)
+
+
+def online_invoice_page(org, invoice):
+    """What the customer sees: the invoice, its amounts and the files sent with it."""
+    contact = org.get("Contacts", invoice["Contact"]["ContactID"]) or invoice["Contact"]
+    columns = ("Description", "Quantity", "UnitAmount", "DiscountRate", "TaxAmount", "LineAmount")
+    head = "".join("<th>%s</th>" % c for c in columns)
+    rows = "".join(
+        "<tr>%s</tr>"
+        % "".join(
+            "<td>%s</td>" % esc(value(line, c) if figures or c == "Description" else "")
+            for c in columns
+        )
+        for line in invoice.get("LineItems") or []
+        for figures in [line.get("Quantity") or line.get("UnitAmount") or line.get("LineAmount")]
+    )
+    totals = "".join(
+        "<tr><th>%s</th><td>%s %s</td></tr>"
+        % (label, esc(invoice.get(field, "")), esc(invoice["CurrencyCode"]))
+        for field, label in (
+            ("SubTotal", "Subtotal"),
+            ("TotalTax", "Total tax"),
+            ("Total", "Total"),
+            ("AmountPaid", "Paid"),
+            ("AmountDue", "Amount due"),
+        )
+    )
+    files = "".join(
+        "<li>%s</li>" % esc(a["FileName"])
+        for a in org.attachments_of("Invoices", invoice["InvoiceID"])
+        if a.get("IncludeOnline")
+    )
+    notice = {"PAID": "This invoice has been paid.", "VOIDED": "This invoice has been voided."}
+    content = (
+        '<h2>Invoice %s</h2><p class="status">%s</p><p>From %s to %s</p>'
+        "<p>Issued %s, due %s. Reference: %s</p>"
+        '<table class="lines"><tr>%s</tr>%s</table><table class="totals">%s</table>'
+        "<h3>Attachments</h3><ul>%s</ul>"
+    ) % (
+        esc(invoice.get("InvoiceNumber", "")),
+        esc(notice.get(invoice["Status"], "Awaiting payment")),
+        esc(org.name),
+        esc(contact.get("Name", "")),
+        esc(invoice.get("Date", "")[:10]),
+        esc((invoice.get("DueDate") or "")[:10]),
+        esc(invoice.get("Reference") or ""),
+        head,
+        rows,
+        totals,
+        files,
+    )
+    return page("%s - Invoice %s" % (org.name, invoice.get("InvoiceNumber", "")), content)
 
 
 def id_field_of(collection):

@@ -168,13 +168,19 @@ class Organisation:
             ),
         )
 
-    def document_by_number(self, collection, number_field, number):
-        """A credit note or purchase order by its number (deleted ones do not count)."""
+    def number_holder(self, collection, number_field, number, doc_type, id_field, exclude_id):
+        """Another document of ``collection`` of Type ``doc_type`` (None for purchase orders,
+        which have none) numbered ``number``, or None. Deleted ones do not count."""
         return self.first(
             collection,
             "number",
             number,
-            lambda d: d.get(number_field) == number and d.get("Status") != "DELETED",
+            lambda d: (
+                d.get(number_field) == number
+                and d.get("Status") != "DELETED"
+                and d.get("Type") == doc_type
+                and d[id_field] != exclude_id
+            ),
         )
 
     def invoices_of_contact(self, contact_id):
@@ -185,6 +191,11 @@ class Organisation:
         key = obj[id_field]
         self._record(("put", collection, key, self.data[collection].get(key)))
         self._store(collection, key, obj)
+
+    def remove(self, collection, key):
+        """Delete an object for good (DELETE /Items/{ItemID}); undone like a put."""
+        self._record(("put", collection, key, self.data[collection].get(key)))
+        self._store(collection, key, None)
 
     def _store(self, collection, key, obj):
         """Put ``obj`` (None: remove) under ``key``, keeping the indexes in step."""

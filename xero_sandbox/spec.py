@@ -763,6 +763,34 @@ class SpecValidator:
         if errors:
             raise SpecError.from_errors(errors)
 
+    def validate_media_type(self, op: Operation, status: int, content_type: str | None) -> None:
+        """Check that a non-JSON answer (a file of ``content_type``, or no content when it is
+        None) is one the spec declares for ``status`` (or ``default``)."""
+        spec = self._operation(op)
+        answer = spec.responses.get(str(status)) or spec.responses.get("default")
+        if answer is None:
+            raise SpecError(
+                f"status {status} is not declared (declared: {', '.join(spec.responses)})"
+            )
+        content = answer.get("content") or {}
+        media_type = _media_type(content_type)
+        if media_type is None:
+            if content:
+                raise SpecError(
+                    f"status {status} declares content ({', '.join(content)}), the answer has none"
+                )
+            return
+        if media_type not in content:
+            raise SpecError(
+                f"response content type {content_type!r} is not declared for status {status} "
+                f"(declared: {', '.join(content) or 'no content'})"
+            )
+
+    def operation_by_id(self, api: str, operation_id: str) -> Operation:
+        """The operation named ``operation_id``, with no path parameters filled in."""
+        spec = self._operation(Operation(operation_id, "", {}, api))
+        return Operation(spec.operation_id, spec.template, {}, api, spec.method.upper())
+
     def _operation(self, op: Operation) -> _OperationSpec:
         try:
             return self._apis[op.api].operations[op.operation_id]

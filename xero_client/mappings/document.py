@@ -9,9 +9,12 @@ its own) and shares the document's tax out over its lines; a discount Xero canno
 folded into the unit price, to 4 decimals, so that the line still comes to Odoo's amount.
 """
 
+from datetime import date
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
-from .common import MappingError
+from xero_python.accounting import LineItem, LineItemTracking
+
+from .common import MappingError, built_for_xero
 
 CENT = Decimal("0.01")
 UNIT = Decimal("0.0001")  # Xero's unit prices with unitdp=4
@@ -109,3 +112,192 @@ def fold_discount(quantity, unit_price, discount_percent, line_amount):
 
 def unit(value):
     return Decimal(value).quantize(UNIT, rounding=ROUND_HALF_UP)
+
+
+# -- a whole document -----------------------------------------------------------------------
+# Odoo's move types and what they are in Xero: (endpoint, Type, whether Xero takes discounts).
+KINDS = {
+    "out_invoice": ("Invoices", "ACCREC", True),
+    "in_invoice": ("Invoices", "ACCPAY", False),
+    "out_refund": ("CreditNotes", "ACCRECCREDIT", False),
+    "in_refund": ("CreditNotes", "ACCPAYCREDIT", False),
+}
+NO_TAX = "NONE"  # Xero's tax type of a line without tax, unless the caller names another
+STATUSES = ("DRAFT", "SUBMITTED", "AUTHORISED")
+
+
+def document_to_xero(document):
+    """What Xero must receive for one Odoo invoice, bill or credit note, as a dict in Xero's
+    JSON names (the preview shows it; ``invoice.py`` and ``credit_note.py`` make the SDK's
+    model of it); MappingError names the line and what to change.
+
+    ``document`` is plain values: kind (Odoo's move type), xero_id, contact_id, number,
+    reference, date and due_date (ISO), currency, currency_rate (None in the organisation's
+    currency), status (None keeps Xero's), url, amount_untaxed, amount_tax, amount_total, and
+    lines: dicts of kind ("product" or "text"), label (how the error names it), description,
+    quantity, price_unit, discount (percent), amount (Odoo's subtotal), amount_included (its
+    total with tax), account_code, tax_type (None: no tax), tax_rate (Xero's rate, percent),
+    price_include (None: the line has no tax), item_code and tracking ([(category,
+    option)])."""
+    endpoint, xero_type, takes_discount = KINDS[document["kind"]]
+    lines = [line for line in document["lines"] if line["kind"] == "product"]
+    amount_types = line_amount_types(
+        [line["price_include"] for line in lines if line["price_include"] is not None]
+    )
+    if amount_types == "Inclusive" and sum(
+        (cents(line["amount_included"]) for line in lines), Decimal(0)
+    ) != cents(document["amount_total"]):
+        # Odoo rounded the tax of the whole document: its lines' totals no longer add up to
+        # its total. Sent without tax in the prices, every figure still comes out exact.
+        amount_types = "Exclusive"
+    amount_key = "amount_included" if amount_types == "Inclusive" else "amount"
+    taxes = share_tax(
+        [(cents(line[amount_key]), line_tax_rate(line, amount_types)) for line in lines],
+        document["amount_tax"],
+        amount_types,
+    )
+    shares = iter(taxes)
+    items = [
+        line_to_xero(
+            line,
+            amount_key,
+            amount_types,
+            takes_discount,
+            next(shares) if line["kind"] == "product" else None,
+        )
+        for line in document["lines"]
+    ]
+    payload = {
+        "Type": xero_type,
+        "Contact": {"ContactID": document["contact_id"]},
+        "Date": document["date"],
+        "LineAmountTypes": amount_types,
+        "LineItems": items,
+        "CurrencyCode": document["currency"],
+    }
+    optional = {
+        "Reference": document.get("reference"),
+        "DueDate": document.get("due_date"),
+        "CurrencyRate": document.get("currency_rate"),
+        "Status": document.get("status"),
+        "Url": document.get("url"),
+        ("InvoiceNumber" if endpoint == "Invoices" else "CreditNoteNumber"): document.get("number"),
+        ("InvoiceID" if endpoint == "Invoices" else "CreditNoteID"): document.get("xero_id"),
+    }
+    payload.update({key: value for key, value in optional.items() if value})
+    check_totals(payload, document)
+    return payload
+
+
+def line_tax_rate(line, amount_types):
+    return Decimal(str(line["tax_rate"] or 0)) if amount_types != "NoTax" else Decimal(0)
+
+
+def line_to_xero(line, amount_key, amount_types, takes_discount, tax_share):
+    if line["kind"] != "product":
+        return {"Description": line["description"] or line["label"]}
+    amount = cents(line[amount_key])
+    quantity = Decimal(str(line["quantity"]))
+    discount = Decimal(str(line["discount"] or 0))
+    price = Decimal(str(line["price_unit"]))
+    if amount_key == "amount" and line["price_include"] and amount_types == "Exclusive":
+        price, discount = amount / quantity if quantity else amount, Decimal(0)
+    sent = {"Description": line["description"] or line["label"]}
+    if (
+        takes_discount
+        and discount
+        and cents(unit(quantity) * unit(price) * (1 - discount / 100)) == amount
+    ):
+        sent.update(Quantity=unit(quantity), UnitAmount=unit(price), DiscountRate=discount)
+    else:
+        sent_quantity, unit_amount, folded = fold_discount(unit(quantity), price, discount, amount)
+        sent.update(Quantity=sent_quantity, UnitAmount=unit_amount)
+        if folded:
+            sent["Description"] = "%s (%s x %s%s)" % (
+                sent["Description"],
+                normal(quantity),
+                normal(price),
+                " less %s%%" % normal(discount) if discount else "",
+            )
+    sent["LineAmount"] = amount
+    if line.get("account_code"):
+        sent["AccountCode"] = line["account_code"]
+    if line.get("item_code"):
+        sent["ItemCode"] = line["item_code"]
+    sent["TaxType"] = line["tax_type"] or NO_TAX
+    if amount_types != "NoTax":
+        sent["TaxAmount"] = tax_share if tax_share is not None else Decimal("0.00")
+    if line.get("tracking"):
+        sent["Tracking"] = [{"Name": name, "Option": option} for name, option in line["tracking"]]
+    return sent
+
+
+def normal(value):
+    """A Decimal as people write it: 2.5, not 2.5000."""
+    text = format(Decimal(value).normalize(), "f")
+    return text
+
+
+def xero_totals(payload):
+    """(SubTotal, TotalTax, Total) as Xero computes them from the lines sent."""
+    lines = [line for line in payload["LineItems"] if "LineAmount" in line]
+    amounts = sum((line["LineAmount"] for line in lines), Decimal("0.00"))
+    tax = sum((line.get("TaxAmount", Decimal(0)) for line in lines), Decimal("0.00"))
+    subtotal = amounts - tax if payload["LineAmountTypes"] == "Inclusive" else amounts
+    return cents(subtotal), cents(tax), cents(subtotal + tax)
+
+
+def check_totals(payload, document):
+    odoo = tuple(cents(document[k]) for k in ("amount_untaxed", "amount_tax", "amount_total"))
+    xero = xero_totals(payload)
+    if xero != odoo:
+        raise MappingError(
+            "Xero's totals would be %s + %s tax = %s, Odoo's are %s + %s tax = %s: check the "
+            "lines' taxes and amounts." % (*xero, *odoo)
+        )
+
+
+# -- the SDK's models -----------------------------------------------------------------------
+def payload_and_model(document, build):
+    """(``document_to_xero(document)``, the SDK model ``build`` makes of it)."""
+    payload = document_to_xero(document)
+    return payload, built_for_xero(document["label"], build, payload)
+
+
+LINE_FIELDS = {
+    "Description": "description",
+    "Quantity": "quantity",
+    "UnitAmount": "unit_amount",
+    "DiscountRate": "discount_rate",
+    "LineAmount": "line_amount",
+    "AccountCode": "account_code",
+    "ItemCode": "item_code",
+    "TaxType": "tax_type",
+    "TaxAmount": "tax_amount",
+}
+
+
+def sdk_line_items(lines):
+    return [sdk_line_item(line) for line in lines]
+
+
+def sdk_line_item(line):
+    values = {
+        attribute: sdk_number(line[key]) if isinstance(line[key], Decimal) else line[key]
+        for key, attribute in LINE_FIELDS.items()
+        if key in line
+    }
+    if line.get("Tracking"):
+        values["tracking"] = [
+            LineItemTracking(name=t["Name"], option=t["Option"]) for t in line["Tracking"]
+        ]
+    return LineItem(**values)
+
+
+def sdk_number(value):
+    """A Decimal as the SDK sends it (a float: exact for Xero's 2 and 4 decimal places)."""
+    return None if value is None else float(value)
+
+
+def sdk_date(value):
+    return date.fromisoformat(value) if value else None

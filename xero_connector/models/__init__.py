@@ -21,4 +21,6 @@ from . import product_product
 from . import product_template
 from . import res_company
 from . import res_partner
+from . import account_move
+from . import account_move_line
 from . import res_config_settings

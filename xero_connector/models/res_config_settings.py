@@ -32,6 +32,37 @@ class ResConfigSettings(models.TransientModel):
         related="xero_connection_id.account_number_source", readonly=False
     )
 
+    xero_send_out_invoice = fields.Selection(
+        related="xero_connection_id.send_out_invoice", readonly=False
+    )
+    xero_status_out_invoice = fields.Selection(
+        related="xero_connection_id.status_out_invoice", readonly=False
+    )
+    xero_send_in_invoice = fields.Selection(
+        related="xero_connection_id.send_in_invoice", readonly=False
+    )
+    xero_status_in_invoice = fields.Selection(
+        related="xero_connection_id.status_in_invoice", readonly=False
+    )
+    xero_send_out_refund = fields.Selection(
+        related="xero_connection_id.send_out_refund", readonly=False
+    )
+    xero_status_out_refund = fields.Selection(
+        related="xero_connection_id.status_out_refund", readonly=False
+    )
+    xero_send_in_refund = fields.Selection(
+        related="xero_connection_id.send_in_refund", readonly=False
+    )
+    xero_status_in_refund = fields.Selection(
+        related="xero_connection_id.status_in_refund", readonly=False
+    )
+    xero_send_history_notes = fields.Boolean(
+        related="xero_connection_id.send_history_notes", readonly=False
+    )
+    xero_send_attachments = fields.Boolean(
+        related="xero_connection_id.send_attachments", readonly=False
+    )
+
     @api.model
     def default_get(self, fields_list):
         # The company's connection exists before Settings show its fields.

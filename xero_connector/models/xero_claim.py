@@ -88,6 +88,20 @@ class XeroClaim(models.Model):
         return taken
 
     @api.model
+    def _held(self, connection, records):
+        """Those of these records that hold a claim already: an earlier attempt claimed it
+        and never heard whether its write happened."""
+        if not records:
+            return records
+        self.env.cr.execute(
+            "SELECT res_id FROM xero_claim WHERE connection_id = %s AND res_model = %s"
+            " AND res_id IN %s",
+            (connection.id, records._name, tuple(records.ids)),
+        )
+        held = {row[0] for row in self.env.cr.fetchall()}
+        return records.filtered(lambda r: r.id in held)
+
+    @api.model
     def _release(self, records):
         """Records that will not create their Xero object now give their claims up (in a
         transaction of their own: the claims were committed in one)."""

@@ -31,6 +31,16 @@ USER_WRITABLE_FIELDS = {
     "account_number_source",
     "xero_sales_account_id",
     "xero_purchase_account_id",
+    "send_out_invoice",
+    "send_in_invoice",
+    "send_out_refund",
+    "send_in_refund",
+    "status_out_invoice",
+    "status_in_invoice",
+    "status_out_refund",
+    "status_in_refund",
+    "send_history_notes",
+    "send_attachments",
 }
 SERVER_URL_PARAM = "xero_connector.server_url"
 BATCH_SIZE = 50
@@ -54,6 +64,14 @@ def authentication_event_id(id_token):
 def token_is_fresh(access_token, expires_at):
     margin = timedelta(seconds=REFRESH_MARGIN_SECONDS)
     return bool(access_token and expires_at and expires_at > fields.Datetime.now() + margin)
+
+
+SEND_MODES = [("manual", "By hand"), ("on_post", "When posted")]
+XERO_DOCUMENT_STATUSES = [
+    ("DRAFT", "Draft"),
+    ("SUBMITTED", "Awaiting approval"),
+    ("AUTHORISED", "Approved"),
+]
 
 
 class XeroNeedsReconnect(UserError):
@@ -162,6 +180,49 @@ class XeroConnection(models.Model):
         help="Used for purchases when neither the product category nor the Odoo account is mapped.",
     )
     log_ids = fields.One2many("xero.sync.log", "connection_id", readonly=True)
+    # When each kind of document goes to Xero, and as what (see account_move.py).
+    send_out_invoice = fields.Selection(
+        SEND_MODES, string="Send customer invoices", default="manual", required=True
+    )
+    send_in_invoice = fields.Selection(
+        SEND_MODES, string="Send vendor bills", default="manual", required=True
+    )
+    send_out_refund = fields.Selection(
+        SEND_MODES, string="Send customer credit notes", default="manual", required=True
+    )
+    send_in_refund = fields.Selection(
+        SEND_MODES, string="Send vendor credit notes", default="manual", required=True
+    )
+    status_out_invoice = fields.Selection(
+        XERO_DOCUMENT_STATUSES, string="Customer invoices arrive", default="DRAFT", required=True
+    )
+    status_in_invoice = fields.Selection(
+        XERO_DOCUMENT_STATUSES, string="Vendor bills arrive", default="DRAFT", required=True
+    )
+    status_out_refund = fields.Selection(
+        XERO_DOCUMENT_STATUSES,
+        string="Customer credit notes arrive",
+        default="DRAFT",
+        required=True,
+    )
+    status_in_refund = fields.Selection(
+        XERO_DOCUMENT_STATUSES,
+        string="Vendor credit notes arrive",
+        default="DRAFT",
+        required=True,
+    )
+    send_history_notes = fields.Boolean(
+        string="Note each send in Xero's history",
+        default=True,
+        help="A history note on the Xero document says it came from Odoo, with the Odoo number "
+        "and who sent it: one more call to Xero per document sent.",
+    )
+    send_attachments = fields.Boolean(
+        string="Send the PDF and attachments",
+        default=True,
+        help="The document's PDF and the files attached to it go to Xero once each: one call "
+        "per file.",
+    )
 
     _company_unique = models.Constraint(
         "unique(company_id)", "A company connects to one Xero organisation at a time."

@@ -445,6 +445,28 @@ class XeroMapping(models.AbstractModel):
         return self._still_in_xero(taxes.xero_tax_rate_id, taxes.name).tax_type
 
     @api.model
+    def _no_tax_type(self, connection):
+        """Xero's tax type for a line Odoo taxes nothing on: its no-tax rate (NONE in the UK,
+        the US and New Zealand, BAS Excluded in Australia). Sent explicitly, or Xero would
+        apply the account's default tax."""
+        rates = self.env["xero.tax.rate"].search(
+            [
+                ("connection_id", "=", connection.id),
+                ("rate", "=", 0),
+                ("report_tax_type", "in", ("NONE", "BASEXCLUDED")),
+            ]
+        )
+        rate = rates.filtered(lambda r: r.tax_type == "NONE")[:1] or rates[:1]
+        if not rate:
+            raise XeroDataError(
+                self.env._(
+                    "The organisation has no Xero tax rate for lines without tax: give the "
+                    "line a tax."
+                )
+            )
+        return rate.tax_type
+
+    @api.model
     def _still_in_xero(self, xero_record, mapped_from):
         """The Xero account or tax rate a mapping points at, unless Xero archived it since:
         sending it would fail in Xero, or worse, be accepted."""

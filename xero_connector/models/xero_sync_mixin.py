@@ -23,6 +23,8 @@ from .xero_connection import XeroNeedsReconnect
 _logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 50
+# Batches of records whose missing dependencies are sent together, before the first of them.
+DEPENDENCY_WINDOW = 20
 TRANSIENT_RETRY_MINUTES = 5
 WATERMARK_MARGIN_MINUTES = 5
 # The index of Xero's objects is refreshed (one incremental import) before new records are
@@ -391,19 +393,43 @@ class XeroSyncMixin(models.AbstractModel):
         domain = model._xero_pending_domain(connection)
         last_id = 0
         while True:
-            candidates = model.search(domain + [("id", ">", last_id)], limit=BATCH_SIZE, order="id")
-            if not candidates:
+            window = model.search(
+                domain + [("id", ">", last_id)], limit=BATCH_SIZE * DEPENDENCY_WINDOW, order="id"
+            )
+            if not window:
                 return True
-            last_id = candidates[-1].id
-            batch = lock_quietly(candidates)
-            if batch and not batch._xero_send_all(connection):
-                # Stopped by Xero (rate limit, authorisation, outage): the run ends here and a
-                # later one is scheduled; reporting work left would make the cron retry now.
+            last_id = window[-1].id
+            if model._xero_depends_on and not model._xero_send_window_dependencies(
+                connection, window
+            ):
                 commit_progress(self.env, 0, remaining=0)
                 return False
-            remaining = model.search_count(domain + [("id", ">", last_id)])
-            if not commit_progress(self.env, len(batch), remaining):
-                return False
+            for start in range(0, len(window), BATCH_SIZE):
+                batch = lock_quietly(window[start : start + BATCH_SIZE])
+                # Between two commits another worker may have sent some of them.
+                batch.invalidate_recordset(["xero_state"])
+                batch = batch.filtered(lambda r: r.xero_state == "pending")
+                if batch and not batch._xero_send_all(connection):
+                    # Stopped by Xero (rate limit, authorisation, outage): the run ends here
+                    # and a later one is scheduled; reporting work left would make the cron
+                    # retry now.
+                    commit_progress(self.env, 0, remaining=0)
+                    return False
+                last_sent = window[min(start + BATCH_SIZE, len(window)) - 1].id
+                remaining = model.search_count(domain + [("id", ">", last_sent)])
+                if not commit_progress(self.env, len(batch), remaining):
+                    return False
+
+    @api.model
+    def _xero_send_window_dependencies(self, connection, window):
+        """What the records of several batches need in Xero and lacks, sent together first:
+        200 new partners of 1,000 invoices take 4 calls, not one per batch of invoices."""
+        records = lock_quietly(window)
+        if not records:
+            return True
+        _waiting, go_on = records._xero_send_dependencies(connection)
+        commit_progress(self.env, 0)
+        return go_on
 
     def _xero_send_all(self, connection):
         """Send these records (of one connection), route by route, 50 at a time, each batch's
@@ -458,16 +484,18 @@ class XeroSyncMixin(models.AbstractModel):
         # Record-id order: a retry of the same records at the same revisions is then the very
         # same request, which Xero answers from its idempotency cache.
         records = self.browse(sorted(payloads))
-        linked, refused = records._xero_link_existing(connection, payloads)
-        refused.update((records - linked)._xero_claim_new(connection, refused))
-        for record in records.filtered(lambda r: r.id in refused):
-            record._xero_mark_error(connection, refused[record.id], "create")
-        records = records.filtered(lambda r: r.id not in refused)
-        if not records:
-            return True
         started = time.monotonic()
         client = None
         try:
+            linked, refused = records._xero_with_fresh_token(
+                connection, lambda: records._xero_link_existing(connection, payloads)
+            )
+            refused.update((records - linked)._xero_claim_new(connection, refused))
+            for record in records.filtered(lambda r: r.id in refused):
+                record._xero_mark_error(connection, refused[record.id], "create")
+            records = records.filtered(lambda r: r.id not in refused)
+            if not records:
+                return True
             client, results = records._xero_save(connection, route, payloads)
         except RateLimited as error:
             return records._xero_postpone_for_rate_limit(connection, error)
@@ -490,9 +518,9 @@ class XeroSyncMixin(models.AbstractModel):
         return True
 
     def _xero_save(self, connection, route, payloads):
-        """The write call; an access token Xero says has expired is renewed and the call made
-        once more (the same request: Xero never saw the first). Returns (client, results)."""
-        for attempt in (1, 2):
+        """The write call. Returns (client, results)."""
+
+        def save():
             client = connection._client()
             try:
                 results = client.save(
@@ -501,13 +529,23 @@ class XeroSyncMixin(models.AbstractModel):
                     self._xero_idempotency_scope(connection),
                     **self._xero_save_params(),
                 )
-                return client, results
-            except AuthError as error:
-                if error.reason != "token_expired" or attempt == 2:
-                    raise
-                connection._expire_access_token()
             finally:
                 connection._note_calls_left(client.limits)
+            return client, results
+
+        return self._xero_with_fresh_token(connection, save)
+
+    @api.model
+    def _xero_with_fresh_token(self, connection, call):
+        """``call()``; when Xero says the access token has expired, it is renewed and the
+        call made once more (the same request: Xero never saw the first)."""
+        try:
+            return call()
+        except AuthError as error:
+            if error.reason != "token_expired":
+                raise
+            connection._expire_access_token()
+        return call()
 
     def _xero_send_dependencies(self, connection):
         """Send first, in batches, what these records need in Xero and it lacks. Returns (the

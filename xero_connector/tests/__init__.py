@@ -8,3 +8,5 @@ from . import test_mapping_tour
 from . import test_engine
 from . import test_secrets
 from . import test_benchmark
+from . import test_move_sync
+from . import test_move_tour

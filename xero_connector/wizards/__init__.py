@@ -4,3 +4,4 @@ from . import xero_mapping_wizard_tax
 from . import xero_mapping_wizard_plan
 from . import xero_mapping_wizard_analytic
 from . import xero_mapping_wizard_category
+from . import xero_document_preview

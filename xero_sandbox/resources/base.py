@@ -7,6 +7,9 @@ from ..dates import to_ms_date
 from ..errors import ElementInvalid
 from ..money import MAX_AMOUNT, too_large
 
+# The user Xero shows on history records of changes made through the API (its "History and
+# Notes" page).
+API_USER = "System Generated"
 DATE_FIELDS = (
     "Date",
     "DueDate",
@@ -21,7 +24,7 @@ DATE_FIELDS = (
 class Context:
     """One request's view of an organisation: time, options, and the events it causes."""
 
-    def __init__(self, org, clock, unitdp=2, user="Sandbox API"):
+    def __init__(self, org, clock, unitdp=2, user=API_USER):
         self.org = org
         self.clock = clock
         self.now = clock.now()

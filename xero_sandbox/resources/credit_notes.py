@@ -1,8 +1,7 @@
 """Credit notes: ACCRECCREDIT and ACCPAYCREDIT, with allocations to invoices."""
 
-from ..errors import ElementInvalid
 from ..money import dec
-from .document import DocumentResource
+from .document import HEADER_FIELDS, DocumentResource
 from .invoices import LOCKED
 
 
@@ -14,16 +13,10 @@ class CreditNotes(DocumentResource):
     number_field = "CreditNoteNumber"
     number_prefix = "CN"
     types = ("ACCRECCREDIT", "ACCPAYCREDIT")
-
-    def check_number_unique(self, ctx, doc):
-        """Sales credit notes are numbered uniquely, like sales invoices; supplier credit notes
-        carry the supplier's number, which may repeat."""
-        number = doc.get("CreditNoteNumber")
-        if doc["Type"] != "ACCRECCREDIT" or not number:
-            return
-        clash = ctx.org.document_by_number("CreditNotes", "CreditNoteNumber", number)
-        if clash and clash["CreditNoteID"] != doc["CreditNoteID"] and clash["Type"] == doc["Type"]:
-            raise ElementInvalid("Credit Note # must be unique.")
+    unique_number_types = ("ACCRECCREDIT",)
+    number_taken = "Credit Note # must be unique."
+    # The CreditNote of Xero's description has no Url (unlike Invoice): Xero keeps none.
+    header_fields = tuple(f for f in HEADER_FIELDS if f != "Url")
 
     def locked_reason(self, doc):
         if doc["Status"] == "PAID" or doc.get("Allocations") or doc.get("Payments"):

@@ -3,7 +3,7 @@
 from .. import documents
 from ..dates import parse_date
 from ..errors import ElementInvalid
-from ..money import MAX_AMOUNT, dec, too_large
+from ..money import MAX_AMOUNT, dec, round_to, too_large
 from .base import Resource, merged
 
 HEADER_FIELDS = (
@@ -24,6 +24,7 @@ DOCUMENT_DATE_FIELDS = (
     "DeliveryDate",
     "ExpectedArrivalDate",
 )
+CURRENCY_RATE_PLACES = 6
 STATUS_CHANGES = {
     "SUBMITTED": "Submitted",
     "AUTHORISED": "Approved",
@@ -37,6 +38,10 @@ STATUS_CHANGES = {
 class DocumentResource(Resource):
     number_field = None
     number_prefix = None
+    # The Types whose numbers are unique among the documents of that Type (None: all of them,
+    # for purchase orders), and Xero's refusal of a number already taken.
+    unique_number_types = None
+    number_taken = None
     transitions = documents.INVOICE_TRANSITIONS
     types = ()
     header_fields = HEADER_FIELDS
@@ -145,6 +150,16 @@ class DocumentResource(Resource):
         doc["CurrencyCode"] = code
         if code == ctx.org.base_currency:
             doc["CurrencyRate"] = dec(1)
+            return
+        try:
+            rate = dec(doc.get("CurrencyRate"), dec(1))
+        except ValueError:
+            errors.append("CurrencyRate must be a number")
+            return
+        if rate <= 0:
+            errors.append("CurrencyRate must be greater than zero")
+        # Xero keeps a rate to 6 decimals ("max length = [18].[6]", the Invoices page).
+        doc["CurrencyRate"] = round_to(rate, CURRENCY_RATE_PLACES)
 
     def apply_line_amount_types(self, doc, element, errors):
         value = element.get("LineAmountTypes", doc.get("LineAmountTypes"))
@@ -177,7 +192,20 @@ class DocumentResource(Resource):
             doc[self.number_field] = ctx.org.next_number(self.number_prefix)
 
     def check_number_unique(self, ctx, doc):
-        pass
+        """Sales invoices, sales credit notes and purchase orders are numbered uniquely (among
+        their own Type); bills and supplier credit notes carry the supplier's number, which may
+        repeat."""
+        number = doc.get(self.number_field)
+        doc_type = doc.get("Type")
+        if not number or (
+            self.unique_number_types is not None and doc_type not in self.unique_number_types
+        ):
+            return
+        holder = ctx.org.number_holder(
+            self.endpoint, self.number_field, number, doc_type, self.id_field, doc[self.id_field]
+        )
+        if holder:
+            raise ElementInvalid(self.number_taken)
 
     def check_required(self, ctx, doc):
         if doc["Status"] in documents.APPROVED_STATUSES and not doc["LineItems"]:

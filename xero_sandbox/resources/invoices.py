@@ -15,20 +15,14 @@ class Invoices(DocumentResource):
     number_field = "InvoiceNumber"
     number_prefix = "INV"
     types = ("ACCREC", "ACCPAY")
+    unique_number_types = ("ACCREC",)
+    number_taken = "Invoice # must be unique."
 
     def find_by_natural_key(self, ctx, element):
         number = element.get("InvoiceNumber")
         if number and element.get("Type", "ACCREC") == "ACCREC":
             return ctx.org.invoice_by_number(number, "ACCREC")
         return None
-
-    def check_number_unique(self, ctx, doc):
-        number = doc.get("InvoiceNumber")
-        if doc["Type"] != "ACCREC" or not number:
-            return
-        clash = ctx.org.invoice_by_number(number, "ACCREC")
-        if clash and clash["InvoiceID"] != doc["InvoiceID"]:
-            raise ElementInvalid("Invoice # must be unique.")
 
     def check_required(self, ctx, doc):
         super().check_required(ctx, doc)

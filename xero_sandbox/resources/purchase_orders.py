@@ -1,7 +1,6 @@
 """Purchase orders: DRAFT, SUBMITTED, AUTHORISED, BILLED, DELETED."""
 
 from .. import documents
-from ..errors import ElementInvalid
 from .document import DocumentResource
 
 PO_HEADER_FIELDS = (
@@ -26,20 +25,13 @@ class PurchaseOrders(DocumentResource):
     transitions = documents.PURCHASE_ORDER_TRANSITIONS
     header_fields = PO_HEADER_FIELDS
     closing_statuses = ("DELETED",)
+    number_taken = "Order number must be unique"
 
     def sales_side(self, doc):
         return False
 
     def numbered_automatically(self, doc):
         return True
-
-    def check_number_unique(self, ctx, doc):
-        number = doc.get("PurchaseOrderNumber")
-        clash = number and ctx.org.document_by_number(
-            "PurchaseOrders", "PurchaseOrderNumber", number
-        )
-        if clash and clash["PurchaseOrderID"] != doc["PurchaseOrderID"]:
-            raise ElementInvalid("Order number must be unique")
 
     def default_filter(self, obj, query):
         return obj["Status"] != "DELETED" or query.get("Status") == "DELETED"

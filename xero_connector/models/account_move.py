@@ -1,0 +1,588 @@
+# Copyright 2026 xero_connector developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from decimal import Decimal
+
+from xero_python.accounting import CreditNote, Invoice
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from xero_client.errors import RateLimited, TransientError, XeroError
+from xero_client.mappings.common import MappingError, text
+from xero_client.mappings.credit_note import credit_note_to_xero
+from xero_client.mappings.document import KINDS
+from xero_client.mappings.invoice import invoice_to_xero
+from xero_client.routes import BILL_CREDIT_NOTES, BILLS, SALES_CREDIT_NOTES, SALES_INVOICES
+
+from .xero_connection import XeroNeedsReconnect
+from .xero_sync_mixin import XeroDataError, commit_progress
+
+MOVE_ROUTES = {
+    "out_invoice": SALES_INVOICES,
+    "in_invoice": BILLS,
+    "out_refund": SALES_CREDIT_NOTES,
+    "in_refund": BILL_CREDIT_NOTES,
+}
+DOCUMENT_TYPES = tuple(MOVE_ROUTES)
+XERO_DOCUMENT_STATES = [
+    ("DRAFT", "Draft"),
+    ("SUBMITTED", "Awaiting approval"),
+    ("AUTHORISED", "Approved"),
+    ("PAID", "Paid"),
+    ("VOIDED", "Voided"),
+    ("DELETED", "Deleted"),
+]
+# How far along Xero's approval a status is: a send never takes a document back.
+STATUS_RANK = {"DRAFT": 0, "SUBMITTED": 1, "AUTHORISED": 2, "PAID": 3}
+# Lookups of documents whose write may have happened, by Odoo's number: terms per call.
+LOOKUP_TERMS = 25
+MAX_XERO_ATTACHMENTS = 10  # per document, Xero's limit
+MAX_HISTORY_NOTE = 250  # characters, Xero's limit
+FOLLOWUP_BATCH = 50
+
+
+class AccountMove(models.Model):
+    _name = "account.move"
+    _inherit = ["account.move", "xero.sync.mixin"]
+
+    _xero_depends_on = ("res.partner", "product.product")
+    # Posted documents change little: a reset to draft and a new post send them again.
+    _xero_synced_fields = ("ref", "invoice_date_due")
+
+    xero_number = fields.Char(string="Xero number", copy=False, readonly=True)
+    xero_status = fields.Selection(
+        XERO_DOCUMENT_STATES, string="Status in Xero", copy=False, readonly=True
+    )
+    xero_online_url = fields.Char(
+        string="Xero online invoice",
+        copy=False,
+        readonly=True,
+        help="Where the customer views and pays the invoice in Xero.",
+    )
+    xero_followup_pending = fields.Boolean(
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+        help="Sent; its history note, PDF and attachments go next.",
+    )
+    xero_sent_by_id = fields.Many2one(
+        "res.users",
+        string="Sent to Xero by",
+        copy=False,
+        readonly=True,
+        help="Who posted, pressed Sync to Xero or cancelled: Xero's history note names them.",
+    )
+    xero_pdf_revision = fields.Integer(
+        copy=False,
+        readonly=True,
+        help="1 + the revision whose PDF Xero holds (0: none): a retry does not upload it again.",
+    )
+    xero_attachment_ids = fields.Many2many(
+        "ir.attachment",
+        "account_move_xero_attachment_rel",
+        "move_id",
+        "attachment_id",
+        string="Files in Xero",
+        copy=False,
+        readonly=True,
+    )
+
+    # -- which moves, and where ---------------------------------------------------------------
+    def _xero_get_route(self):
+        return MOVE_ROUTES.get(self.move_type)
+
+    @api.model
+    def _xero_sendable_domain(self):
+        """Invoices, bills and credit notes: posted ones, and cancelled ones whose Xero
+        document is still to be voided or deleted. Journal entries and receipts never go."""
+        return [
+            ("move_type", "in", DOCUMENT_TYPES),
+            "|",
+            ("state", "=", "posted"),
+            "&",
+            ("state", "=", "cancel"),
+            ("xero_operation", "=", "remove"),
+        ]
+
+    def _xero_dependencies(self, connection):
+        company = connection.company_id
+        products = self.invoice_line_ids.product_id.with_company(company).filtered("default_code")
+        return [self.commercial_partner_id, products]
+
+    def _xero_natural_key(self):
+        """Odoo's number: unique in the company, it finds a document whose write may have
+        happened when its answer never came."""
+        return "%s:%s" % (self.move_type, self.name) if self.name and self.name != "/" else None
+
+    def _xero_link_existing(self, connection, payloads):
+        """Documents whose earlier write may have happened (their claim was made, their
+        answer never came: a dropped connection, a crash, a restart) are looked up in Xero
+        by Odoo's number before anything is created: one call per kind, never one per
+        document. Found, they are updated instead."""
+        unsure = self.env["xero.claim"]._held(connection, self.filtered(lambda m: not m.xero_id))
+        if not unsure:
+            return self.browse(), {}
+        linked = self.browse()
+        client = connection._client()
+        try:
+            for route, moves in unsure._xero_group_by_route():
+                for start in range(0, len(moves), LOOKUP_TERMS):
+                    found = moves[start : start + LOOKUP_TERMS]._xero_find_written(client, route)
+                    for move, xero_id in found.items():
+                        setattr(payloads[move.id], route.id_attribute, xero_id)
+                        linked |= move
+        finally:
+            connection._note_calls_left(client.limits)
+        return linked, {}
+
+    def _xero_find_written(self, client, route):
+        """{move: the Xero ID of its document} for those of these moves (one kind) Xero
+        already holds: sales documents by their number, bills by their Reference."""
+        _endpoint, xero_type, _discounts = KINDS[self[:1].move_type]
+        sales = xero_type.startswith("ACCREC")
+        field = (
+            ("InvoiceNumber" if route.endpoint == "Invoices" else "CreditNoteNumber")
+            if sales
+            else "Reference"
+        )
+        terms = " OR ".join('%s=="%s"' % (field, where_literal(m.name)) for m in self)
+        where = 'Type=="%s" AND Status!="DELETED" AND (%s)' % (xero_type, terms)
+        by_number = {}
+        for document in client.find(route.endpoint, where):
+            key = getattr(
+                document,
+                "reference"
+                if not sales
+                else ("invoice_number" if route.endpoint == "Invoices" else "credit_note_number"),
+            )
+            by_number.setdefault(key, str(getattr(document, route.id_attribute)))
+        return {m: by_number[m.name] for m in self if m.name in by_number}
+
+    # -- posting, resetting, cancelling -------------------------------------------------------
+    def _post(self, soft=True):
+        posted = super()._post(soft=soft)
+        posted._xero_send_when_posted()
+        return posted
+
+    def _xero_send_when_posted(self):
+        """Posted documents go to Xero at the next run when their company sends that kind
+        automatically, and always when Xero already holds them (they changed)."""
+        documents = self.filtered(lambda m: m.move_type in DOCUMENT_TYPES)
+        connections = {}
+        for move in documents:
+            if move.company_id not in connections:
+                connections[move.company_id] = (
+                    self.env["xero.connection"].sudo()._of_company(move.company_id)
+                )
+        to_send = documents.filtered(
+            lambda m: (
+                m.xero_id
+                or (connections[m.company_id] and connections[m.company_id]["send_" + m.move_type])
+                == "on_post"
+            )
+        )
+        to_send._xero_write({"xero_sent_by_id": self.env.user.id})
+        to_send._xero_request_send()
+
+    def button_cancel(self):
+        in_xero = self.filtered(lambda m: m.xero_id and m.move_type in DOCUMENT_TYPES)
+        result = super().button_cancel()
+        in_xero._xero_write({"xero_sent_by_id": self.env.user.id})
+        in_xero._xero_request_removal()
+        return result
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_in_xero(self):
+        """A document Xero holds is cancelled, not deleted: cancelling voids or deletes it in
+        Xero too, where a deletion would leave it there unseen."""
+        in_xero = self.filtered(lambda m: m.xero_id and m.xero_status not in ("DELETED", "VOIDED"))
+        if in_xero:
+            raise UserError(
+                self.env._(
+                    "%(moves)s are in Xero: cancel them instead (Xero then voids or deletes "
+                    "them too).",
+                    moves=", ".join(in_xero.mapped("display_name")),
+                )
+            )
+
+    # -- the button ---------------------------------------------------------------------------
+    def action_xero_sync(self):
+        documents = self.filtered(lambda m: m.move_type in DOCUMENT_TYPES)
+        if documents != self:
+            raise UserError(
+                self.env._(
+                    "Only invoices, bills and credit notes go to Xero, not %(moves)s.",
+                    moves=", ".join((self - documents).mapped("display_name")),
+                )
+            )
+        unposted = documents.filtered(
+            lambda m: m.state == "draft" or (m.state == "cancel" and m.xero_operation != "remove")
+        )
+        if unposted:
+            raise UserError(
+                "\n".join(
+                    self.env._(
+                        "%(move)s is a draft: post it before sending it to Xero.",
+                        move=m.display_name,
+                    )
+                    if m.state == "draft"
+                    else self.env._(
+                        "%(move)s is cancelled: there is nothing to send to Xero.",
+                        move=m.display_name,
+                    )
+                    for m in unposted
+                )
+            )
+        documents._xero_write({"xero_sent_by_id": self.env.user.id})
+        result = super().action_xero_sync()
+        for company in documents.company_id:
+            connection = self.env["xero.connection"]._of_company(company)
+            if connection and connection.state == "connected":
+                documents.filtered(
+                    lambda m, c=company: m.company_id == c and m.xero_followup_pending
+                )._xero_send_followups(connection)
+        return result
+
+    @api.model
+    def _xero_push_pending(self, connection):
+        finished = super()._xero_push_pending(connection)
+        if finished:
+            pending = self.with_company(connection.company_id).search(
+                [
+                    ("xero_followup_pending", "=", True),
+                    ("company_id", "=", connection.company_id.id),
+                ],
+                order="id",
+            )
+            return pending._xero_send_followups(connection)
+        return finished
+
+    def action_xero_preview(self):
+        self.ensure_one()
+        wizard = self.env["xero.document.preview"].create({"move_id": self.id})
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Preview for Xero"),
+            "res_model": "xero.document.preview",
+            "res_id": wizard.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
+    def _xero_preview_payload(self):
+        """What the next send would carry, in Xero's names, without calling Xero; a partner
+        or product not in Xero yet stands as it will be once sent. XeroDataError says what
+        must change first."""
+        connection = self.env["xero.connection"]._of_company(self.company_id)
+        if not connection:
+            raise XeroDataError(self.env["xero.connection"]._not_connected_message(self.company_id))
+        move = self.with_context(xero_preview=True)
+        return move._xero_payload(connection)[0]
+
+    # -- Odoo to Xero ---------------------------------------------------------------------------
+    def _xero_save_params(self):
+        return {"unitdp": 4}
+
+    def _xero_prepare(self, connection):
+        self.ensure_one()
+        if self.state != "posted":
+            raise XeroDataError(
+                self.env._("%(move)s is not posted: it cannot be sent.", move=self.display_name)
+            )
+        if self.xero_status in ("VOIDED", "DELETED"):
+            raise XeroDataError(
+                self.env._(
+                    "Its Xero document was %(status)s, and Xero never reopens one: nothing was "
+                    "sent. Duplicate the document in Odoo to send it as a new one.",
+                    status=dict(XERO_DOCUMENT_STATES)[self.xero_status].lower(),
+                )
+            )
+        return self._xero_payload(connection)[1]
+
+    def _xero_payload(self, connection):
+        """(what Xero receives, in Xero's names; the SDK's model of it)."""
+        values = self._xero_document_values(connection)
+        build = (
+            invoice_to_xero
+            if self._xero_get_route().endpoint == "Invoices"
+            else credit_note_to_xero
+        )
+        try:
+            return build(values)
+        except MappingError as error:
+            raise XeroDataError(
+                self.env._("%(move)s: %(error)s", move=self.display_name, error=error)
+            ) from None
+
+    def _xero_document_values(self, connection):
+        """The plain values ``xero_client.mappings.document`` turns into Xero's document."""
+        company = connection.company_id
+        move = self.with_company(company)
+        partner = move.commercial_partner_id.with_company(company)
+        if not partner.xero_id and not self.env.context.get("xero_preview"):
+            raise XeroDataError(
+                self.env._("%(partner)s is not in Xero yet.", partner=partner.display_name)
+            )
+        sales = move.move_type.startswith("out_")
+        number, reference = (move.name, move.ref) if sales else (move.ref, move.name)
+        return {
+            "kind": move.move_type,
+            "label": move.display_name,
+            "xero_id": move.xero_id or None,
+            "contact_id": partner.xero_id
+            or self.env._("(%(partner)s, sent first)", partner=partner.display_name),
+            "number": text(number) or None,
+            "reference": text(reference) or None,
+            "date": fields.Date.to_string(move.invoice_date or move.date),
+            "due_date": fields.Date.to_string(move.invoice_date_due) or None,
+            "currency": move.currency_id.name,
+            "currency_rate": move._xero_currency_rate(connection),
+            "status": move._xero_status_to_send(connection),
+            "url": None,
+            "amount_untaxed": amount(move.amount_untaxed),
+            "amount_tax": amount(move.amount_tax),
+            "amount_total": amount(move.amount_total),
+            "lines": move._xero_line_values(connection),
+        }
+
+    def _xero_currency_rate(self, connection):
+        """Odoo's rate (document currency per company currency, as Xero's CurrencyRate is)
+        for a document in another currency than the organisation's."""
+        base = connection.tenant_currency or self.company_id.currency_id.name
+        if self.company_id.currency_id.name != base:
+            raise XeroDataError(
+                self.env._(
+                    "The company's currency (%(odoo)s) is not the Xero organisation's (%(xero)s).",
+                    odoo=self.company_id.currency_id.name,
+                    xero=base,
+                )
+            )
+        if self.currency_id.name == base:
+            return None
+        return round(self.invoice_currency_rate, 6)
+
+    def _xero_status_to_send(self, connection):
+        """The company's status for this kind, unless Xero's is already further along
+        (None: Xero keeps its own)."""
+        wanted = connection["status_" + self.move_type]
+        if STATUS_RANK.get(self.xero_status, -1) >= STATUS_RANK[wanted]:
+            return None
+        return wanted
+
+    def _xero_line_values(self, connection):
+        side = "sale" if self.move_type.startswith("out_") else "purchase"
+        lines = self.invoice_line_ids.sorted(lambda line: (line.sequence, line.id))
+        rounding = self.line_ids.filtered(lambda line: line.display_type == "rounding")
+        values = []
+        for position, line in enumerate(lines | rounding, 1):
+            label = self.env._(
+                "Line %(position)s (%(line)s)", position=position, line=text(line.name)[:40]
+            )
+            try:
+                values.append(line._xero_line_values(connection, side, label))
+            except XeroDataError as error:
+                raise XeroDataError(
+                    self.env._("%(line)s: %(error)s", line=label, error=error)
+                ) from None
+        return values
+
+    def _xero_trail_note(self):
+        """Xero's history note (at most 250 characters)."""
+        user = (self.xero_sent_by_id or self.env.user).name
+        if self.xero_status == "VOIDED":
+            note = self.env._(
+                "Cancelled in Odoo (%(number)s) by %(user)s.", number=self.name, user=user
+            )
+        else:
+            note = self.env._(
+                "Sent from Odoo as %(number)s by %(user)s.", number=self.name, user=user
+            )
+        return note[:MAX_HISTORY_NOTE]
+
+    # -- after the write: history, PDF and files, the online invoice ------------------------
+    def _xero_send_followups(self, connection):
+        """For each document sent: the history note, the PDF and the files not in Xero yet,
+        and an approved sales invoice's online link; one call each, so the company may turn
+        the first two off. A rate limit stops here (the next run goes on); anything else Xero
+        refuses becomes a warning on the document. False: stop for now."""
+        for start in range(0, len(self), FOLLOWUP_BATCH):
+            for move in self[start : start + FOLLOWUP_BATCH]:
+                try:
+                    move._xero_with_fresh_token(
+                        connection, lambda m=move: m._xero_followup(connection)
+                    )
+                except RateLimited as error:
+                    connection._note_rate_limit(error.retry_after)
+                    return False
+                except (TransientError, XeroNeedsReconnect):
+                    return False
+                except XeroError as error:
+                    move._xero_write(
+                        {
+                            "xero_warning": self.env._(
+                                "In Xero, but its history note or files were refused: %(error)s",
+                                error=error.message,
+                            ),
+                            "xero_followup_pending": False,
+                        }
+                    )
+            commit_progress(self.env, 0)
+        return True
+
+    def _xero_followup(self, connection):
+        route = self._xero_get_route()
+        client = connection._client()
+        try:
+            if self.xero_operation == "upsert" and self.xero_status not in ("DELETED", "VOIDED"):
+                warning = self._xero_upload_files(connection, client, route)
+                online = self._xero_online_url(client)
+            else:
+                warning, online = False, self.xero_online_url
+            if connection.send_history_notes and self.xero_status != "DELETED":
+                client.add_history_note(
+                    route.endpoint,
+                    self.xero_id,
+                    self._xero_trail_note(),
+                    idempotency_scope=[
+                        connection._idempotency_scope(),
+                        self.id,
+                        self.xero_revision,
+                    ],
+                )
+        finally:
+            connection._note_calls_left(client.limits)
+        self._xero_write(
+            {"xero_followup_pending": False, "xero_warning": warning, "xero_online_url": online}
+        )
+
+    def _xero_online_url(self, client):
+        if self.move_type != "out_invoice" or self.xero_status not in ("AUTHORISED", "PAID"):
+            return False
+        return self.xero_online_url or client.online_invoice_url(self.xero_id) or False
+
+    def _xero_upload_files(self, connection, client, route):
+        """The PDF (again when the document changed since) and the files attached to the
+        move that Xero does not hold, up to Xero's 10 per document; returns a warning naming
+        what did not fit."""
+        if not connection.send_attachments:
+            return False
+        held = len(self.xero_attachment_ids) + (1 if self.xero_pdf_revision else 0)
+        if self.xero_pdf_revision != self.xero_revision + 1:
+            name, content = self._xero_pdf()
+            # The same file name: Xero replaces the PDF it holds.
+            client.attach(route.endpoint, self.xero_id, name, content)
+            held += 0 if self.xero_pdf_revision else 1
+            self._xero_write({"xero_pdf_revision": self.xero_revision + 1})
+        files = self._xero_files_to_attach()
+        room = max(MAX_XERO_ATTACHMENTS - held, 0)
+        for attachment in files[:room]:
+            client.attach(route.endpoint, self.xero_id, attachment.name, attachment.raw)
+            self._xero_write({"xero_attachment_ids": [(4, attachment.id)]})
+        left_out = files[room:]
+        if not left_out:
+            return False
+        return self.env._(
+            "Xero keeps %(max)s files per document: %(files)s stayed in Odoo.",
+            max=MAX_XERO_ATTACHMENTS,
+            files=", ".join(left_out.mapped("name")),
+        )
+
+    def _xero_pdf(self):
+        """(file name, content) of the document's PDF: the one Odoo sent, else the invoice
+        report rendered now."""
+        if self.invoice_pdf_report_id:
+            return self.invoice_pdf_report_id.name, self.invoice_pdf_report_id.raw
+        content = self.env["ir.actions.report"]._render_qweb_pdf(
+            "account.account_invoices", self.ids
+        )[0]
+        return self._get_invoice_report_filename(), content
+
+    def _xero_files_to_attach(self):
+        return (
+            self.env["ir.attachment"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", "account.move"),
+                    ("res_id", "=", self.id),
+                    ("id", "not in", (self.xero_attachment_ids | self.invoice_pdf_report_id).ids),
+                    ("type", "=", "binary"),
+                ],
+                order="id",
+            )
+        )
+
+    # -- Xero's answer ------------------------------------------------------------------------
+    @api.model
+    def _xero_removal_payload(self, endpoint, xero_id):
+        return None  # a posted move is never deleted in Odoo; a cancelled one is removed
+
+    def _xero_prepare_removal(self, connection):
+        """A draft or submitted document is deleted in Xero, an approved one voided (Xero
+        refuses both once a payment is on it: the record then says so)."""
+        status = "DELETED" if self.xero_status in ("DRAFT", "SUBMITTED") else "VOIDED"
+        if self._xero_get_route().endpoint == "Invoices":
+            return Invoice(invoice_id=self.xero_id, status=status)
+        return CreditNote(credit_note_id=self.xero_id, status=status)
+
+    def _xero_after_sync(self, connection, results):
+        """Xero's number and status on each document; totals checked to the cent; the trail
+        in the chatter; history, PDF and files next."""
+        mismatched = {}
+        for move, document in results.items():
+            route = move._xero_get_route()
+            number = getattr(
+                document, "invoice_number" if route.endpoint == "Invoices" else "credit_note_number"
+            )
+            move._xero_write(
+                {
+                    "xero_number": number or False,
+                    "xero_status": document.status,
+                    "xero_followup_pending": True,
+                }
+            )
+            if move.xero_operation != "remove" and document.status not in ("VOIDED", "DELETED"):
+                odoo = (
+                    amount(move.amount_untaxed),
+                    amount(move.amount_tax),
+                    amount(move.amount_total),
+                )
+                xero = tuple(
+                    amount(getattr(document, f)) for f in ("sub_total", "total_tax", "total")
+                )
+                if odoo != xero:
+                    mismatched[move] = (odoo, xero)
+        for move, (odoo, xero) in mismatched.items():
+            move._xero_mark_error(
+                connection,
+                self.env._(
+                    "In Xero, but its totals differ from Odoo's: Xero has %(xero)s, Odoo "
+                    "%(odoo)s (untaxed, tax, total).",
+                    xero=" / ".join(map(str, xero)),
+                    odoo=" / ".join(map(str, odoo)),
+                ),
+                "update",
+            )
+        self._xero_log_sends(connection, results)
+
+    def _xero_log_sends(self, connection, results):
+        bodies = {}
+        for move in results:
+            bodies[move.id] = self.env._(
+                "Sent to Xero (%(status)s): %(link)s",
+                status=dict(XERO_DOCUMENT_STATES).get(move.xero_status, move.xero_status),
+                link=move.xero_url or move.xero_id,
+            )
+        if bodies:
+            self.browse(list(bodies)).sudo()._message_log_batch(bodies=bodies)
+
+
+def where_literal(value):
+    return value.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def amount(value):
+    """An amount (Odoo's monetary float, or the SDK's Decimal) as Decimal cents."""
+    if isinstance(value, float):
+        value = repr(round(value, 2))
+    return Decimal(str(value or 0)).quantize(Decimal("0.01"))
