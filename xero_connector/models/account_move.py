@@ -528,20 +528,15 @@ class AccountMove(models.Model):
     def _xero_after_sync(self, connection, results):
         """Xero's number and status on each document; totals checked to the cent; the trail
         in the chatter; history, PDF and files next."""
-        mismatched = {}
+        mismatched, numbers, by_status = {}, {}, {}
         for move, document in results.items():
-            route = move._xero_get_route()
-            number = getattr(
-                document, "invoice_number" if route.endpoint == "Invoices" else "credit_note_number"
-            )
-            move._xero_write(
-                {
-                    "xero_number": number or False,
-                    "xero_status": document.status,
-                    "xero_followup_pending": True,
-                }
-            )
-            if move.xero_operation != "remove" and document.status not in ("VOIDED", "DELETED"):
+            numbers[move.id] = (
+                document.invoice_number
+                if isinstance(document, Invoice)
+                else document.credit_note_number
+            ) or None
+            by_status.setdefault(document.status, []).append(move.id)
+            if document.status not in ("VOIDED", "DELETED"):
                 odoo = (
                     amount(move.amount_untaxed),
                     amount(move.amount_tax),
@@ -552,6 +547,9 @@ class AccountMove(models.Model):
                 )
                 if odoo != xero:
                     mismatched[move] = (odoo, xero)
+        self._xero_store_column("xero_number", numbers)
+        for status, ids in by_status.items():
+            self.browse(ids)._xero_write({"xero_status": status, "xero_followup_pending": True})
         for move, (odoo, xero) in mismatched.items():
             move._xero_mark_error(
                 connection,

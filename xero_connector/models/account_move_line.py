@@ -33,7 +33,9 @@ class AccountMoveLine(models.Model):
             if self.display_type != "rounding"
             else self.price_subtotal,
             "discount": self.discount,
-            "amount": amount(self.price_subtotal),
+            # Not price_subtotal: rounding the whole document's untaxed amount at once, Odoo
+            # moves a cent into the journal items of some lines, not into their subtotals.
+            "amount": amount(self.move_id.direction_sign * self.amount_currency),
             "amount_included": amount(self.price_total),
             "account_code": mapping._account_code(connection, side, self.account_id),
             "tax_type": tax_type,

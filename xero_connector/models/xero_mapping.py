@@ -449,6 +449,13 @@ class XeroMapping(models.AbstractModel):
         """Xero's tax type for a line Odoo taxes nothing on: its no-tax rate (NONE in the UK,
         the US and New Zealand, BAS Excluded in Australia). Sent explicitly, or Xero would
         apply the account's default tax."""
+        cache = self.env.cr.cache.setdefault("xero_no_tax_type", {})
+        if connection.id not in cache:
+            cache[connection.id] = self._find_no_tax_type(connection)
+        return cache[connection.id]
+
+    @api.model
+    def _find_no_tax_type(self, connection):
         rates = self.env["xero.tax.rate"].search(
             [
                 ("connection_id", "=", connection.id),

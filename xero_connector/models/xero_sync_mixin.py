@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from xero_client.errors import (
     AuthError,
@@ -40,6 +41,11 @@ OPERATIONS = [("upsert", "Send"), ("remove", "Remove from Xero")]
 # Words of Xero's answers that may mean the object a record points at is gone; a GET by ID
 # then decides.
 MISSING_HINTS = ("not found", "could not be found", "does not exist", "no longer exists")
+
+
+def route_key(route):
+    """A sort key of a route (None for records that go nowhere)."""
+    return (route.endpoint, route.link_kind or "") if route else ("", "")
 
 
 def commit_progress(env, processed, remaining=None):
@@ -399,11 +405,14 @@ class XeroSyncMixin(models.AbstractModel):
             if not window:
                 return True
             last_id = window[-1].id
+            beyond = model.search_count(domain + [("id", ">", last_id)])
             if model._xero_depends_on and not model._xero_send_window_dependencies(
                 connection, window
             ):
                 commit_progress(self.env, 0, remaining=0)
                 return False
+            # Full batches: the records of one route together (a batch goes to one endpoint).
+            window = window.sorted(lambda r: (*route_key(r._xero_get_route()), r.id))
             for start in range(0, len(window), BATCH_SIZE):
                 batch = lock_quietly(window[start : start + BATCH_SIZE])
                 # Between two commits another worker may have sent some of them.
@@ -415,8 +424,7 @@ class XeroSyncMixin(models.AbstractModel):
                     # retry now.
                     commit_progress(self.env, 0, remaining=0)
                     return False
-                last_sent = window[min(start + BATCH_SIZE, len(window)) - 1].id
-                remaining = model.search_count(domain + [("id", ">", last_sent)])
+                remaining = beyond + max(len(window) - start - BATCH_SIZE, 0)
                 if not commit_progress(self.env, len(batch), remaining):
                     return False
 
@@ -583,13 +591,26 @@ class XeroSyncMixin(models.AbstractModel):
     def _xero_hold_waiting(self, connection):
         """Those of these records whose dependencies are still not in Xero, left pending with
         a message naming them."""
+        company = connection.company_id
+        needs = {r: r._xero_dependencies(connection) for r in self}
+        # Every dependency's link read at once, not one record at a time.
+        lacking = set()
+        for model_name in {d._name for deps in needs.values() for d in deps}:
+            union = self.env[model_name].union(
+                *(d for deps in needs.values() for d in deps if d._name == model_name)
+            )
+            lacking |= {
+                (model_name, d.id)
+                for d in union.with_company(company).with_context(active_test=False)
+                if not d.xero_id
+            }
         waiting = self.browse()
         for record in self:
             absent = [
                 dependency
-                for dependencies in record._xero_dependencies(connection)
-                for dependency in dependencies.with_company(connection.company_id)
-                if not dependency.xero_id
+                for dependencies in needs[record]
+                for dependency in dependencies.with_company(company)
+                if (dependency._name, dependency.id) in lacking
             ]
             if absent:
                 record._xero_write(
@@ -730,25 +751,34 @@ class XeroSyncMixin(models.AbstractModel):
 
     def _xero_store_ids(self, xero_ids):
         """Write each record's Xero ID ({record id: xero id}) in one statement."""
-        if not xero_ids:
+        self._xero_store_column("xero_id", xero_ids)
+
+    def _xero_store_column(self, field_name, values):
+        """Write ``{record id: value}`` into a Char field in one statement (a batch's Xero
+        IDs or numbers differ per record: the ORM would write them one by one). A company-
+        dependent field is written for the current company."""
+        if not values:
             return
-        field = self._fields["xero_id"]
-        rows = list(xero_ids.items())
-        values = ", ".join(["(%s, %s)"] * len(rows))
-        params = [v for row in rows for v in row]
+        field = self._fields[field_name]
+        rows = list(values.items())
         if field.company_dependent:
-            assignment = (
-                "xero_id = COALESCE(t.xero_id, '{}'::jsonb) || jsonb_build_object(%s::text, v.xid)"
+            assignment = SQL(
+                "%s = COALESCE(t.%s, '{}'::jsonb) || jsonb_build_object(%s::text, v.value)",
+                SQL.identifier(field_name),
+                SQL.identifier(field_name),
+                str(self.env.company.id),
             )
-            params = [str(self.env.company.id), *params]
         else:
-            assignment = "xero_id = v.xid"
+            assignment = SQL("%s = v.value", SQL.identifier(field_name))
         self.env.cr.execute(
-            "UPDATE %s t SET %s FROM (VALUES %s) AS v(id, xid) WHERE t.id = v.id"
-            % (self._table, assignment, values),
-            params,
+            SQL(
+                "UPDATE %s t SET %s FROM (VALUES %s) AS v(id, value) WHERE t.id = v.id",
+                SQL.identifier(self._table),
+                assignment,
+                SQL(", ").join(SQL("(%s, %s)", record_id, value) for record_id, value in rows),
+            )
         )
-        self.invalidate_recordset(["xero_id"])
+        self.invalidate_recordset([field_name])
 
     def _xero_holders(self, connection, xero_ids):
         """{Xero ID: the record of the connection's company linked to that Xero object}."""

@@ -10,3 +10,4 @@ from . import test_secrets
 from . import test_benchmark
 from . import test_move_sync
 from . import test_move_tour
+from . import test_move_cents
