@@ -76,21 +76,28 @@ def one_call(client, sandbox):
 
 
 # -- find -----------------------------------------------------------------------------------
-def test_find_bills_by_references_in_one_call(client, sandbox, customer, supplier, one_call):
+def test_find_bills_by_contact_and_number_in_one_call(
+    client, sandbox, customer, supplier, one_call
+):
     bills = saved(
         client,
         "Invoices",
-        [document("ACCPAY", supplier, reference=ref, invoice_number="S-1") for ref in "ABC"],
+        [document("ACCPAY", supplier, invoice_number="S-" + ref) for ref in "ABC"],
     )
-    saved(client, "Invoices", [document("ACCREC", customer, reference="A")], "sale")
+    saved(client, "Invoices", [document("ACCREC", customer, invoice_number="S-A")], "sale")
+    contact = 'Contact.ContactID==guid("%s")' % supplier.contact_id
     with one_call():
-        found = client.find("Invoices", 'Type=="ACCPAY" AND (Reference=="A" OR Reference=="C")')
-    assert sorted(i.reference for i in found) == ["A", "C"]
+        found = client.find(
+            "Invoices",
+            'Type=="ACCPAY" AND ((%s AND InvoiceNumber=="S-A") OR (%s AND InvoiceNumber=="S-C"))'
+            % (contact, contact),
+        )
+    assert sorted(i.invoice_number for i in found) == ["S-A", "S-C"]
     assert {i.invoice_id for i in found} == {bills[0].invoice_id, bills[2].invoice_id}
     assert all(i.line_items[0].description == "Widget" for i in found)  # a page has lines
     log = requests.get(sandbox.url + "/sandbox/requests", timeout=10).json()
     assert "page=1" in log[-1]["query"] and "pageSize=1000" in log[-1]["query"]
-    assert client.find("Invoices", 'Reference=="nothing like it"') == []
+    assert client.find("Invoices", 'InvoiceNumber=="nothing like it"') == []
 
 
 def test_find_by_numbers_ids_and_statuses(client, customer, one_call):
@@ -110,20 +117,20 @@ def test_find_credit_notes(client, supplier, one_call):
     note = CreditNote(
         type="ACCPAYCREDIT",
         contact=Contact(contact_id=supplier.contact_id),
-        reference="INV/2024/0007",
+        credit_note_number="SUP-CN-0007",
         line_items=[LineItem(description="Back", quantity=1, unit_amount=5, account_code="429")],
     )
     made = saved(client, "CreditNotes", [note])[0]
     with one_call():
-        found = client.find("CreditNotes", 'Reference=="INV/2024/0007"')
+        found = client.find("CreditNotes", 'CreditNoteNumber=="SUP-CN-0007"')
     assert [c.credit_note_id for c in found] == [made.credit_note_id]
 
 
 def test_find_refuses_what_it_could_not_answer_whole(client, sandbox, supplier, monkeypatch):
-    saved(client, "Invoices", [document("ACCPAY", supplier, reference="R")] * 3)
+    saved(client, "Invoices", [document("ACCPAY", supplier, invoice_number="R")] * 3)
     monkeypatch.setattr(client_module, "MAX_PAGE_SIZE", 3)
     with pytest.raises(XeroError, match="3 or more Invoices in Xero match"):
-        client.find("Invoices", 'Reference=="R"')
+        client.find("Invoices", 'InvoiceNumber=="R"')
     sandbox.clear_request_log()
     with pytest.raises(ValueError, match="Xero does not filter PurchaseOrders with where"):
         client.find("PurchaseOrders", 'Reference=="R"')

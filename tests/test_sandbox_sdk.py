@@ -444,10 +444,11 @@ def test_accpay_bill_round_trip(api, sandbox, tid):
     assert bill.type == "ACCPAY" and bill.invoice_number == "PD-7781"
     assert (d(bill.total_tax), d(bill.total)) == (Decimal("50.00"), Decimal("300.00"))
     held = stored(sandbox, tid, "Invoices", bill.invoice_id)
-    assert (held["Type"], held["Status"], held["Reference"]) == (
+    # Xero keeps a Reference on sales documents only: a bill's is dropped.
+    assert (held["Type"], held["Status"], held.get("Reference")) == (
         "ACCPAY",
         "AUTHORISED",
-        "May power",
+        None,
     )
     assert stored(sandbox, tid, "Contacts", supplier.contact_id)["IsSupplier"] is True
 

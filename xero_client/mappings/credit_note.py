@@ -19,6 +19,7 @@ def build_credit_note(payload):
         credit_note_number=payload.get("CreditNoteNumber"),
         reference=payload.get("Reference"),
         date=sdk_date(payload["Date"]),
+        due_date=sdk_date(payload.get("DueDate")),
         currency_code=CurrencyCode(payload["CurrencyCode"]),
         currency_rate=sdk_number(payload.get("CurrencyRate")),
         line_amount_types=LineAmountTypes(payload["LineAmountTypes"]),

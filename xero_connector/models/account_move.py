@@ -2,12 +2,13 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from decimal import Decimal
 
+from markupsafe import Markup
 from xero_python.accounting import CreditNote, Invoice
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from xero_client.errors import RateLimited, TransientError, XeroError
+from xero_client.errors import AuthError, RateLimited, TransientError, XeroError
 from xero_client.mappings.common import MappingError, text
 from xero_client.mappings.credit_note import credit_note_to_xero
 from xero_client.mappings.document import KINDS
@@ -39,6 +40,7 @@ LOOKUP_TERMS = 25
 MAX_XERO_ATTACHMENTS = 10  # per document, Xero's limit
 MAX_HISTORY_NOTE = 250  # characters, Xero's limit
 FOLLOWUP_BATCH = 50
+FOLLOWUP_AT_ONCE = 10  # documents whose PDF and files the button sends itself
 
 
 class AccountMove(models.Model):
@@ -110,53 +112,140 @@ class AccountMove(models.Model):
         return [self.commercial_partner_id, products]
 
     def _xero_natural_key(self):
-        """Odoo's number: unique in the company, it finds a document whose write may have
-        happened when its answer never came."""
-        return "%s:%s" % (self.move_type, self.name) if self.name and self.name != "/" else None
+        """Kind, contact and the number Xero gets: what finds a document whose write may
+        have happened when its answer never came. Sales numbers are Odoo's, unique in the
+        company; a bill's is its vendor's reference, unique per vendor."""
+        number = self._xero_number_to_send()
+        if not number:
+            return None
+        partner = self.commercial_partner_id.with_company(self.company_id)
+        return self._xero_claim_key(self.move_type, partner.xero_id, number)
+
+    def _xero_number_to_send(self):
+        """Xero's InvoiceNumber or CreditNoteNumber: Odoo's number for sales documents; the
+        vendor's reference for supplier ones (Xero shows it as their Reference), else Odoo's
+        number."""
+        name = self.name if self.name and self.name != "/" else None
+        if self.move_type.startswith("out_"):
+            return name
+        return text(self.ref) or name
 
     def _xero_link_existing(self, connection, payloads):
-        """Documents whose earlier write may have happened (their claim was made, their
-        answer never came: a dropped connection, a crash, a restart) are looked up in Xero
-        by Odoo's number before anything is created: one call per kind, never one per
-        document. Found, they are updated instead."""
-        unsure = self.env["xero.claim"]._held(connection, self.filtered(lambda m: not m.xero_id))
-        if not unsure:
-            return self.browse(), {}
-        linked = self.browse()
+        """Two documents of one batch that would be the same Xero document (a bill entered
+        twice): the second is refused. Across batches and workers, claims do the same."""
+        firsts, refused = {}, {}
+        for move in self.filtered(lambda m: not m.xero_id):
+            key = move._xero_natural_key()
+            first = firsts.setdefault(key, move) if key else move
+            if first != move:
+                refused[move.id] = move._xero_key_taken_message(first)
+        return self.browse(), refused
+
+    def _xero_key_taken_message(self, holder):
+        return self.env._(
+            "%(holder)s goes to Xero with the same vendor and number (%(number)s): it looks "
+            "like the same bill entered twice. Correct the Bill Reference of one of them.",
+            holder=holder.display_name,
+            number=self._xero_number_to_send(),
+        )
+
+    def _xero_recover_unanswered(self, connection):
+        """Documents whose earlier write may have happened (they claimed their key and never
+        heard back: a dropped connection, a crash, a restart) are looked up in Xero by the
+        keys they claimed, one call per kind and 25 documents, before anything else: found,
+        they are linked and then updated, voided or deleted; not found, they are sent as new,
+        or, when they were cancelled meanwhile, there is nothing to remove."""
+        claims = self.env["xero.claim"]._keys_held(
+            connection, self.filtered(lambda m: not m.xero_id)
+        )
+        if not claims:
+            return self
+        unsure = self.browse(list(claims))
         client = connection._client()
         try:
+            found = {}
             for route, moves in unsure._xero_group_by_route():
                 for start in range(0, len(moves), LOOKUP_TERMS):
-                    found = moves[start : start + LOOKUP_TERMS]._xero_find_written(client, route)
-                    for move, xero_id in found.items():
-                        setattr(payloads[move.id], route.id_attribute, xero_id)
-                        linked |= move
+                    chunk = moves[start : start + LOOKUP_TERMS]
+                    found.update(chunk._xero_find_written(client, route, claims))
         finally:
             connection._note_calls_left(client.limits)
-        return linked, {}
-
-    def _xero_find_written(self, client, route):
-        """{move: the Xero ID of its document} for those of these moves (one kind) Xero
-        already holds: sales documents by their number, bills by their Reference."""
-        _endpoint, xero_type, _discounts = KINDS[self[:1].move_type]
-        sales = xero_type.startswith("ACCREC")
-        field = (
-            ("InvoiceNumber" if route.endpoint == "Invoices" else "CreditNoteNumber")
-            if sales
-            else "Reference"
+        for move, document in found.items():
+            move._xero_link_found(document)
+        absent = unsure.filtered(lambda m: m not in found)
+        self.env["xero.claim"]._release(absent)
+        nothing_to_remove = absent.filtered(lambda m: m.xero_operation == "remove")
+        nothing_to_remove._xero_write(
+            {"xero_state": "not_synced", "xero_operation": "upsert", "xero_error": False}
         )
-        terms = " OR ".join('%s=="%s"' % (field, where_literal(m.name)) for m in self)
+        return self - nothing_to_remove
+
+    def _xero_find_written(self, client, route, claims):
+        """{move: its Xero document} for those of these moves (one kind) whose claimed keys
+        Xero holds: sales documents by their number, supplier ones by contact and number."""
+        _endpoint, xero_type, _discounts = KINDS[self[:1].move_type]
+        number_field = "InvoiceNumber" if route.endpoint == "Invoices" else "CreditNoteNumber"
+        wanted = {}
+        for move in self:
+            for key in claims[move.id]:
+                _kind, contact_id, number = key.split("|", 2)
+                wanted[(contact_id, number)] = move
+        terms = " OR ".join(
+            '%s=="%s"' % (number_field, where_literal(number))
+            if xero_type.startswith("ACCREC")
+            else '(Contact.ContactID==guid("%s") AND %s=="%s")'
+            % (contact_id, number_field, where_literal(number))
+            for contact_id, number in wanted
+        )
         where = 'Type=="%s" AND Status!="DELETED" AND (%s)' % (xero_type, terms)
-        by_number = {}
+        found = {}
         for document in client.find(route.endpoint, where):
-            key = getattr(
-                document,
-                "reference"
-                if not sales
-                else ("invoice_number" if route.endpoint == "Invoices" else "credit_note_number"),
+            number = getattr(document, snake(number_field))
+            contact_id = str(document.contact.contact_id)
+            move = wanted.get((contact_id, number)) or (
+                xero_type.startswith("ACCREC")
+                and next((m for (_c, n), m in wanted.items() if n == number), None)
             )
-            by_number.setdefault(key, str(getattr(document, route.id_attribute)))
-        return {m: by_number[m.name] for m in self if m.name in by_number}
+            if move:
+                found.setdefault(move, document)
+        return found
+
+    def _xero_link_found(self, document):
+        """Xero holds this move's document already (a write whose answer was lost)."""
+        route = self._xero_get_route()
+        self._xero_store_ids({self.id: str(getattr(document, route.id_attribute))})
+        self._xero_write({"xero_status": document.status})
+
+    @api.model
+    def _xero_claim_key(self, move_type, contact_id, number):
+        return "%s|%s|%s" % (move_type, contact_id or "", number or "")
+
+    def _xero_natural_key(self):
+        """Kind, contact and the number Xero gets: what finds a document whose write may
+        have happened when its answer never came. Sales numbers are Odoo's, unique in the
+        company; a bill's is its vendor's reference, unique per vendor."""
+        number = self._xero_number_to_send()
+        if not number:
+            return None
+        partner = self.commercial_partner_id.with_company(self.company_id)
+        return self._xero_claim_key(self.move_type, partner.xero_id, number)
+
+    def _xero_number_to_send(self):
+        """Xero's InvoiceNumber or CreditNoteNumber: Odoo's number for sales documents; the
+        vendor's reference for supplier ones (Xero shows it as their Reference), else Odoo's
+        number."""
+        name = self.name if self.name and self.name != "/" else None
+        if self.move_type.startswith("out_"):
+            return name
+        return text(self.ref) or name
+
+    def _xero_key_taken_message(self, holder):
+        return self.env._(
+            "%(holder)s goes to Xero with the same vendor and number (%(number)s): it looks "
+            "like the same bill entered twice. Correct the Bill Reference of one of them.",
+            holder=holder.display_name,
+            number=self._xero_number_to_send(),
+        )
 
     # -- posting, resetting, cancelling -------------------------------------------------------
     def _post(self, soft=True):
@@ -185,22 +274,51 @@ class AccountMove(models.Model):
         to_send._xero_request_send()
 
     def button_cancel(self):
-        in_xero = self.filtered(lambda m: m.xero_id and m.move_type in DOCUMENT_TYPES)
+        documents = self.filtered(lambda m: m.move_type in DOCUMENT_TYPES)
         result = super().button_cancel()
-        in_xero._xero_write({"xero_sent_by_id": self.env.user.id})
-        in_xero._xero_request_removal()
+        documents._xero_write({"xero_sent_by_id": self.env.user.id})
+        documents._xero_request_removal()
         return result
+
+    def _xero_request_removal(self):
+        """Void or delete in Xero what Xero holds, or may hold (a write whose answer was
+        lost: the next run finds out first); the others have nothing in Xero."""
+        maybe = self._xero_maybe_in_xero()
+        maybe._xero_bump_revision()
+        maybe._xero_write(
+            {"xero_state": "pending", "xero_operation": "remove", "xero_error": False}
+        )
+        maybe._xero_explain_waiting()
+        (self - maybe)._xero_write(
+            {"xero_state": "not_synced", "xero_operation": "upsert", "xero_error": False}
+        )
+
+    def _xero_maybe_in_xero(self):
+        """These documents that Xero holds, or may hold: sent, or claimed and unanswered."""
+        linked = self.filtered(lambda m: m.xero_id and m.xero_status not in ("DELETED", "VOIDED"))
+        unlinked = self.filtered(lambda m: not m.xero_id)
+        claimed = self.browse()
+        connections = (
+            self.env["xero.connection"]
+            .sudo()
+            .search([("company_id", "in", unlinked.company_id.ids)])
+        )
+        for connection in connections:
+            claimed |= self.browse(
+                list(self.env["xero.claim"].sudo()._keys_held(connection, unlinked))
+            )
+        return linked | claimed
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_in_xero(self):
         """A document Xero holds is cancelled, not deleted: cancelling voids or deletes it in
         Xero too, where a deletion would leave it there unseen."""
-        in_xero = self.filtered(lambda m: m.xero_id and m.xero_status not in ("DELETED", "VOIDED"))
+        in_xero = self._xero_maybe_in_xero()
         if in_xero:
             raise UserError(
                 self.env._(
-                    "%(moves)s are in Xero: cancel them instead (Xero then voids or deletes "
-                    "them too).",
+                    "%(moves)s are in Xero, or may be (a send got no answer): cancel them "
+                    "instead, and Xero voids or deletes them too.",
                     moves=", ".join(in_xero.mapped("display_name")),
                 )
             )
@@ -235,6 +353,10 @@ class AccountMove(models.Model):
             )
         documents._xero_write({"xero_sent_by_id": self.env.user.id})
         result = super().action_xero_sync()
+        if len(documents) > FOLLOWUP_AT_ONCE:
+            # Many PDFs would hold the request for long: the scheduled action sends them.
+            self.env.ref("xero_connector.ir_cron_xero_push")._trigger()
+            return result
         for company in documents.company_id:
             connection = self.env["xero.connection"]._of_company(company)
             if connection and connection.state == "connected":
@@ -283,6 +405,12 @@ class AccountMove(models.Model):
     def _xero_save_params(self):
         return {"unitdp": 4}
 
+    def _xero_prepare_all(self, connection):
+        # The batch's lines, taxes and analytics in a few queries, not a few per document.
+        self.line_ids.mapped("tax_ids").mapped("xero_tax_rate_id")
+        self.line_ids.product_id.mapped("default_code")
+        return super()._xero_prepare_all(connection)
+
     def _xero_prepare(self, connection):
         self.ensure_one()
         if self.state != "posted":
@@ -323,15 +451,15 @@ class AccountMove(models.Model):
             raise XeroDataError(
                 self.env._("%(partner)s is not in Xero yet.", partner=partner.display_name)
             )
-        sales = move.move_type.startswith("out_")
-        number, reference = (move.name, move.ref) if sales else (move.ref, move.name)
+        # A supplier document's Reference is dropped by Xero ("ACCREC only").
+        reference = move.ref if move.move_type.startswith("out_") else None
         return {
             "kind": move.move_type,
             "label": move.display_name,
             "xero_id": move.xero_id or None,
             "contact_id": partner.xero_id
             or self.env._("(%(partner)s, sent first)", partner=partner.display_name),
-            "number": text(number) or None,
+            "number": move._xero_number_to_send(),
             "reference": text(reference) or None,
             "date": fields.Date.to_string(move.invoice_date or move.date),
             "due_date": fields.Date.to_string(move.invoice_date_due) or None,
@@ -372,7 +500,22 @@ class AccountMove(models.Model):
     def _xero_line_values(self, connection):
         side = "sale" if self.move_type.startswith("out_") else "purchase"
         lines = self.invoice_line_ids.sorted(lambda line: (line.sequence, line.id))
+        if self.line_ids.filtered(lambda line: line.display_type == "epd"):
+            raise XeroDataError(
+                self.env._(
+                    "Its early payment discount lowers the tax base before payment, which Xero "
+                    "cannot hold on an invoice: use a payment term without early discount for "
+                    "documents sent to Xero."
+                )
+            )
         rounding = self.line_ids.filtered(lambda line: line.display_type == "rounding")
+        if rounding.filtered("tax_repartition_line_id"):
+            raise XeroDataError(
+                self.env._(
+                    "Its cash rounding changes the tax (the 'Modify tax amount' strategy), and "
+                    "Xero computes tax from the lines: use the 'Add a rounding line' strategy."
+                )
+            )
         values = []
         for position, line in enumerate(lines | rounding, 1):
             label = self.env._(
@@ -414,14 +557,21 @@ class AccountMove(models.Model):
                 except RateLimited as error:
                     connection._note_rate_limit(error.retry_after)
                     return False
+                except AuthError as error:
+                    if error.reason in ("tenant_disconnected", "missing_scope"):
+                        connection._mark_lost(error.message)
+                    return False
                 except (TransientError, XeroNeedsReconnect):
                     return False
-                except XeroError as error:
+                except (XeroError, UserError) as error:
+                    # Refused by Xero (a file it will not take), or the PDF could not be
+                    # rendered: said on the document, not tried for ever.
                     move._xero_write(
                         {
                             "xero_warning": self.env._(
-                                "In Xero, but its history note or files were refused: %(error)s",
-                                error=error.message,
+                                "In Xero, but its history note or files could not follow: "
+                                "%(error)s",
+                                error=getattr(error, "message", None) or str(error),
                             ),
                             "xero_followup_pending": False,
                         }
@@ -476,7 +626,9 @@ class AccountMove(models.Model):
         files = self._xero_files_to_attach()
         room = max(MAX_XERO_ATTACHMENTS - held, 0)
         for attachment in files[:room]:
-            client.attach(route.endpoint, self.xero_id, attachment.name, attachment.raw)
+            client.attach(
+                route.endpoint, self.xero_id, xero_file_name(attachment.name), attachment.raw
+            )
             self._xero_write({"xero_attachment_ids": [(4, attachment.id)]})
         left_out = files[room:]
         if not left_out:
@@ -496,6 +648,26 @@ class AccountMove(models.Model):
             "account.account_invoices", self.ids
         )[0]
         return self._get_invoice_report_filename(), content
+
+    def _detach_attachments(self):
+        """The PDF Odoo detaches on a reset to draft is an old version, not one of the
+        document's files: it is never sent to Xero on its own."""
+        detached = (
+            self.env["ir.attachment"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", "account.move"),
+                    ("res_id", "in", self.ids),
+                    ("res_field", "in", self._get_fields_to_detach()),
+                ]
+            )
+        )
+        for move in self:
+            old = detached.filtered(lambda a, m=move: a.res_id == m.id)
+            if old:
+                move._xero_write({"xero_attachment_ids": [(4, a.id) for a in old]})
+        return super()._detach_attachments()
 
     def _xero_files_to_attach(self):
         return (
@@ -520,10 +692,23 @@ class AccountMove(models.Model):
     def _xero_prepare_removal(self, connection):
         """A draft or submitted document is deleted in Xero, an approved one voided (Xero
         refuses both once a payment is on it: the record then says so)."""
-        status = "DELETED" if self.xero_status in ("DRAFT", "SUBMITTED") else "VOIDED"
+        status = "DELETED" if self.xero_status in ("DRAFT", "SUBMITTED", False) else "VOIDED"
         if self._xero_get_route().endpoint == "Invoices":
             return Invoice(invoice_id=self.xero_id, status=status)
         return CreditNote(credit_note_id=self.xero_id, status=status)
+
+    def _xero_apply_failure(self, connection, route, result, client, operation):
+        """A delete Xero refuses because someone approved the document there since: it is
+        voided instead, at once."""
+        if (
+            operation == "remove"
+            and self.xero_status in ("DRAFT", "SUBMITTED", False)
+            and any("valid status" in error for error in result.errors)
+        ):
+            self._xero_write({"xero_status": "AUTHORISED"})
+            self.env.ref("xero_connector.ir_cron_xero_push").sudo()._trigger()
+            return
+        super()._xero_apply_failure(connection, route, result, client, operation)
 
     def _xero_after_sync(self, connection, results):
         """Xero's number and status on each document; totals checked to the cent; the trail
@@ -566,13 +751,28 @@ class AccountMove(models.Model):
     def _xero_log_sends(self, connection, results):
         bodies = {}
         for move in results:
-            bodies[move.id] = self.env._(
-                "Sent to Xero (%(status)s): %(link)s",
-                status=dict(XERO_DOCUMENT_STATES).get(move.xero_status, move.xero_status),
-                link=move.xero_url or move.xero_id,
+            status = dict(XERO_DOCUMENT_STATES).get(move.xero_status, move.xero_status)
+            sent = self.env._("Sent to Xero (%(status)s):", status=status)
+            link = (
+                Markup('<a href="%s" target="_blank">%s</a>')
+                % (move.xero_url, self.env._("Open in Xero"))
+                if move.xero_url
+                else move.xero_id
             )
+            bodies[move.id] = Markup("%s %s") % (sent, link)
         if bodies:
             self.browse(list(bodies)).sudo()._message_log_batch(bodies=bodies)
+
+
+def xero_file_name(name):
+    """A file name Xero takes: no path separators or control characters."""
+    cleaned = "".join("_" if c in "/\\" or ord(c) < 32 else c for c in name or "").strip()
+    return cleaned if cleaned.strip(".") else "file"
+
+
+def snake(name):
+    """``InvoiceNumber`` -> ``invoice_number``: the SDK's attribute."""
+    return "".join("_" + c.lower() if c.isupper() else c for c in name).lstrip("_")
 
 
 def where_literal(value):

@@ -23,24 +23,28 @@ class AccountMoveLine(models.Model):
         untaxed = not tax_type
         if untaxed:
             tax_type = mapping._no_tax_type(connection)
+        else:
+            self._xero_check_rate(taxes, taxes.xero_tax_rate_id)
+        # A 0% tax adds nothing, included in the price or not.
+        include = None if untaxed or not taxes.xero_tax_rate_id.rate else taxes[:1].price_include
         product = self.product_id.with_company(company)
+        rounding = self.display_type == "rounding"
+        line_amount = amount(self.move_id.direction_sign * self.amount_currency)
         return {
             "kind": "product",
             "label": label,
             "description": text(self.name) or text(product.display_name) or label,
-            "quantity": self.quantity if self.display_type != "rounding" else 1,
-            "price_unit": self.price_unit
-            if self.display_type != "rounding"
-            else self.price_subtotal,
+            "quantity": 1 if rounding else self.quantity,
+            "price_unit": line_amount if rounding else self.price_unit,
             "discount": self.discount,
             # Not price_subtotal: rounding the whole document's untaxed amount at once, Odoo
             # moves a cent into the journal items of some lines, not into their subtotals.
-            "amount": amount(self.move_id.direction_sign * self.amount_currency),
+            "amount": line_amount,
             "amount_included": amount(self.price_total),
             "account_code": mapping._account_code(connection, side, self.account_id),
             "tax_type": tax_type,
             "tax_rate": 0 if untaxed else taxes.xero_tax_rate_id.rate,
-            "price_include": None if untaxed else taxes[:1].price_include,
+            "price_include": include,
             "item_code": product.default_code
             if product.xero_id or self.env.context.get("xero_preview")
             else None,
@@ -49,30 +53,69 @@ class AccountMoveLine(models.Model):
 
     def _xero_tracking(self, connection):
         """Xero tracking for the line's analytic distribution: one option per category, at
-        most two categories, the whole line (Xero cannot split a line between options)."""
-        distribution = self.analytic_distribution or {}
-        if any(float(percent) != 100.0 for percent in distribution.values()):
-            raise XeroDataError(
-                self.env._(
-                    "its analytic distribution splits it between accounts, and Xero tracks a "
-                    "whole line with one option per category: split the line in two instead."
+        most two categories, the whole line (Xero cannot split a line between options).
+        Plans Xero does not track may split the line as they like."""
+        shares = self.env["xero.mapping"]._tracking_shares(connection, self.analytic_distribution)
+        for category, options in shares.items():
+            if len(options) > 1:
+                raise XeroDataError(
+                    self.env._(
+                        "its analytic distribution splits it between options of Xero's tracking "
+                        "category '%(category)s' (%(options)s), and Xero tracks a whole line with "
+                        "one option per category: split the line in two instead.",
+                        category=category,
+                        options=", ".join(options),
+                    )
                 )
-            )
-        tracking = self.env["xero.mapping"]._tracking(connection, distribution)
-        categories = [entry["Name"] for entry in tracking]
-        if len(set(categories)) != len(categories):
-            raise XeroDataError(
-                self.env._(
-                    "its analytic distribution uses two options of one Xero tracking category: "
-                    "keep one analytic account per plan on the line."
+            [(option, percent)] = options.items()
+            if abs(percent - 100.0) > 0.001:
+                raise XeroDataError(
+                    self.env._(
+                        "its analytic distribution puts %(percent)s%% of it on '%(option)s', and "
+                        "Xero tracks a whole line: split the line in two instead.",
+                        percent=round(percent, 2),
+                        option=option,
+                    )
                 )
-            )
-        if len(categories) > 2:
+        if len(shares) > 2:
             raise XeroDataError(
                 self.env._(
                     "its analytic distribution uses %(count)s Xero tracking categories; Xero "
                     "takes two per line.",
-                    count=len(categories),
+                    count=len(shares),
                 )
             )
-        return [(entry["Name"], entry["Option"]) for entry in tracking]
+        return [(category, next(iter(options))) for category, options in shares.items()]
+
+    def _xero_tax_percent(self, taxes):
+        """The percentage these taxes (one tax, or a group) add, or None when they are not a
+        plain percentage of the price."""
+        leaves = taxes.flatten_taxes_hierarchy()
+        if not leaves or any(t.amount_type != "percent" for t in leaves):
+            return None
+        return sum(leaves.mapped("amount"))
+
+    def _xero_check_rate(self, taxes, xero_rate):
+        """Xero computes each line's tax from the mapped rate, within a cent of what is sent:
+        a tax mapped to a rate of another value can never match."""
+        percent = self._xero_tax_percent(taxes)
+        if percent is None:
+            raise XeroDataError(
+                self.env._(
+                    "tax '%(tax)s' is not a percentage of the price, and Xero's tax rates are: "
+                    "use a percentage tax on this line.",
+                    tax=taxes.name,
+                )
+            )
+        if abs(percent - xero_rate.rate) > 0.0001:
+            raise XeroDataError(
+                self.env._(
+                    "tax '%(tax)s' (%(percent)s%%) is mapped to Xero's '%(rate)s' "
+                    "(%(xero_percent)s%%): map it to a Xero rate of the same value in "
+                    "Settings › Xero.",
+                    tax=taxes.name,
+                    percent=percent,
+                    rate=xero_rate.name,
+                    xero_percent=xero_rate.rate,
+                )
+            )

@@ -88,18 +88,20 @@ class XeroClaim(models.Model):
         return taken
 
     @api.model
-    def _held(self, connection, records):
-        """Those of these records that hold a claim already: an earlier attempt claimed it
-        and never heard whether its write happened."""
+    def _keys_held(self, connection, records):
+        """{record id: [keys]} for those of these records that hold claims already: an
+        earlier attempt claimed them and never heard whether its write happened."""
         if not records:
-            return records
+            return {}
         self.env.cr.execute(
-            "SELECT res_id FROM xero_claim WHERE connection_id = %s AND res_model = %s"
-            " AND res_id IN %s",
+            "SELECT res_id, key FROM xero_claim WHERE connection_id = %s AND res_model = %s"
+            " AND res_id IN %s ORDER BY id",
             (connection.id, records._name, tuple(records.ids)),
         )
-        held = {row[0] for row in self.env.cr.fetchall()}
-        return records.filtered(lambda r: r.id in held)
+        held = {}
+        for res_id, key in self.env.cr.fetchall():
+            held.setdefault(res_id, []).append(key)
+        return held
 
     @api.model
     def _release(self, records):

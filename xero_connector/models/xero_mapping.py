@@ -491,24 +491,37 @@ class XeroMapping(models.AbstractModel):
     @api.model
     def _tracking(self, connection, distribution):
         """Xero tracking (Name/Option pairs) for an analytic distribution."""
+        return [
+            {"Name": category, "Option": option}
+            for category, options in self._tracking_shares(connection, distribution).items()
+            for option in options
+        ]
+
+    @api.model
+    def _tracking_shares(self, connection, distribution):
+        """{Xero tracking category: {option: percent of the line}} for an analytic
+        distribution; analytic accounts of plans Xero does not track are left out."""
         company = connection.company_id
-        ids = [int(i) for key in (distribution or {}) for i in str(key).split(",")]
-        tracking = []
-        for account in self.env["account.analytic.account"].browse(ids).with_company(company):
-            category = account.root_plan_id.with_company(company).xero_tracking_category_id
-            if not category:
-                continue
-            option = account.xero_tracking_option_id
-            if not option:
-                raise XeroDataError(
-                    self.env._(
-                        "Analytic account '%(account)s' has no Xero tracking option: map it in "
-                        "Settings › Xero.",
-                        account=account.display_name,
+        shares = {}
+        analytic = self.env["account.analytic.account"]
+        for key, percent in (distribution or {}).items():
+            ids = [int(i) for i in str(key).split(",")]
+            for account in analytic.browse(ids).with_company(company):
+                category = account.root_plan_id.with_company(company).xero_tracking_category_id
+                if not category:
+                    continue
+                option = account.xero_tracking_option_id
+                if not option:
+                    raise XeroDataError(
+                        self.env._(
+                            "Analytic account '%(account)s' has no Xero tracking option: map it "
+                            "in Settings › Xero.",
+                            account=account.display_name,
+                        )
                     )
-                )
-            tracking.append({"Name": category.name, "Option": option.name})
-        return tracking
+                options = shares.setdefault(category.name, {})
+                options[option.name] = options.get(option.name, 0.0) + float(percent)
+        return shares
 
     # -- warnings -------------------------------------------------------------------------------
     @api.model

@@ -144,6 +144,12 @@ class XeroSyncMixin(models.AbstractModel):
         Xero object, or None when the object stays in Xero."""
         return None
 
+    def _xero_recover_unanswered(self, connection):
+        """Before preparing: find out what became of earlier writes of these records that got
+        no answer (models without a natural key in Xero override this). Returns the records
+        still to send."""
+        return self
+
     def _xero_link_existing(self, connection, payloads):
         """Point payloads of records new to Xero at matching Xero objects; returns (the linked
         records, {record id: why it may not be sent}). Models whose Xero objects have a natural
@@ -486,15 +492,18 @@ class XeroSyncMixin(models.AbstractModel):
         if not go_on:
             return False
         records = self - waiting
-        payloads = records._xero_prepare_all(connection)
-        if not payloads:
-            return True
-        # Record-id order: a retry of the same records at the same revisions is then the very
-        # same request, which Xero answers from its idempotency cache.
-        records = self.browse(sorted(payloads))
         started = time.monotonic()
         client = None
         try:
+            records = records._xero_with_fresh_token(
+                connection, lambda: records._xero_recover_unanswered(connection)
+            )
+            payloads = records._xero_prepare_all(connection)
+            if not payloads:
+                return True
+            # Record-id order: a retry of the same records at the same revisions is then the
+            # very same request, which Xero answers from its idempotency cache.
+            records = self.browse(sorted(payloads))
             linked, refused = records._xero_with_fresh_token(
                 connection, lambda: records._xero_link_existing(connection, payloads)
             )
@@ -664,13 +673,16 @@ class XeroSyncMixin(models.AbstractModel):
         }
         holders = self.env["xero.claim"]._claim(connection, keys)
         return {
-            record_id: self.env._(
-                "%(holder)s is being sent to Xero with the same name or code: Xero would merge "
-                "the two. Rename one of them.",
-                holder=holder.display_name,
-            )
+            record_id: self.browse(record_id)._xero_key_taken_message(holder)
             for record_id, holder in holders.items()
         }
+
+    def _xero_key_taken_message(self, holder):
+        return self.env._(
+            "%(holder)s is being sent to Xero with the same name or code: Xero would merge "
+            "the two. Rename one of them.",
+            holder=holder.display_name,
+        )
 
     def _xero_idempotency_scope(self, connection):
         """Who sends what: the same records at the same revisions are the same scope. The

@@ -1,6 +1,7 @@
 # Copyright 2026 xero_connector developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from decimal import Decimal
+from unittest.mock import patch
 
 import requests
 
@@ -111,11 +112,11 @@ class TestMoveSync(DocumentCase):
             ["ACCREC", "ACCPAY", "ACCRECCREDIT", "ACCPAYCREDIT"],
         )
         self.assertEqual(self.held_for(invoice)["InvoiceNumber"], invoice.name)
+        # A bill's number in Xero is its vendor's reference (Xero drops a bill's Reference).
         self.assertEqual(self.held_for(bill)["InvoiceNumber"], "SUP-0042")
-        self.assertEqual(self.held_for(bill)["Reference"], bill.name)
         self.assertEqual(self.held_for(refund)["CreditNoteNumber"], refund.name)
         self.assertEqual(self.held_for(vendor_refund)["CreditNoteNumber"], "SUP-CN-7")
-        self.assertEqual(self.held_for(vendor_refund)["Reference"], vendor_refund.name)
+        self.assertEqual(self.held_for(refund)["DueDate"], str(refund.invoice_date_due))
         for move in moves:
             self.assertSameTotals(move)
             self.assertEqual(self.held_for(move)["Status"], "DRAFT")
@@ -194,6 +195,28 @@ class TestMoveSync(DocumentCase):
         self.assertEqual(self.held_for(approved)["Status"], "VOIDED")
         self.assertEqual((draft | approved).mapped("xero_status"), ["DELETED", "VOIDED"])
         self.assertEqual(set((draft | approved).mapped("xero_state")), {"synced"})
+
+    def test_cancelling_a_draft_approved_in_xero_since_voids_it(self):
+        invoice = self.move()
+        invoice.action_post()
+        invoice.action_xero_sync()
+        self.sandbox.edit(
+            self.tenant["tenantId"], "Invoices", invoice.xero_id, {"Status": "AUTHORISED"}
+        )
+        invoice.button_cancel()
+        self.run_push_cron()
+        self.run_push_cron()
+        self.assertEqual(invoice.xero_state, "synced", invoice.xero_error)
+        self.assertEqual(self.held_for(invoice)["Status"], "VOIDED")
+
+    def test_cancelling_a_document_never_sent_leaves_nothing_pending(self):
+        invoice = self.move()
+        invoice.action_post()
+        invoice._xero_request_send()
+        invoice.button_cancel()
+        self.assertEqual(invoice.xero_state, "not_synced")
+        self.run_push_cron()
+        self.assertFalse(self.held())
 
     def test_cancelling_a_paid_document_leaves_a_clear_error(self):
         self.connection.status_out_invoice = "AUTHORISED"
@@ -322,8 +345,58 @@ class TestMoveSync(DocumentCase):
         invoice.action_post()
         invoice.action_xero_sync()
         invoice.button_draft()
-        with self.assertRaisesRegex(UserError, "are in Xero: cancel them instead"):
+        with self.assertRaisesRegex(UserError, "are in Xero, or may be"):
             invoice.unlink()
+
+    def test_a_bill_without_vendor_reference_takes_odoos_number(self):
+        bill = self.move("in_invoice")
+        bill.action_post()
+        bill.action_xero_sync()
+        self.assertEqual(self.held_for(bill)["InvoiceNumber"], bill.name)
+
+    def test_the_same_vendor_reference_twice_is_refused_as_a_double_entry(self):
+        first, second = self.move("in_invoice", ref="DUP-1"), self.move("in_invoice", ref="DUP-1")
+        (first | second).action_post()
+        (first | second).action_xero_sync()
+        self.assertEqual(first.xero_state, "synced")
+        self.assertEqual(second.xero_state, "error")
+        self.assertIn(first.display_name, second.xero_error)
+        self.assertIn("entered twice", second.xero_error)
+
+    def test_taxes_xero_cannot_compute_alike_are_named(self):
+        zero_included = self.mapped_tax(
+            "0% incl.", 0, "sale", "ZERORATEDOUTPUT", price_include_override="tax_included"
+        )
+        mixed_with_zero = self.move(
+            lines=[
+                {"name": "Taxed", "quantity": 1, "price_unit": 10.0},
+                {
+                    "name": "Zero",
+                    "quantity": 1,
+                    "price_unit": 4.0,
+                    "tax_ids": [(6, 0, zero_included.ids)],
+                },
+            ]
+        )
+        wrong_rate = self.mapped_tax("VAT 20% wrongly mapped", 20, "sale", "RROUTPUT")
+        misdirected = self.move(
+            lines=[
+                {
+                    "name": "Mapped to 5%",
+                    "quantity": 1,
+                    "price_unit": 10.0,
+                    "tax_ids": [(6, 0, wrong_rate.ids)],
+                }
+            ]
+        )
+        (mixed_with_zero | misdirected).action_post()
+        (mixed_with_zero | misdirected).action_xero_sync()
+        self.assertEqual(mixed_with_zero.xero_state, "synced", mixed_with_zero.xero_error)
+        self.assertSameTotals(mixed_with_zero)
+        self.assertEqual(misdirected.xero_state, "error")
+        self.assertIn("Line 1 (Mapped to 5%)", misdirected.xero_error)
+        self.assertIn("VAT 20% wrongly mapped", misdirected.xero_error)
+        self.assertIn("Settings › Xero", misdirected.xero_error)
 
     def test_new_contacts_and_products_go_first_in_batches(self):
         customers = self.env["res.partner"].create(
@@ -449,6 +522,27 @@ class TestMoveSync(DocumentCase):
         self.assertEqual(len(self.uploads()), 10)
         self.assertIn("receipt-09.txt, receipt-10.txt", invoice.xero_warning)
 
+    def test_a_pdf_that_cannot_be_rendered_is_a_warning_not_a_lost_send(self):
+        invoice = self.move()
+        invoice.action_post()
+        with patch.object(
+            type(self.env["account.move"]), "_xero_pdf", side_effect=UserError("No wkhtmltopdf")
+        ):
+            invoice.action_xero_sync()
+        self.assertEqual(invoice.xero_state, "synced")
+        self.assertTrue(invoice.xero_id)
+        self.assertIn("No wkhtmltopdf", invoice.xero_warning)
+        self.assertFalse(invoice.xero_followup_pending)
+
+    def test_an_organisation_lost_during_the_files_keeps_them_for_later(self):
+        invoice = self.move()
+        invoice.action_post()
+        self.sandbox.add_fault(kind="error", status=403, path=".*/Attachments/.*", times=1)
+        invoice.action_xero_sync()
+        self.assertEqual(invoice.xero_state, "synced")
+        self.assertFalse(invoice.xero_warning)
+        self.assertTrue(invoice.xero_followup_pending)
+
     def test_the_trail_and_files_can_be_turned_off(self):
         self.connection.write({"send_history_notes": False, "send_attachments": False})
         invoice = self.move()
@@ -565,6 +659,34 @@ class TestMoveNeverTwice(DocumentCase):
         self.sandbox._call("POST", "/sandbox/clock", json={"advance": 3600})
         self.run_push_cron()
         self.assertOnceEach(moves)
+
+    def test_cancelled_after_a_lost_answer_is_removed_from_xero(self):
+        kinds = self.kinds()
+        moves = self.send_with_answers_lost(kinds)
+        moves.button_cancel()
+        self.assertEqual(set(moves.mapped("xero_state")), {"pending"})
+        self.sandbox._call("POST", "/sandbox/clock", json={"advance": 3600})
+        self.run_push_cron()
+        self.assertEqual(
+            set(moves.mapped("xero_state")), {"synced"}, set(moves.mapped("xero_error"))
+        )
+        self.assertEqual({self.held_for(m)["Status"] for m in moves}, {"DELETED"})
+
+    def test_a_document_whose_answer_was_lost_cannot_be_deleted(self):
+        moves = self.send_with_answers_lost({"out_invoice": self.kinds()["out_invoice"]})
+        moves.button_draft()
+        with self.assertRaisesRegex(UserError, "or may be"):
+            moves.unlink()
+
+    def test_renamed_after_a_lost_answer_it_is_found_by_its_first_number(self):
+        bills = self.send_with_answers_lost({"in_invoice": self.kinds()["in_invoice"]})
+        bills.button_draft()
+        bills.ref = "SUP-RENAMED"
+        bills.action_post()
+        self.sandbox._call("POST", "/sandbox/clock", json={"advance": 3600})
+        self.run_push_cron()
+        self.assertOnceEach(bills)
+        self.assertEqual(self.held_for(bills)["InvoiceNumber"], "SUP-RENAMED")
 
 
 @tagged("post_install", "-at_install")

@@ -25,6 +25,7 @@ DOCUMENT_DATE_FIELDS = (
     "ExpectedArrivalDate",
 )
 CURRENCY_RATE_PLACES = 6
+SUPPLIER_TYPES = ("ACCPAY", "ACCPAYCREDIT")
 STATUS_CHANGES = {
     "SUBMITTED": "Submitted",
     "AUTHORISED": "Approved",
@@ -95,6 +96,10 @@ class DocumentResource(Resource):
                 raise ElementInvalid(reason)
             return dict(existing, Status=wanted)
         doc = merged(existing, element, self.header_fields + (self.number_field,))
+        if doc.get("Type") in SUPPLIER_TYPES:
+            # "ACCREC only – additional reference number": Xero drops a bill's Reference
+            # without a word (its bills show their InvoiceNumber as "Reference").
+            doc.pop("Reference", None)
         doc["Status"] = wanted
         errors = []
         self.apply_contact(ctx, doc, element, errors)
