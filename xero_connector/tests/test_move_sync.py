@@ -1,5 +1,6 @@
 # Copyright 2026 xero_connector developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
 from decimal import Decimal
 from unittest.mock import patch
 
@@ -786,3 +787,38 @@ class TestMoveTwoCompanies(DocumentCase):
             self.customer.with_company(self.company_au).xero_id,
             self.customer.with_company(self.env.company).xero_id,
         )
+
+
+@tagged("post_install", "-at_install")
+class TestMoveCosts(DocumentCase):
+    def queries_to_send(self, count, lines):
+        """SQL queries to send ``count`` posted invoices of ``lines`` lines, their contact
+        already in Xero, with no history note or files (calls of their own)."""
+        self.connection.write({"send_history_notes": False, "send_attachments": False})
+        moves = self.env["account.move"]
+        for i in range(count):
+            moves |= self.move(
+                lines=[
+                    {"name": "Line %d" % j, "quantity": j + 1, "price_unit": 9.99 + i}
+                    for j in range(lines)
+                ]
+            )
+        moves.action_post()
+        self.customer.action_xero_sync()
+        moves._xero_write({"xero_state": "pending"})
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        moves._xero_send_all(self.connection)
+        self.env.flush_all()
+        self.assertEqual(set(moves.mapped("xero_state")), {"synced"}, moves.mapped("xero_error"))
+        return self.env.cr.sql_log_count - before
+
+    def test_sql_queries_per_batch_grow_with_neither_documents_nor_lines(self):
+        counts = {
+            (count, lines): self.queries_to_send(count, lines)
+            for count, lines in ((10, 1), (50, 1), (10, 5))
+        }
+        logging.getLogger(__name__).info("SQL queries per batch of documents: %s", counts)
+        self.assertLessEqual(counts[(50, 1)], counts[(10, 1)] + 5, counts)
+        self.assertLessEqual(counts[(10, 5)], counts[(10, 1)] + 5, counts)
