@@ -543,51 +543,75 @@ class AccountMove(models.Model):
         return note[:MAX_HISTORY_NOTE]
 
     # -- after the write: history, PDF and files, the online invoice ------------------------
+    def _xero_write(self, vals):
+        # Xero's fields only: Odoo's balance check and line sync have nothing to do.
+        return super(
+            AccountMove, self.with_context(check_move_validity=False, skip_invoice_sync=True)
+        )._xero_write(vals)
+
     def _xero_send_followups(self, connection):
         """For each document sent: the history note, the PDF and the files not in Xero yet,
         and an approved sales invoice's online link; one call each, so the company may turn
-        the first two off. A rate limit stops here (the next run goes on); anything else Xero
-        refuses becomes a warning on the document. False: stop for now."""
+        the first two off. A rate limit stops here (the next run goes on at Retry-After);
+        anything else Xero refuses becomes a warning on the document. False: stop for now."""
         for start in range(0, len(self), FOLLOWUP_BATCH):
-            for move in self[start : start + FOLLOWUP_BATCH]:
-                try:
-                    move._xero_with_fresh_token(
-                        connection, lambda m=move: m._xero_followup(connection)
-                    )
-                except RateLimited as error:
-                    connection._note_rate_limit(error.retry_after)
-                    return False
-                except AuthError as error:
-                    if error.reason in ("tenant_disconnected", "missing_scope"):
-                        connection._mark_lost(error.message)
-                    return False
-                except (TransientError, XeroNeedsReconnect):
-                    return False
-                except (XeroError, UserError) as error:
-                    # Refused by Xero (a file it will not take), or the PDF could not be
-                    # rendered: said on the document, not tried for ever.
-                    move._xero_write(
-                        {
+            done = {}
+            try:
+                for move in self[start : start + FOLLOWUP_BATCH]:
+                    try:
+                        done[move] = move._xero_with_fresh_token(
+                            connection, lambda m=move: m._xero_followup(connection)
+                        )
+                    except (XeroError, UserError) as error:
+                        if isinstance(
+                            error, (RateLimited, AuthError, TransientError, XeroNeedsReconnect)
+                        ):
+                            raise
+                        # Refused by Xero (a file it will not take), or the PDF could not be
+                        # rendered: said on the document, not tried for ever.
+                        done[move] = {
                             "xero_warning": self.env._(
                                 "In Xero, but its history note or files could not follow: "
                                 "%(error)s",
                                 error=getattr(error, "message", None) or str(error),
                             ),
-                            "xero_followup_pending": False,
                         }
-                    )
+            except RateLimited as error:
+                until = connection._note_rate_limit(error.retry_after)
+                self.env.ref("xero_connector.ir_cron_xero_push").sudo()._trigger(at=until)
+                return self._xero_followups_done(done) and False
+            except AuthError as error:
+                if error.reason in ("tenant_disconnected", "missing_scope"):
+                    connection._mark_lost(error.message)
+                return self._xero_followups_done(done) and False
+            except (TransientError, XeroNeedsReconnect):
+                return self._xero_followups_done(done) and False
+            self._xero_followups_done(done)
             commit_progress(self.env, 0)
         return True
 
+    def _xero_followups_done(self, done):
+        """Store what the follow-ups of these documents left ({move: values}), one write per
+        kind of outcome rather than one per document."""
+        groups = {}
+        for move, values in done.items():
+            values = dict({"xero_followup_pending": False, "xero_warning": False}, **values)
+            groups.setdefault(tuple(sorted(values.items())), []).append(move.id)
+        for values, ids in groups.items():
+            self.browse(ids)._xero_write(dict(values))
+        return True
+
     def _xero_followup(self, connection):
+        """The calls that follow one document's write; returns the values to store."""
         route = self._xero_get_route()
         client = connection._client()
+        values = {}
         try:
-            if self.xero_operation == "upsert" and self.xero_status not in ("DELETED", "VOIDED"):
-                warning = self._xero_upload_files(connection, client, route)
+            if self.xero_status not in ("DELETED", "VOIDED"):
+                values["xero_warning"] = self._xero_upload_files(connection, client, route)
                 online = self._xero_online_url(client)
-            else:
-                warning, online = False, self.xero_online_url
+                if online != self.xero_online_url:
+                    values["xero_online_url"] = online
             if connection.send_history_notes and self.xero_status != "DELETED":
                 client.add_history_note(
                     route.endpoint,
@@ -601,8 +625,15 @@ class AccountMove(models.Model):
                 )
         finally:
             connection._note_calls_left(client.limits)
-        self._xero_write(
-            {"xero_followup_pending": False, "xero_warning": warning, "xero_online_url": online}
+        return values
+
+    def _xero_has_followups(self, connection):
+        """Whether calls follow this document's write: a history note, files, or the online
+        link of an approved sales invoice."""
+        return bool(
+            connection.send_history_notes
+            or connection.send_attachments
+            or (self.move_type == "out_invoice" and self.xero_status in ("AUTHORISED", "PAID"))
         )
 
     def _xero_online_url(self, client):
@@ -734,7 +765,10 @@ class AccountMove(models.Model):
                     mismatched[move] = (odoo, xero)
         self._xero_store_column("xero_number", numbers)
         for status, ids in by_status.items():
-            self.browse(ids)._xero_write({"xero_status": status, "xero_followup_pending": True})
+            self.browse(ids)._xero_write({"xero_status": status})
+        self.filtered(lambda m: m._xero_has_followups(connection))._xero_write(
+            {"xero_followup_pending": True}
+        )
         for move, (odoo, xero) in mismatched.items():
             move._xero_mark_error(
                 connection,

@@ -11,3 +11,4 @@ from . import test_benchmark
 from . import test_move_sync
 from . import test_move_tour
 from . import test_move_cents
+from . import test_benchmark_documents
