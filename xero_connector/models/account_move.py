@@ -8,7 +8,13 @@ from xero_python.accounting import CreditNote, Invoice
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from xero_client.errors import AuthError, RateLimited, TransientError, XeroError
+from xero_client.errors import (
+    AuthError,
+    RateLimited,
+    RequestRejected,
+    TransientError,
+    XeroError,
+)
 from xero_client.mappings.common import MappingError, text
 from xero_client.mappings.credit_note import credit_note_to_xero
 from xero_client.mappings.document import KINDS
@@ -40,6 +46,7 @@ LOOKUP_TERMS = 25
 MAX_XERO_ATTACHMENTS = 10  # per document, Xero's limit
 MAX_HISTORY_NOTE = 250  # characters, Xero's limit
 FOLLOWUP_BATCH = 50
+CLAIM_SEPARATOR = "|"
 FOLLOWUP_AT_ONCE = 10  # documents whose PDF and files the button sends itself
 
 
@@ -107,20 +114,13 @@ class AccountMove(models.Model):
         ]
 
     def _xero_dependencies(self, connection):
+        if self.xero_operation == "remove":
+            return []  # a document to void or delete needs nothing else in Xero
         company = connection.company_id
         products = self.invoice_line_ids.product_id.with_company(company).filtered("default_code")
         return [self.commercial_partner_id, products]
 
-    def _xero_natural_key(self):
-        """Kind, contact and the number Xero gets: what finds a document whose write may
-        have happened when its answer never came. Sales numbers are Odoo's, unique in the
-        company; a bill's is its vendor's reference, unique per vendor."""
-        number = self._xero_number_to_send()
-        if not number:
-            return None
-        partner = self.commercial_partner_id.with_company(self.company_id)
-        return self._xero_claim_key(self.move_type, partner.xero_id, number)
-
+    # -- one Xero document per move -----------------------------------------------------------
     def _xero_number_to_send(self):
         """Xero's InvoiceNumber or CreditNoteNumber: Odoo's number for sales documents; the
         vendor's reference for supplier ones (Xero shows it as their Reference), else Odoo's
@@ -130,9 +130,33 @@ class AccountMove(models.Model):
             return name
         return text(self.ref) or name
 
+    def _xero_natural_key(self):
+        """What the document's write claims before it goes (``xero.claim``): kind, contact,
+        date, total and number. It tells, when the answer never came, which Xero document is
+        the one this write made: a bill the bookkeeper entered in Xero with the same vendor
+        reference has another date or total, and is not taken for it."""
+        number = self._xero_number_to_send()
+        if not number:
+            return None
+        partner = self.commercial_partner_id.with_company(self.company_id)
+        return CLAIM_SEPARATOR.join(
+            (
+                self.move_type,
+                partner.xero_id or "",
+                fields.Date.to_string(self.invoice_date or self.date),
+                str(amount(self.amount_total)),
+                number,
+            )
+        )
+
+    def _xero_holds_claim(self, connection, key):
+        # A cancelled document no longer stands in the way of its correction.
+        return super()._xero_holds_claim(connection, key) and self.state != "cancel"
+
     def _xero_link_existing(self, connection, payloads):
-        """Two documents of one batch that would be the same Xero document (a bill entered
-        twice): the second is refused. Across batches and workers, claims do the same."""
+        """Two documents of one batch that would be the same Xero document (one bill
+        entered twice): the second is refused. Across batches and workers, claims do the
+        same."""
         firsts, refused = {}, {}
         for move in self.filtered(lambda m: not m.xero_id):
             key = move._xero_natural_key()
@@ -143,18 +167,19 @@ class AccountMove(models.Model):
 
     def _xero_key_taken_message(self, holder):
         return self.env._(
-            "%(holder)s goes to Xero with the same vendor and number (%(number)s): it looks "
-            "like the same bill entered twice. Correct the Bill Reference of one of them.",
+            "%(holder)s goes to Xero with the same contact, date, total and number "
+            "(%(number)s): it looks like one document entered twice. Correct one of them.",
             holder=holder.display_name,
             number=self._xero_number_to_send(),
         )
 
     def _xero_recover_unanswered(self, connection):
         """Documents whose earlier write may have happened (they claimed their key and never
-        heard back: a dropped connection, a crash, a restart) are looked up in Xero by the
-        keys they claimed, one call per kind and 25 documents, before anything else: found,
-        they are linked and then updated, voided or deleted; not found, they are sent as new,
-        or, when they were cancelled meanwhile, there is nothing to remove."""
+        heard back: a dropped connection, a crash, a restart) are looked up in Xero before
+        anything else, a few calls per kind, never one per document: found, they are linked
+        and then updated, voided or deleted; not found, they are sent as new or, when they
+        were cancelled meanwhile, there is nothing to remove. A lookup Xero refuses leaves
+        them in error, their claims kept, and the rest of the batch goes on."""
         claims = self.env["xero.claim"]._keys_held(
             connection, self.filtered(lambda m: not m.xero_id)
         )
@@ -162,50 +187,72 @@ class AccountMove(models.Model):
             return self
         unsure = self.browse(list(claims))
         client = connection._client()
+        found, refused = {}, self.browse()
         try:
-            found = {}
             for route, moves in unsure._xero_group_by_route():
                 for start in range(0, len(moves), LOOKUP_TERMS):
                     chunk = moves[start : start + LOOKUP_TERMS]
-                    found.update(chunk._xero_find_written(client, route, claims))
+                    try:
+                        found.update(chunk._xero_find_written(client, route, claims))
+                    except RequestRejected as error:
+                        chunk._xero_write(
+                            {
+                                "xero_state": "error",
+                                "xero_error": self.env._(
+                                    "Its last send got no answer, and Xero refused the look-up "
+                                    "that finds out whether it arrived: %(error)s",
+                                    error=error.message,
+                                ),
+                            }
+                        )
+                        refused |= chunk
         finally:
             connection._note_calls_left(client.limits)
         for move, document in found.items():
             move._xero_link_found(document)
-        absent = unsure.filtered(lambda m: m not in found)
+        absent = unsure - refused - self.browse([m.id for m in found])
         self.env["xero.claim"]._release(absent)
         nothing_to_remove = absent.filtered(lambda m: m.xero_operation == "remove")
         nothing_to_remove._xero_write(
             {"xero_state": "not_synced", "xero_operation": "upsert", "xero_error": False}
         )
-        return self - nothing_to_remove
+        return self - refused - nothing_to_remove
 
     def _xero_find_written(self, client, route, claims):
-        """{move: its Xero document} for those of these moves (one kind) whose claimed keys
-        Xero holds: sales documents by their number, supplier ones by contact and number."""
+        """{move: its Xero document} for those of these moves (one kind) that Xero holds:
+        asked by contact and date (no typed text in the filter), matched by number and
+        total against the keys they claimed."""
         _endpoint, xero_type, _discounts = KINDS[self[:1].move_type]
-        number_field = "InvoiceNumber" if route.endpoint == "Invoices" else "CreditNoteNumber"
+        number_attribute = (
+            "invoice_number" if route.endpoint == "Invoices" else "credit_note_number"
+        )
         wanted = {}
         for move in self:
             for key in claims[move.id]:
-                _kind, contact_id, number = key.split("|", 2)
-                wanted[(contact_id, number)] = move
-        terms = " OR ".join(
-            '%s=="%s"' % (number_field, where_literal(number))
-            if xero_type.startswith("ACCREC")
-            else '(Contact.ContactID==guid("%s") AND %s=="%s")'
-            % (contact_id, number_field, where_literal(number))
-            for contact_id, number in wanted
+                parts = key.split(CLAIM_SEPARATOR, 4)
+                if len(parts) == 5:
+                    _kind, contact_id, day, total, number = parts
+                    wanted[(contact_id, day, total, number)] = move
+        terms = sorted({(contact_id, day) for contact_id, day, _t, _n in wanted if contact_id})
+        if not terms:
+            return {}
+        where = 'Type=="%s" AND Status!="DELETED" AND (%s)' % (
+            xero_type,
+            " OR ".join(
+                '(Contact.ContactID==guid("%s") AND Date==DateTime(%s))'
+                % (contact_id, day.replace("-", ","))
+                for contact_id, day in terms
+            ),
         )
-        where = 'Type=="%s" AND Status!="DELETED" AND (%s)' % (xero_type, terms)
         found = {}
         for document in client.find(route.endpoint, where):
-            number = getattr(document, snake(number_field))
-            contact_id = str(document.contact.contact_id)
-            move = wanted.get((contact_id, number)) or (
-                xero_type.startswith("ACCREC")
-                and next((m for (_c, n), m in wanted.items() if n == number), None)
+            match = (
+                str(document.contact.contact_id),
+                fields.Date.to_string(document.date),
+                str(amount(document.total)),
+                getattr(document, number_attribute),
             )
+            move = wanted.get(match)
             if move:
                 found.setdefault(move, document)
         return found
@@ -215,37 +262,6 @@ class AccountMove(models.Model):
         route = self._xero_get_route()
         self._xero_store_ids({self.id: str(getattr(document, route.id_attribute))})
         self._xero_write({"xero_status": document.status})
-
-    @api.model
-    def _xero_claim_key(self, move_type, contact_id, number):
-        return "%s|%s|%s" % (move_type, contact_id or "", number or "")
-
-    def _xero_natural_key(self):
-        """Kind, contact and the number Xero gets: what finds a document whose write may
-        have happened when its answer never came. Sales numbers are Odoo's, unique in the
-        company; a bill's is its vendor's reference, unique per vendor."""
-        number = self._xero_number_to_send()
-        if not number:
-            return None
-        partner = self.commercial_partner_id.with_company(self.company_id)
-        return self._xero_claim_key(self.move_type, partner.xero_id, number)
-
-    def _xero_number_to_send(self):
-        """Xero's InvoiceNumber or CreditNoteNumber: Odoo's number for sales documents; the
-        vendor's reference for supplier ones (Xero shows it as their Reference), else Odoo's
-        number."""
-        name = self.name if self.name and self.name != "/" else None
-        if self.move_type.startswith("out_"):
-            return name
-        return text(self.ref) or name
-
-    def _xero_key_taken_message(self, holder):
-        return self.env._(
-            "%(holder)s goes to Xero with the same vendor and number (%(number)s): it looks "
-            "like the same bill entered twice. Correct the Bill Reference of one of them.",
-            holder=holder.display_name,
-            number=self._xero_number_to_send(),
-        )
 
     # -- posting, resetting, cancelling -------------------------------------------------------
     def _post(self, soft=True):
@@ -266,10 +282,14 @@ class AccountMove(models.Model):
         to_send = documents.filtered(
             lambda m: (
                 m.xero_id
+                or m.xero_operation == "remove"
                 or (connections[m.company_id] and connections[m.company_id]["send_" + m.move_type])
                 == "on_post"
             )
         )
+        # Also what Xero may hold (a send got no answer): posted again, it is sent again,
+        # never left to the removal a cancel had asked for.
+        to_send |= (documents - to_send)._xero_maybe_in_xero()
         to_send._xero_write({"xero_sent_by_id": self.env.user.id})
         to_send._xero_request_send()
 
@@ -587,7 +607,8 @@ class AccountMove(models.Model):
             except (TransientError, XeroNeedsReconnect):
                 return self._xero_followups_done(done) and False
             self._xero_followups_done(done)
-            commit_progress(self.env, 0)
+            if not commit_progress(self.env, 0):
+                return False  # the scheduled action's time is up: the next run goes on
         return True
 
     def _xero_followups_done(self, done):
@@ -729,16 +750,24 @@ class AccountMove(models.Model):
         return CreditNote(credit_note_id=self.xero_id, status=status)
 
     def _xero_apply_failure(self, connection, route, result, client, operation):
-        """A delete Xero refuses because someone approved the document there since: it is
-        voided instead, at once."""
-        if (
-            operation == "remove"
-            and self.xero_status in ("DRAFT", "SUBMITTED", False)
-            and any("valid status" in error for error in result.errors)
-        ):
-            self._xero_write({"xero_status": "AUTHORISED"})
-            self.env.ref("xero_connector.ir_cron_xero_push").sudo()._trigger()
-            return
+        """A void or delete Xero refuses for the document's status: Xero is asked what the
+        status is now (someone approved, voided or deleted it there since). Already voided
+        or deleted, there is nothing left to do; approved, it is voided at the next run."""
+        if operation == "remove" and any("valid status" in e for e in result.errors):
+            try:
+                document = client.get_by_id(route.endpoint, self.xero_id)
+            except XeroError:
+                document = None
+            status = document.status if document else None
+            if status in ("VOIDED", "DELETED"):
+                self._xero_write(
+                    {"xero_status": status, "xero_state": "synced", "xero_error": False}
+                )
+                return
+            if status == "AUTHORISED" and self.xero_status != "AUTHORISED":
+                self._xero_write({"xero_status": status})
+                self.env.ref("xero_connector.ir_cron_xero_push").sudo()._trigger()
+                return
         super()._xero_apply_failure(connection, route, result, client, operation)
 
     def _xero_after_sync(self, connection, results):
@@ -802,15 +831,6 @@ def xero_file_name(name):
     """A file name Xero takes: no path separators or control characters."""
     cleaned = "".join("_" if c in "/\\" or ord(c) < 32 else c for c in name or "").strip()
     return cleaned if cleaned.strip(".") else "file"
-
-
-def snake(name):
-    """``InvoiceNumber`` -> ``invoice_number``: the SDK's attribute."""
-    return "".join("_" + c.lower() if c.isupper() else c for c in name).lstrip("_")
-
-
-def where_literal(value):
-    return value.replace("\\", "\\\\").replace('"', '\\"')
 
 
 def amount(value):
