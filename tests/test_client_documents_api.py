@@ -281,3 +281,18 @@ def test_online_invoice_url_refusals(client, customer, supplier, one_call):
     with pytest.raises(RequestRejected, match="only available for sales invoices"):
         client.online_invoice_url(bill.invoice_id)
     assert client.online_invoice_url(str(uuid.uuid4())) is None
+
+
+# -- create only ----------------------------------------------------------------------------
+def test_create_only_refuses_a_number_xero_has_where_save_would_overwrite_it(
+    client, sandbox, customer
+):
+    [first] = saved(client, "Invoices", [document("ACCREC", customer, invoice_number="INV-9")])
+    again = document("ACCREC", customer, invoice_number="INV-9", reference="Odoo's")
+    [refused] = client.save("Invoices", [again], SCOPE + ["put"], create_only=True)
+    assert not refused.ok and "must be unique" in " ".join(refused.errors)
+    log = requests.get(sandbox.url + "/sandbox/requests", timeout=10).json()
+    assert log[-1]["method"] == "PUT"
+    [updated] = client.save("Invoices", [again], SCOPE + ["post"])
+    assert updated.ok and updated.data.invoice_id == first.invoice_id  # POST: by its number
+    assert updated.data.reference == "Odoo's"

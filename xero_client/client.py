@@ -57,6 +57,7 @@ class Collection:
     attach: str = None  # the one that uploads a file by name; None: Xero keeps no files there
     attach_online: bool = False  # whether its files can be shown with the online invoice
     history: str = None  # the one that adds notes to an object's history
+    create: str = None  # the one that only creates (PUT): Xero refuses what would update
 
 
 COLLECTIONS = {
@@ -77,6 +78,7 @@ COLLECTIONS = {
         "get_invoices",
         "update_or_create_invoices",
         Invoices,
+        create="create_invoices",
         attach="create_invoice_attachment_by_file_name",
         attach_online=True,
         history="create_invoice_history",
@@ -88,6 +90,7 @@ COLLECTIONS = {
         "get_credit_notes",
         "update_or_create_credit_notes",
         CreditNotes,
+        create="create_credit_notes",
         attach="create_credit_note_attachment_by_file_name",
         attach_online=True,
         history="create_credit_note_history",
@@ -361,10 +364,11 @@ class XeroClient:
         """``save("Items", ...)`` with unit prices kept to 4 decimals."""
         return self.save("Items", items, idempotency_scope, unitdp=UNIT_DECIMALS)
 
-    def save(self, endpoint, elements, idempotency_scope, **params):
+    def save(self, endpoint, elements, idempotency_scope, create_only=False, **params):
         """POST (update or create) up to 50 elements with ``summarizeErrors=false``: one
         ``ElementResult`` per element, in order. Extra SDK parameters (e.g. ``unitdp=4``) pass
-        through.
+        through. ``create_only``: PUT instead, where Xero refuses an element that would update
+        an existing object (a sales invoice whose number it has) rather than overwrite it.
 
         ``idempotency_scope`` is any JSON value that says who sends what, e.g. ``[database and
         company, model, sorted (record id, revision) pairs]``. The Idempotency-Key is derived
@@ -372,17 +376,22 @@ class XeroClient:
         in the same scope carries the same key (Xero answers it from its cache instead of
         creating twice), different data a different one.
         """
-        collection = collection_of(endpoint, "save")
+        collection = collection_of(endpoint, "create" if create_only else "save")
         if len(elements) > MAX_BATCH:
             raise ValueError("At most %d elements per call, got %d" % (MAX_BATCH, len(elements)))
         if not elements:
             return []
         body = serialize(collection.model(**{collection.attribute: list(elements)}))
         answer = self.call(
-            collection.save,
+            collection.create if create_only else collection.save,
             body,
             summarize_errors=False,
-            idempotency_key=idempotency_key_for(endpoint, idempotency_scope, body, params),
+            idempotency_key=idempotency_key_for(
+                endpoint,
+                idempotency_scope,
+                body,
+                dict(params, create_only=True) if create_only else params,
+            ),
             **params,
         )
         returned = getattr(answer, collection.attribute) or []

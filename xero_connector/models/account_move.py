@@ -425,6 +425,34 @@ class AccountMove(models.Model):
     def _xero_save_params(self):
         return {"unitdp": 4}
 
+    def _xero_save(self, connection, route, payloads):
+        """Documents new to Xero are created with PUT, which Xero refuses for a number it
+        already has (a sales invoice is otherwise updated by its number: one entered in Xero,
+        or left by a migration, would be overwritten); the others are updated with POST."""
+        new = self.filtered(lambda m: not getattr(payloads[m.id], route.id_attribute))
+        parts = [(part, part == new) for part in (new, self - new) if part]
+        client, by_move = None, {}
+        for part, create_only in parts:
+            client, results = part._xero_with_fresh_token(
+                connection,
+                lambda p=part, c=create_only: p._xero_save_part(connection, route, payloads, c),
+            )
+            by_move.update(zip(part, results, strict=True))
+        return client, [by_move[m] for m in self]
+
+    def _xero_save_part(self, connection, route, payloads, create_only):
+        client = connection._client()
+        try:
+            return client, client.save(
+                route.endpoint,
+                [payloads[m.id] for m in self],
+                self._xero_idempotency_scope(connection),
+                create_only=create_only,
+                **self._xero_save_params(),
+            )
+        finally:
+            connection._note_calls_left(client.limits)
+
     def _xero_prepare_all(self, connection):
         # The batch's lines, taxes and analytics in a few queries, not a few per document.
         self.line_ids.mapped("tax_ids").mapped("xero_tax_rate_id")

@@ -169,6 +169,34 @@ class TestMoveSync(DocumentCase):
         self.assertEqual(self.held_for(invoice)["Total"], 432.0)
         self.assertSameTotals(invoice)
 
+    def test_a_sales_invoice_xero_already_numbers_is_refused_not_overwritten(self):
+        from xero_python.accounting import Contact, Invoice, LineItem
+
+        self.customer.action_xero_sync()
+        invoice, changed = self.move(), self.move()
+        (invoice | changed).action_post()
+        changed.action_xero_sync()
+        changed.button_draft()
+        changed.invoice_line_ids[0].quantity = 5
+        changed.action_post()
+        migrated = Invoice(
+            type="ACCREC",
+            contact=Contact(contact_id=self.customer.xero_id),
+            invoice_number=invoice.name,
+            line_items=[
+                LineItem(description="Migrated", quantity=1, unit_amount=7, account_code="200")
+            ],
+        )
+        [existing] = self.connection._client().save("Invoices", [migrated], "migration")
+        [before] = [d for d in self.held() if d["InvoiceID"] == existing.data.invoice_id]
+        (invoice | changed).action_xero_sync()
+        self.assertEqual(invoice.xero_state, "error")
+        self.assertIn("must be unique", invoice.xero_error)
+        [after] = [d for d in self.held() if d["InvoiceID"] == existing.data.invoice_id]
+        self.assertEqual(after, before)
+        self.assertEqual(changed.xero_state, "synced", changed.xero_error)
+        self.assertEqual(self.held_for(changed)["Total"], 600.0)
+
     def test_a_paid_document_is_not_overwritten(self):
         self.connection.status_out_invoice = "AUTHORISED"
         invoice = self.move()
@@ -429,7 +457,7 @@ class TestMoveSync(DocumentCase):
         self.assertEqual(
             set(invoices.mapped("xero_state")), {"synced"}, invoices.mapped("xero_error")
         )
-        writes = [r["path"] for r in requests_log(self.sandbox) if r["method"] == "POST"]
+        writes = [r["path"] for r in requests_log(self.sandbox) if r["method"] in ("POST", "PUT")]
         self.assertEqual(writes[:3], ["/Contacts", "/Items", "/Invoices"])
         self.assertEqual(writes.count("/Contacts"), 1)
         self.assertEqual(writes.count("/Items"), 1)
@@ -617,7 +645,7 @@ class TestMoveNeverTwice(DocumentCase):
         """Each kind's batch is written in Xero and its answer lost."""
         for kind, moves in kinds.items():
             path = "/Invoices" if kind.endswith("invoice") else "/CreditNotes"
-            self.sandbox.add_fault(kind="drop_after_write", method="POST", path=path, times=1)
+            self.sandbox.add_fault(kind="drop_after_write", method="PUT", path=path, times=1)
             moves.action_xero_sync()
             self.assertEqual(set(moves.mapped("xero_state")), {"pending"})
             self.assertFalse(any(moves.mapped("xero_id")))
@@ -829,7 +857,8 @@ class TestMoveLostAnswers(DocumentCase):
     """Documents whose answer was lost, then cancelled, reposted, corrected or looked up."""
 
     def lose(self, moves, path="/Invoices"):
-        self.sandbox.add_fault(kind="drop_after_write", method="POST", path=path, times=1)
+        # Documents new to Xero are created with PUT.
+        self.sandbox.add_fault(kind="drop_after_write", method="PUT", path=path, times=1)
         moves.action_xero_sync()
         self.assertEqual(set(moves.mapped("xero_state")), {"pending"})
         self.assertFalse(any(moves.mapped("xero_id")))
