@@ -121,6 +121,14 @@ KINDS = {
     "in_invoice": ("Invoices", "ACCPAY", False),
     "out_refund": ("CreditNotes", "ACCRECCREDIT", False),
     "in_refund": ("CreditNotes", "ACCPAYCREDIT", False),
+    # Xero's purchase orders have no Type and, like bills, take no discount.
+    "purchase_order": ("PurchaseOrders", None, False),
+}
+# Each endpoint's number and ID fields.
+NUMBER_FIELDS = {
+    "Invoices": ("InvoiceNumber", "InvoiceID"),
+    "CreditNotes": ("CreditNoteNumber", "CreditNoteID"),
+    "PurchaseOrders": ("PurchaseOrderNumber", "PurchaseOrderID"),
 }
 NO_TAX = "NONE"  # Xero's tax type of a line without tax, unless the caller names another
 STATUSES = ("DRAFT", "SUBMITTED", "AUTHORISED")
@@ -168,21 +176,24 @@ def document_to_xero(document):
         for line in document["lines"]
     ]
     payload = {
-        "Type": xero_type,
         "Contact": {"ContactID": document["contact_id"]},
         "Date": document["date"],
         "LineAmountTypes": amount_types,
         "LineItems": items,
         "CurrencyCode": document["currency"],
     }
+    number_field, id_field = NUMBER_FIELDS[endpoint]
     optional = {
+        "Type": xero_type,
         "Reference": document.get("reference"),
         "DueDate": document.get("due_date"),
+        "DeliveryDate": document.get("delivery_date"),
+        "DeliveryAddress": document.get("delivery_address"),
         "CurrencyRate": document.get("currency_rate"),
         "Status": document.get("status"),
         "Url": document.get("url"),
-        ("InvoiceNumber" if endpoint == "Invoices" else "CreditNoteNumber"): document.get("number"),
-        ("InvoiceID" if endpoint == "Invoices" else "CreditNoteID"): document.get("xero_id"),
+        number_field: document.get("number"),
+        id_field: document.get("xero_id"),
     }
     payload.update({key: value for key, value in optional.items() if value})
     check_totals(payload, document)

@@ -21,6 +21,7 @@ from . import product_product
 from . import product_template
 from . import res_company
 from . import res_partner
+from . import xero_document_line_mixin
 from . import account_move
 from . import account_move_line
 from . import res_config_settings

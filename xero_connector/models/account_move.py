@@ -1,6 +1,5 @@
 # Copyright 2026 xero_connector developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from decimal import Decimal
 
 from markupsafe import Markup
 from xero_python.accounting import CreditNote, Invoice
@@ -22,6 +21,7 @@ from xero_client.mappings.invoice import invoice_to_xero
 from xero_client.routes import BILL_CREDIT_NOTES, BILLS, SALES_CREDIT_NOTES, SALES_INVOICES
 
 from .xero_connection import XeroNeedsReconnect
+from .xero_document_line_mixin import amount
 from .xero_sync_mixin import XeroDataError, commit_progress
 
 MOVE_ROUTES = {
@@ -859,10 +859,3 @@ def xero_file_name(name):
     """A file name Xero takes: no path separators or control characters."""
     cleaned = "".join("_" if c in "/\\" or ord(c) < 32 else c for c in name or "").strip()
     return cleaned if cleaned.strip(".") else "file"
-
-
-def amount(value):
-    """An amount (Odoo's monetary float, or the SDK's Decimal) as Decimal cents."""
-    if isinstance(value, float):
-        value = repr(round(value, 2))
-    return Decimal(str(value or 0)).quantize(Decimal("0.01"))

@@ -4,29 +4,19 @@ from odoo import models
 
 from xero_client.mappings.common import text
 
-from .account_move import amount
-from .xero_sync_mixin import XeroDataError
-
-TEXT_LINES = ("line_section", "line_subsection", "line_note")
+from .xero_document_line_mixin import TEXT_LINES, amount
 
 
 class AccountMoveLine(models.Model):
-    _inherit = "account.move.line"
+    _name = "account.move.line"
+    _inherit = ["account.move.line", "xero.document.line.mixin"]
 
     def _xero_line_values(self, connection, side, label):
         if self.display_type in TEXT_LINES:
             return {"kind": "text", "label": label, "description": text(self.name) or label}
         company = connection.company_id
         mapping = self.env["xero.mapping"]
-        taxes = self.tax_ids.filtered(lambda t: t.company_id == company)
-        tax_type = mapping._tax_type(connection, taxes)
-        untaxed = not tax_type
-        if untaxed:
-            tax_type = mapping._no_tax_type(connection)
-        else:
-            self._xero_check_rate(taxes, taxes.xero_tax_rate_id)
-        # A 0% tax adds nothing, included in the price or not.
-        include = None if untaxed or not taxes.xero_tax_rate_id.rate else taxes[:1].price_include
+        tax_values = self._xero_tax_values(connection, self.tax_ids)
         product = self.product_id.with_company(company)
         rounding = self.display_type == "rounding"
         line_amount = amount(self.move_id.direction_sign * self.amount_currency)
@@ -42,80 +32,9 @@ class AccountMoveLine(models.Model):
             "amount": line_amount,
             "amount_included": amount(self.price_total),
             "account_code": mapping._account_code(connection, side, self.account_id),
-            "tax_type": tax_type,
-            "tax_rate": 0 if untaxed else taxes.xero_tax_rate_id.rate,
-            "price_include": include,
+            **tax_values,
             "item_code": product.default_code
             if product.xero_id or self.env.context.get("xero_preview")
             else None,
             "tracking": self._xero_tracking(connection),
         }
-
-    def _xero_tracking(self, connection):
-        """Xero tracking for the line's analytic distribution: one option per category, at
-        most two categories, the whole line (Xero cannot split a line between options).
-        Plans Xero does not track may split the line as they like."""
-        shares = self.env["xero.mapping"]._tracking_shares(connection, self.analytic_distribution)
-        for category, options in shares.items():
-            if len(options) > 1:
-                raise XeroDataError(
-                    self.env._(
-                        "its analytic distribution splits it between options of Xero's tracking "
-                        "category '%(category)s' (%(options)s), and Xero tracks a whole line with "
-                        "one option per category: split the line in two instead.",
-                        category=category,
-                        options=", ".join(options),
-                    )
-                )
-            [(option, percent)] = options.items()
-            if abs(percent - 100.0) > 0.001:
-                raise XeroDataError(
-                    self.env._(
-                        "its analytic distribution puts %(percent)s%% of it on '%(option)s', and "
-                        "Xero tracks a whole line: split the line in two instead.",
-                        percent=round(percent, 2),
-                        option=option,
-                    )
-                )
-        if len(shares) > 2:
-            raise XeroDataError(
-                self.env._(
-                    "its analytic distribution uses %(count)s Xero tracking categories; Xero "
-                    "takes two per line.",
-                    count=len(shares),
-                )
-            )
-        return [(category, next(iter(options))) for category, options in shares.items()]
-
-    def _xero_tax_percent(self, taxes):
-        """The percentage these taxes (one tax, or a group) add, or None when they are not a
-        plain percentage of the price."""
-        leaves = taxes.flatten_taxes_hierarchy()
-        if not leaves or any(t.amount_type != "percent" for t in leaves):
-            return None
-        return sum(leaves.mapped("amount"))
-
-    def _xero_check_rate(self, taxes, xero_rate):
-        """Xero computes each line's tax from the mapped rate, within a cent of what is sent:
-        a tax mapped to a rate of another value can never match."""
-        percent = self._xero_tax_percent(taxes)
-        if percent is None:
-            raise XeroDataError(
-                self.env._(
-                    "tax '%(tax)s' is not a percentage of the price, and Xero's tax rates are: "
-                    "use a percentage tax on this line.",
-                    tax=taxes.name,
-                )
-            )
-        if abs(percent - xero_rate.rate) > 0.0001:
-            raise XeroDataError(
-                self.env._(
-                    "tax '%(tax)s' (%(percent)s%%) is mapped to Xero's '%(rate)s' "
-                    "(%(xero_percent)s%%): map it to a Xero rate of the same value in "
-                    "Settings › Xero.",
-                    tax=taxes.name,
-                    percent=percent,
-                    rate=xero_rate.name,
-                    xero_percent=xero_rate.rate,
-                )
-            )
