@@ -19,6 +19,7 @@ from xero_client.mappings.document import (
     xero_totals,
 )
 from xero_client.mappings.invoice import invoice_to_xero
+from xero_client.mappings.purchase_order import purchase_order_to_xero
 
 SALES_RATES = {Decimal(20): "OUTPUT2", Decimal(5): "RROUTPUT", Decimal(0): "ZERORATEDOUTPUT"}
 PURCHASE_RATES = {Decimal(20): "INPUT2", Decimal(5): "RRINPUT", Decimal(0): "ZERORATEDINPUT"}
@@ -301,3 +302,17 @@ def test_the_sdk_models_carry_what_the_payload_says():
     assert serialize(note)["CreditNoteNumber"] == "SUP-7"
     with pytest.raises(MappingError, match="cannot be sent to Xero"):
         invoice_to_xero(dict(doc, currency="XXX"))
+
+
+def test_a_purchase_order_has_no_type_and_prices_to_two_decimals():
+    """Xero's purchase orders take no unitdp: a discount is folded into a 2-decimal price."""
+    line = product_line(3, "12.5", discount=10, tax_type="INPUT2")
+    doc = document("purchase_order", [line], delivery_date="2026-12-04", reference="VQ-1")
+    payload, order = purchase_order_to_xero(doc)
+    assert "Type" not in payload
+    assert (payload["PurchaseOrderNumber"], payload["DeliveryDate"]) == ("INV/1", "2026-12-04")
+    sent = payload["LineItems"][0]
+    assert sent["UnitAmount"] == sent["UnitAmount"].quantize(Decimal("0.01"))
+    assert cents(sent["Quantity"] * sent["UnitAmount"]) == sent["LineAmount"] == Decimal("33.75")
+    body = serialize(order)
+    assert (body["PurchaseOrderNumber"], body["Reference"]) == ("INV/1", "VQ-1")

@@ -18,6 +18,7 @@ from .common import MappingError, built_for_xero
 
 CENT = Decimal("0.01")
 UNIT = Decimal("0.0001")  # Xero's unit prices with unitdp=4
+# Xero's purchase orders take no unitdp: their unit prices keep 2 decimals.
 # Xero accepts a line's TaxAmount this far from its own rounding of the line's tax.
 XERO_TAX_TOLERANCE = CENT
 FOLD_SEARCH_STEPS = 50
@@ -90,7 +91,7 @@ def exact_line_tax(line_amount, rate, amount_types):
     return line_amount * rate / 100
 
 
-def fold_discount(quantity, unit_price, discount_percent, line_amount):
+def fold_discount(quantity, unit_price, discount_percent, line_amount, places=UNIT):
     """(Quantity, UnitAmount, folded into one unit) with no discount, for a line Xero takes no
     discount on (bills, credit notes), coming to ``line_amount`` (Odoo's, to the cent) as
     Xero computes it.
@@ -99,19 +100,19 @@ def fold_discount(quantity, unit_price, discount_percent, line_amount):
     4-decimal price that does; when none does (a large quantity), the line becomes one unit of
     the whole amount, and the caller says so in its description."""
     quantity, line_amount = Decimal(quantity), cents(line_amount)
-    net = unit(Decimal(unit_price) * (1 - Decimal(discount_percent) / 100))
+    net = unit(Decimal(unit_price) * (1 - Decimal(discount_percent) / 100), places)
     if not quantity or cents(quantity * net) == line_amount:
         return quantity, net, False
-    middle = unit(line_amount / quantity)
+    middle = unit(line_amount / quantity, places)
     for step in range(FOLD_SEARCH_STEPS + 1):
-        for candidate in (middle + step * UNIT, middle - step * UNIT):
+        for candidate in (middle + step * places, middle - step * places):
             if cents(quantity * candidate) == line_amount:
                 return quantity, candidate, False
     return Decimal(1), line_amount, True
 
 
-def unit(value):
-    return Decimal(value).quantize(UNIT, rounding=ROUND_HALF_UP)
+def unit(value, places=UNIT):
+    return Decimal(value).quantize(places, rounding=ROUND_HALF_UP)
 
 
 # -- a whole document -----------------------------------------------------------------------
@@ -172,6 +173,7 @@ def document_to_xero(document):
             amount_types,
             takes_discount,
             next(shares) if line["kind"] == "product" else None,
+            UNIT if endpoint != "PurchaseOrders" else CENT,
         )
         for line in document["lines"]
     ]
@@ -204,7 +206,7 @@ def line_tax_rate(line, amount_types):
     return Decimal(str(line["tax_rate"] or 0)) if amount_types != "NoTax" else Decimal(0)
 
 
-def line_to_xero(line, amount_key, amount_types, takes_discount, tax_share):
+def line_to_xero(line, amount_key, amount_types, takes_discount, tax_share, places=UNIT):
     if line["kind"] != "product":
         return {"Description": line["description"] or line["label"]}
     amount = cents(line[amount_key])
@@ -217,11 +219,13 @@ def line_to_xero(line, amount_key, amount_types, takes_discount, tax_share):
     if (
         takes_discount
         and discount
-        and cents(unit(quantity) * unit(price) * (1 - discount / 100)) == amount
+        and cents(unit(quantity) * unit(price, places) * (1 - discount / 100)) == amount
     ):
-        sent.update(Quantity=unit(quantity), UnitAmount=unit(price), DiscountRate=discount)
+        sent.update(Quantity=unit(quantity), UnitAmount=unit(price, places), DiscountRate=discount)
     else:
-        sent_quantity, unit_amount, folded = fold_discount(unit(quantity), price, discount, amount)
+        sent_quantity, unit_amount, folded = fold_discount(
+            unit(quantity), price, discount, amount, places
+        )
         sent.update(Quantity=sent_quantity, UnitAmount=unit_amount)
         if folded:
             sent["Description"] = "%s (%s x %s%s)" % (

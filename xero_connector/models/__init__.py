@@ -22,6 +22,9 @@ from . import product_template
 from . import res_company
 from . import res_partner
 from . import xero_document_line_mixin
+from . import xero_document_mixin
 from . import account_move
 from . import account_move_line
+from . import purchase_order
+from . import purchase_order_line
 from . import res_config_settings

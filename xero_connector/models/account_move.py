@@ -39,8 +39,6 @@ XERO_DOCUMENT_STATES = [
     ("VOIDED", "Voided"),
     ("DELETED", "Deleted"),
 ]
-# How far along Xero's approval a status is: a send never takes a document back.
-STATUS_RANK = {"DRAFT": 0, "SUBMITTED": 1, "AUTHORISED": 2, "PAID": 3}
 # Lookups of documents whose write may have happened, by Odoo's number: terms per call.
 LOOKUP_TERMS = 25
 MAX_XERO_ATTACHMENTS = 10  # per document, Xero's limit
@@ -52,7 +50,7 @@ FOLLOWUP_AT_ONCE = 10  # documents whose PDF and files the button sends itself
 
 class AccountMove(models.Model):
     _name = "account.move"
-    _inherit = ["account.move", "xero.sync.mixin"]
+    _inherit = ["account.move", "xero.document.mixin"]
 
     _xero_depends_on = ("res.partner", "product.product")
     # Posted documents change little: a reset to draft and a new post send them again.
@@ -453,11 +451,8 @@ class AccountMove(models.Model):
         finally:
             connection._note_calls_left(client.limits)
 
-    def _xero_prepare_all(self, connection):
-        # The batch's lines, taxes and analytics in a few queries, not a few per document.
-        self.line_ids.mapped("tax_ids").mapped("xero_tax_rate_id")
-        self.line_ids.product_id.mapped("default_code")
-        return super()._xero_prepare_all(connection)
+    def _xero_document_lines(self):
+        return self.line_ids
 
     def _xero_prepare(self, connection):
         self.ensure_one()
@@ -537,13 +532,8 @@ class AccountMove(models.Model):
             return None
         return round(self.invoice_currency_rate, 6)
 
-    def _xero_status_to_send(self, connection):
-        """The company's status for this kind, unless Xero's is already further along
-        (None: Xero keeps its own)."""
-        wanted = connection["status_" + self.move_type]
-        if STATUS_RANK.get(self.xero_status, -1) >= STATUS_RANK[wanted]:
-            return None
-        return wanted
+    def _xero_status_wanted(self, connection):
+        return connection["status_" + self.move_type]
 
     def _xero_line_values(self, connection):
         side = "sale" if self.move_type.startswith("out_") else "purchase"
@@ -564,18 +554,7 @@ class AccountMove(models.Model):
                     "Xero computes tax from the lines: use the 'Add a rounding line' strategy."
                 )
             )
-        values = []
-        for position, line in enumerate(lines | rounding, 1):
-            label = self.env._(
-                "Line %(position)s (%(line)s)", position=position, line=text(line.name)[:40]
-            )
-            try:
-                values.append(line._xero_line_values(connection, side, label))
-            except XeroDataError as error:
-                raise XeroDataError(
-                    self.env._("%(line)s: %(error)s", line=label, error=error)
-                ) from None
-        return values
+        return self._xero_values_of_lines(connection, lines | rounding, side)
 
     def _xero_trail_note(self):
         """Xero's history note (at most 250 characters)."""
@@ -801,42 +780,17 @@ class AccountMove(models.Model):
     def _xero_after_sync(self, connection, results):
         """Xero's number and status on each document; totals checked to the cent; the trail
         in the chatter; history, PDF and files next."""
-        mismatched, numbers, by_status = {}, {}, {}
-        for move, document in results.items():
-            numbers[move.id] = (
-                document.invoice_number
-                if isinstance(document, Invoice)
-                else document.credit_note_number
-            ) or None
-            by_status.setdefault(document.status, []).append(move.id)
-            if document.status not in ("VOIDED", "DELETED"):
-                odoo = (
-                    amount(move.amount_untaxed),
-                    amount(move.amount_tax),
-                    amount(move.amount_total),
-                )
-                xero = tuple(
-                    amount(getattr(document, f)) for f in ("sub_total", "total_tax", "total")
-                )
-                if odoo != xero:
-                    mismatched[move] = (odoo, xero)
-        self._xero_store_column("xero_number", numbers)
-        for status, ids in by_status.items():
-            self.browse(ids)._xero_write({"xero_status": status})
+        invoices = {m: d for m, d in results.items() if isinstance(d, Invoice)}
+        self.browse([m.id for m in invoices])._xero_store_answers(
+            connection, invoices, "invoice_number"
+        )
+        notes = {m: d for m, d in results.items() if m not in invoices}
+        self.browse([m.id for m in notes])._xero_store_answers(
+            connection, notes, "credit_note_number"
+        )
         self.filtered(lambda m: m._xero_has_followups(connection))._xero_write(
             {"xero_followup_pending": True}
         )
-        for move, (odoo, xero) in mismatched.items():
-            move._xero_mark_error(
-                connection,
-                self.env._(
-                    "In Xero, but its totals differ from Odoo's: Xero has %(xero)s, Odoo "
-                    "%(odoo)s (untaxed, tax, total).",
-                    xero=" / ".join(map(str, xero)),
-                    odoo=" / ".join(map(str, odoo)),
-                ),
-                "update",
-            )
         self._xero_log_sends(connection, results)
 
     def _xero_log_sends(self, connection, results):

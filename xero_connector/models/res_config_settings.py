@@ -56,6 +56,12 @@ class ResConfigSettings(models.TransientModel):
     xero_status_in_refund = fields.Selection(
         related="xero_connection_id.status_in_refund", readonly=False
     )
+    xero_send_purchase_order = fields.Selection(
+        related="xero_connection_id.send_purchase_order", readonly=False
+    )
+    xero_status_purchase_order = fields.Selection(
+        related="xero_connection_id.status_purchase_order", readonly=False
+    )
     xero_send_history_notes = fields.Boolean(
         related="xero_connection_id.send_history_notes", readonly=False
     )

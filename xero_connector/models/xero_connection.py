@@ -41,6 +41,8 @@ USER_WRITABLE_FIELDS = {
     "status_in_refund",
     "send_history_notes",
     "send_attachments",
+    "send_purchase_order",
+    "status_purchase_order",
 }
 SERVER_URL_PARAM = "xero_connector.server_url"
 BATCH_SIZE = 50
@@ -210,6 +212,16 @@ class XeroConnection(models.Model):
         string="Vendor credit notes arrive",
         default="DRAFT",
         required=True,
+    )
+    send_purchase_order = fields.Selection(
+        [("manual", "By hand"), ("on_confirm", "When confirmed")],
+        string="Send purchase orders",
+        default="manual",
+        required=True,
+        help="When confirmed: also when approved, where Odoo's purchase approval is on.",
+    )
+    status_purchase_order = fields.Selection(
+        XERO_DOCUMENT_STATUSES, string="Purchase orders arrive", default="DRAFT", required=True
     )
     send_history_notes = fields.Boolean(
         string="Note each send in Xero's history",

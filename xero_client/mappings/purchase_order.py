@@ -1,0 +1,29 @@
+"""Odoo purchase orders -> Xero purchase orders; pure functions, no I/O."""
+
+from xero_python.accounting import Contact, CurrencyCode, LineAmountTypes, PurchaseOrder
+
+from .document import payload_and_model, sdk_date, sdk_line_items, sdk_number
+
+
+def purchase_order_to_xero(document):
+    """The SDK's ``PurchaseOrder`` for a confirmed Odoo purchase order (see
+    ``document.document_to_xero`` for the values; kind "purchase_order", with delivery_date
+    and delivery_address)."""
+    return payload_and_model(document, build_purchase_order)
+
+
+def build_purchase_order(payload):
+    return PurchaseOrder(
+        purchase_order_id=payload.get("PurchaseOrderID"),
+        contact=Contact(contact_id=payload["Contact"]["ContactID"]),
+        purchase_order_number=payload.get("PurchaseOrderNumber"),
+        reference=payload.get("Reference"),
+        date=sdk_date(payload["Date"]),
+        delivery_date=sdk_date(payload.get("DeliveryDate")),
+        delivery_address=payload.get("DeliveryAddress"),
+        currency_code=CurrencyCode(payload["CurrencyCode"]),
+        currency_rate=sdk_number(payload.get("CurrencyRate")),
+        line_amount_types=LineAmountTypes(payload["LineAmountTypes"]),
+        status=payload.get("Status"),
+        line_items=sdk_line_items(payload["LineItems"]),
+    )

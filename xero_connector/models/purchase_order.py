@@ -1,0 +1,165 @@
+# Copyright 2026 xero_connector developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from xero_python.accounting import PurchaseOrder as XeroPurchaseOrder
+
+from odoo import api, fields, models
+
+from xero_client.mappings.common import MappingError, clean, text
+from xero_client.mappings.purchase_order import purchase_order_to_xero
+from xero_client.routes import PURCHASE_ORDERS
+
+from .xero_document_line_mixin import amount
+from .xero_sync_mixin import XeroDataError
+
+XERO_ORDER_STATES = [
+    ("DRAFT", "Draft"),
+    ("SUBMITTED", "Awaiting approval"),
+    ("AUTHORISED", "Approved"),
+    ("BILLED", "Billed"),
+    ("DELETED", "Deleted"),
+]
+CONFIRMED = ("purchase", "done")
+
+
+class PurchaseOrder(models.Model):
+    _name = "purchase.order"
+    _inherit = ["purchase.order", "xero.document.mixin"]
+
+    _xero_route = PURCHASE_ORDERS
+    _xero_depends_on = ("res.partner", "product.product")
+    # A confirmed order whose lines, vendor reference or dates change goes to Xero again.
+    _xero_synced_fields = ("order_line", "partner_ref", "date_planned", "partner_id")
+
+    xero_number = fields.Char(string="Xero number", copy=False, readonly=True)
+    xero_status = fields.Selection(
+        XERO_ORDER_STATES, string="Status in Xero", copy=False, readonly=True
+    )
+
+    # -- which orders -------------------------------------------------------------------------
+    @api.model
+    def _xero_sendable_domain(self):
+        """Confirmed orders, and cancelled ones whose Xero purchase order is still to be
+        deleted. Requests for quotation never go."""
+        return [
+            "|",
+            ("state", "in", CONFIRMED),
+            "&",
+            ("state", "=", "cancel"),
+            ("xero_operation", "=", "remove"),
+        ]
+
+    def _xero_dependencies(self, connection):
+        if self.xero_operation == "remove":
+            return []
+        company = connection.company_id
+        products = self.order_line.product_id.with_company(company).filtered("default_code")
+        return [self.partner_id.commercial_partner_id, products]
+
+    # -- confirming, cancelling ---------------------------------------------------------------
+    def button_approve(self, force=False):
+        result = super().button_approve(force=force)
+        self._xero_send_when_confirmed()
+        return result
+
+    def _xero_send_when_confirmed(self):
+        """Confirmed (and approved) orders go to Xero at the next run when their company
+        sends them automatically, and always when Xero already holds them."""
+        confirmed = self.filtered(lambda o: o.state in CONFIRMED)
+        automatic = confirmed.filtered(
+            lambda o: (
+                o.xero_id
+                or self.env["xero.connection"].sudo()._of_company(o.company_id).send_purchase_order
+                == "on_confirm"
+            )
+        )
+        automatic._xero_request_send()
+
+    def button_cancel(self):
+        result = super().button_cancel()
+        self._xero_request_removal()
+        return result
+
+    # -- Odoo to Xero -------------------------------------------------------------------------
+    def _xero_document_lines(self):
+        return self.order_line
+
+    def _xero_prepare(self, connection):
+        self.ensure_one()
+        if self.xero_status in ("DELETED", "BILLED"):
+            raise XeroDataError(
+                self.env._(
+                    "Its Xero purchase order is %(status)s: Xero no longer takes changes to it.",
+                    status=dict(XERO_ORDER_STATES)[self.xero_status].lower(),
+                )
+            )
+        values = self._xero_order_values(connection)
+        try:
+            return purchase_order_to_xero(values)[1]
+        except MappingError as error:
+            raise XeroDataError(
+                self.env._("%(order)s: %(error)s", order=self.display_name, error=error)
+            ) from None
+
+    def _xero_prepare_removal(self, connection):
+        return XeroPurchaseOrder(purchase_order_id=self.xero_id, status="DELETED")
+
+    def _xero_order_values(self, connection):
+        """The plain values ``xero_client.mappings.document`` turns into Xero's purchase
+        order."""
+        company = connection.company_id
+        order = self.with_company(company)
+        partner = order.partner_id.commercial_partner_id.with_company(company)
+        if not partner.xero_id:
+            raise XeroDataError(
+                self.env._("%(partner)s is not in Xero yet.", partner=partner.display_name)
+            )
+        base = connection.tenant_currency or company.currency_id.name
+        return {
+            "kind": "purchase_order",
+            "label": order.display_name,
+            "xero_id": order.xero_id or None,
+            "contact_id": partner.xero_id,
+            "number": order.name,
+            "reference": text(order.partner_ref) or None,
+            "date": fields.Date.to_string(order.date_order.date()),
+            "delivery_date": order.date_planned
+            and fields.Date.to_string(order.date_planned.date())
+            or None,
+            "delivery_address": order._xero_delivery_address(),
+            "currency": order.currency_id.name,
+            "currency_rate": None
+            if order.currency_id.name == base
+            else round(order.currency_rate, 6),
+            "status": order._xero_status_to_send(connection),
+            "url": None,
+            "amount_untaxed": amount(order.amount_untaxed),
+            "amount_tax": amount(order.amount_tax),
+            "amount_total": amount(order.amount_total),
+            "lines": order._xero_line_values(connection),
+        }
+
+    def _xero_delivery_address(self):
+        """Where the goods go: the dropship address, else the company's."""
+        partner = self.dest_address_id or self.company_id.partner_id
+        if not partner:
+            return None
+        lines = [
+            partner.name,
+            partner.street,
+            partner.street2,
+            " ".join(filter(None, (partner.zip, partner.city))),
+            partner.country_id.name,
+        ]
+        return ", ".join(clean(line) for line in lines if clean(line)) or None
+
+    def _xero_status_wanted(self, connection):
+        return connection.status_purchase_order
+
+    def _xero_line_values(self, connection):
+        lines = self.order_line.sorted(lambda line: (line.sequence, line.id))
+        return self._xero_values_of_lines(connection, lines)
+
+    # -- Xero's answer ------------------------------------------------------------------------
+    def _xero_after_sync(self, connection, results):
+        """Xero's number and status on each order, its totals checked to the cent."""
+        self._xero_store_answers(connection, results, "purchase_order_number")

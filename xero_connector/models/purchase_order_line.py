@@ -1,0 +1,67 @@
+# Copyright 2026 xero_connector developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, models
+
+from xero_client.mappings.common import text
+
+from .xero_document_line_mixin import TEXT_LINES, amount
+
+# A change to these on a confirmed order's line makes the order go to Xero again.
+LINE_SYNCED_FIELDS = (
+    "product_id",
+    "name",
+    "product_qty",
+    "price_unit",
+    "discount",
+    "tax_ids",
+    "analytic_distribution",
+    "display_type",
+)
+
+
+class PurchaseOrderLine(models.Model):
+    _name = "purchase.order.line"
+    _inherit = ["purchase.order.line", "xero.document.line.mixin"]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines.order_id._xero_mark_dirty()
+        return lines
+
+    def write(self, vals):
+        result = super().write(vals)
+        if set(vals) & set(LINE_SYNCED_FIELDS):
+            self.order_id._xero_mark_dirty()
+        return result
+
+    def unlink(self):
+        orders = self.order_id
+        result = super().unlink()
+        orders.exists()._xero_mark_dirty()
+        return result
+
+    def _xero_line_values(self, connection, label):
+        if self.display_type in TEXT_LINES:
+            return {"kind": "text", "label": label, "description": text(self.name) or label}
+        company = connection.company_id
+        product = self.product_id.with_company(company)
+        accounts = product.product_tmpl_id._get_product_accounts() if product else {}
+        return {
+            "kind": "product",
+            "label": label,
+            "description": text(self.name) or text(product.display_name) or label,
+            "quantity": self.product_qty,
+            "price_unit": self.price_unit,
+            "discount": self.discount,
+            "amount": amount(self.price_subtotal),
+            "amount_included": amount(self.price_total),
+            "account_code": self.env["xero.mapping"]._account_code(
+                connection, "purchase", accounts.get("expense"), product.categ_id
+            ),
+            **self._xero_tax_values(connection, self.tax_ids),
+            "item_code": product.default_code
+            if product.xero_id or self.env.context.get("xero_preview")
+            else None,
+            "tracking": self._xero_tracking(connection),
+        }

@@ -1,0 +1,130 @@
+# Copyright 2026 xero_connector developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.tests import tagged
+
+from .test_move_sync import DocumentCase
+
+
+@tagged("post_install", "-at_install")
+class TestPurchaseOrderSync(DocumentCase):
+    """Confirmed purchase orders as Xero purchase orders (the first step of the purchase
+    order issue: by hand or when confirmed, revisions and cancelling)."""
+
+    def setUp(self):
+        super().setUp()
+        self.product = self.env["product.product"].create(
+            {
+                "name": "Bolts",
+                "default_code": "BOLT-1",
+                "taxes_id": False,
+                "supplier_taxes_id": False,
+            }
+        )
+
+    def order(self, lines=None, **values):
+        lines = lines or [{"product_qty": 3, "price_unit": 12.5, "discount": 10}]
+        return self.env["purchase.order"].create(
+            dict(
+                {
+                    "partner_id": self.vendor.id,
+                    "partner_ref": "VQ-77",
+                    "date_planned": "2026-12-04 10:00:00",
+                    "order_line": [
+                        (
+                            0,
+                            0,
+                            dict(
+                                {
+                                    "product_id": self.product.id,
+                                    "name": "Bolts, M8",
+                                    "tax_ids": [(6, 0, self.purchase_tax.ids)],
+                                },
+                                **line,
+                            ),
+                        )
+                        for line in lines
+                    ],
+                },
+                **values,
+            )
+        )
+
+    def held_order(self, order):
+        found = [o for o in self.held("PurchaseOrders") if o["PurchaseOrderID"] == order.xero_id]
+        self.assertEqual(len(found), 1)
+        return found[0]
+
+    def test_a_confirmed_order_becomes_a_xero_purchase_order(self):
+        order = self.order()
+        order.button_confirm()
+        self.assertEqual(order.xero_state, "not_synced", "sent by hand unless set otherwise")
+        order.action_xero_sync()
+        self.assertEqual(order.xero_state, "synced", order.xero_error)
+        held = self.held_order(order)
+        self.assertEqual(held["PurchaseOrderNumber"], order.name)
+        self.assertEqual(held["Reference"], "VQ-77")
+        self.assertEqual(held["DeliveryDate"], "2026-12-04")
+        self.assertEqual(held["Status"], "DRAFT")
+        self.assertEqual(held["LineItems"][0]["ItemCode"], "BOLT-1")
+        self.assertEqual(held["LineItems"][0]["TaxType"], "INPUT2")
+        self.assertEqual(
+            (held["SubTotal"], held["TotalTax"], held["Total"]),
+            (order.amount_untaxed, order.amount_tax, order.amount_total),
+        )
+        self.assertEqual(order.xero_number, order.name)
+        self.assertEqual(order.xero_status, "DRAFT")
+
+    def test_a_request_for_quotation_is_not_sent(self):
+        order = self.order()
+        with self.assertRaisesRegex(Exception, "None of the selected records"):
+            order.action_xero_sync()
+        self.assertFalse(self.held("PurchaseOrders"))
+
+    def test_confirming_sends_where_the_company_says_so_and_changes_follow(self):
+        self.connection.write(
+            {"send_purchase_order": "on_confirm", "status_purchase_order": "AUTHORISED"}
+        )
+        order = self.order()
+        order.button_confirm()
+        self.assertEqual(order.xero_state, "pending")
+        self.run_push_cron()
+        self.assertEqual(order.xero_state, "synced", order.xero_error)
+        self.assertEqual(self.held_order(order)["Status"], "AUTHORISED")
+        order.order_line[0].product_qty = 5
+        self.assertEqual(order.xero_state, "pending")
+        self.run_push_cron()
+        held = self.held_order(order)
+        self.assertEqual(held["Total"], order.amount_total)
+        self.assertEqual(len(self.held("PurchaseOrders")), 1)
+
+    def test_cancelling_deletes_the_xero_purchase_order(self):
+        order = self.order()
+        order.button_confirm()
+        order.action_xero_sync()
+        order.button_cancel()
+        self.assertEqual(order.xero_state, "pending")
+        self.run_push_cron()
+        self.assertEqual(self.held_order(order)["Status"], "DELETED")
+        self.assertEqual(order.xero_status, "DELETED")
+
+    def test_with_purchase_approval_it_goes_when_approved(self):
+        self.connection.send_purchase_order = "on_confirm"
+        self.env.company.write(
+            {"po_double_validation": "two_step", "po_double_validation_amount": 10}
+        )
+        buyer = self.env["res.users"].create(
+            {
+                "name": "Buyer",
+                "login": "buyer@example.com",
+                "group_ids": [(6, 0, [self.env.ref("purchase.group_purchase_user").id])],
+            }
+        )
+        order = self.order().with_user(buyer)
+        order.button_confirm()
+        self.assertEqual(order.state, "to approve")
+        self.assertEqual(order.xero_state, "not_synced")
+        order.with_user(self.env.ref("base.user_admin")).button_approve()
+        self.assertEqual(order.xero_state, "pending")
+        self.run_push_cron()
+        self.assertEqual(order.xero_state, "synced", order.xero_error)
+        self.assertEqual(self.held_order(order)["PurchaseOrderNumber"], order.name)
