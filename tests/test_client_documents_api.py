@@ -296,3 +296,18 @@ def test_create_only_refuses_a_number_xero_has_where_save_would_overwrite_it(
     [updated] = client.save("Invoices", [again], SCOPE + ["post"])
     assert updated.ok and updated.data.invoice_id == first.invoice_id  # POST: by its number
     assert updated.data.reference == "Odoo's"
+
+
+def test_purchase_orders_by_number(client, supplier, one_call):
+    from xero_python.accounting import PurchaseOrder
+
+    order = PurchaseOrder(
+        contact=Contact(contact_id=supplier.contact_id),
+        purchase_order_number="PO-ODOO-77",
+        line_items=[LineItem(description="Bolts", quantity=2, unit_amount=5, account_code="429")],
+    )
+    [made] = saved(client, "PurchaseOrders", [order])
+    with one_call():
+        found = client.get_purchase_orders_by_number("PO-ODOO-77")
+    assert [o.purchase_order_id for o in found] == [made.purchase_order_id]
+    assert client.get_purchase_orders_by_number("PO-NOWHERE") == []

@@ -105,6 +105,7 @@ COLLECTIONS = {
         filters_where=False,
         attach="create_purchase_order_attachment_by_file_name",
         history="create_purchase_order_history",
+        create="create_purchase_orders",
     ),
     "Payments": Collection(
         "payments", "payment_id", "get_payment", "get_payments", history="create_payment_history"
@@ -190,6 +191,16 @@ class XeroClient:
             raise
         found = getattr(answer, collection.attribute) or []
         return found[0] if found else None
+
+    def get_purchase_orders_by_number(self, number):
+        """The purchase orders numbered ``number`` ([] when Xero has none); one call."""
+        try:
+            answer = self.call("get_purchase_order_by_number", number)
+        except RequestRejected as error:
+            if error.status == 404:
+                return []
+            raise
+        return answer.purchase_orders or []
 
     def get_contact(self, contact_id):
         return self.get_by_id("Contacts", contact_id)

@@ -10,7 +10,6 @@ from odoo.exceptions import UserError
 from xero_client.errors import (
     AuthError,
     RateLimited,
-    RequestRejected,
     TransientError,
     XeroError,
 )
@@ -22,6 +21,7 @@ from xero_client.routes import BILL_CREDIT_NOTES, BILLS, SALES_CREDIT_NOTES, SAL
 
 from .xero_connection import XeroNeedsReconnect
 from .xero_document_line_mixin import amount
+from .xero_document_mixin import CLAIM_SEPARATOR
 from .xero_sync_mixin import XeroDataError, commit_progress
 
 MOVE_ROUTES = {
@@ -39,12 +39,9 @@ XERO_DOCUMENT_STATES = [
     ("VOIDED", "Voided"),
     ("DELETED", "Deleted"),
 ]
-# Lookups of documents whose write may have happened, by Odoo's number: terms per call.
-LOOKUP_TERMS = 25
 MAX_XERO_ATTACHMENTS = 10  # per document, Xero's limit
 MAX_HISTORY_NOTE = 250  # characters, Xero's limit
 FOLLOWUP_BATCH = 50
-CLAIM_SEPARATOR = "|"
 FOLLOWUP_AT_ONCE = 10  # documents whose PDF and files the button sends itself
 
 
@@ -171,51 +168,6 @@ class AccountMove(models.Model):
             number=self._xero_number_to_send(),
         )
 
-    def _xero_recover_unanswered(self, connection):
-        """Documents whose earlier write may have happened (they claimed their key and never
-        heard back: a dropped connection, a crash, a restart) are looked up in Xero before
-        anything else, a few calls per kind, never one per document: found, they are linked
-        and then updated, voided or deleted; not found, they are sent as new or, when they
-        were cancelled meanwhile, there is nothing to remove. A lookup Xero refuses leaves
-        them in error, their claims kept, and the rest of the batch goes on."""
-        claims = self.env["xero.claim"]._keys_held(
-            connection, self.filtered(lambda m: not m.xero_id)
-        )
-        if not claims:
-            return self
-        unsure = self.browse(list(claims))
-        client = connection._client()
-        found, refused = {}, self.browse()
-        try:
-            for route, moves in unsure._xero_group_by_route():
-                for start in range(0, len(moves), LOOKUP_TERMS):
-                    chunk = moves[start : start + LOOKUP_TERMS]
-                    try:
-                        found.update(chunk._xero_find_written(client, route, claims))
-                    except RequestRejected as error:
-                        chunk._xero_write(
-                            {
-                                "xero_state": "error",
-                                "xero_error": self.env._(
-                                    "Its last send got no answer, and Xero refused the look-up "
-                                    "that finds out whether it arrived: %(error)s",
-                                    error=error.message,
-                                ),
-                            }
-                        )
-                        refused |= chunk
-        finally:
-            connection._note_calls_left(client.limits)
-        for move, document in found.items():
-            move._xero_link_found(document)
-        absent = unsure - refused - self.browse([m.id for m in found])
-        self.env["xero.claim"]._release(absent)
-        nothing_to_remove = absent.filtered(lambda m: m.xero_operation == "remove")
-        nothing_to_remove._xero_write(
-            {"xero_state": "not_synced", "xero_operation": "upsert", "xero_error": False}
-        )
-        return self - refused - nothing_to_remove
-
     def _xero_find_written(self, client, route, claims):
         """{move: its Xero document} for those of these moves (one kind) that Xero holds:
         asked by contact and date (no typed text in the filter), matched by number and
@@ -254,12 +206,6 @@ class AccountMove(models.Model):
             if move:
                 found.setdefault(move, document)
         return found
-
-    def _xero_link_found(self, document):
-        """Xero holds this move's document already (a write whose answer was lost)."""
-        route = self._xero_get_route()
-        self._xero_store_ids({self.id: str(getattr(document, route.id_attribute))})
-        self._xero_write({"xero_status": document.status})
 
     # -- posting, resetting, cancelling -------------------------------------------------------
     def _post(self, soft=True):
@@ -422,34 +368,6 @@ class AccountMove(models.Model):
     # -- Odoo to Xero ---------------------------------------------------------------------------
     def _xero_save_params(self):
         return {"unitdp": 4}
-
-    def _xero_save(self, connection, route, payloads):
-        """Documents new to Xero are created with PUT, which Xero refuses for a number it
-        already has (a sales invoice is otherwise updated by its number: one entered in Xero,
-        or left by a migration, would be overwritten); the others are updated with POST."""
-        new = self.filtered(lambda m: not getattr(payloads[m.id], route.id_attribute))
-        parts = [(part, part == new) for part in (new, self - new) if part]
-        client, by_move = None, {}
-        for part, create_only in parts:
-            client, results = part._xero_with_fresh_token(
-                connection,
-                lambda p=part, c=create_only: p._xero_save_part(connection, route, payloads, c),
-            )
-            by_move.update(zip(part, results, strict=True))
-        return client, [by_move[m] for m in self]
-
-    def _xero_save_part(self, connection, route, payloads, create_only):
-        client = connection._client()
-        try:
-            return client, client.save(
-                route.endpoint,
-                [payloads[m.id] for m in self],
-                self._xero_idempotency_scope(connection),
-                create_only=create_only,
-                **self._xero_save_params(),
-            )
-        finally:
-            connection._note_calls_left(client.limits)
 
     def _xero_document_lines(self):
         return self.line_ids

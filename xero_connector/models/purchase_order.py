@@ -9,6 +9,7 @@ from xero_client.mappings.purchase_order import purchase_order_to_xero
 from xero_client.routes import PURCHASE_ORDERS
 
 from .xero_document_line_mixin import amount
+from .xero_document_mixin import CLAIM_SEPARATOR
 from .xero_sync_mixin import XeroDataError
 
 XERO_ORDER_STATES = [
@@ -54,6 +55,41 @@ class PurchaseOrder(models.Model):
         company = connection.company_id
         products = self.order_line.product_id.with_company(company).filtered("default_code")
         return [self.partner_id.commercial_partner_id, products]
+
+    # -- one Xero purchase order per order ----------------------------------------------------
+    def _xero_natural_key(self):
+        """What the order's write claims before it goes (see ``xero.claim``): contact, date,
+        total and number, to tell its Xero purchase order when the answer never came."""
+        partner = self.partner_id.commercial_partner_id.with_company(self.company_id)
+        return CLAIM_SEPARATOR.join(
+            (
+                "purchase_order",
+                partner.xero_id or "",
+                fields.Date.to_string(self.date_order.date()),
+                str(amount(self.amount_total)),
+                self.name,
+            )
+        )
+
+    def _xero_find_written(self, client, route, claims):
+        """{order: its Xero purchase order} for those of these orders Xero holds: asked by
+        number (Xero does not filter purchase orders otherwise), matched on contact, date
+        and total."""
+        found = {}
+        for order in self:
+            for key in claims[order.id]:
+                parts = key.split(CLAIM_SEPARATOR, 4)
+                if len(parts) != 5:
+                    continue
+                _kind, contact_id, day, total, number = parts
+                for document in client.get_purchase_orders_by_number(number):
+                    if document.status != "DELETED" and (
+                        str(document.contact.contact_id),
+                        fields.Date.to_string(document.date),
+                        str(amount(document.total)),
+                    ) == (contact_id, day, total):
+                        found.setdefault(order, document)
+        return found
 
     # -- confirming, cancelling ---------------------------------------------------------------
     def button_approve(self, force=False):

@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import models
 
+from xero_client.errors import RequestRejected
 from xero_client.mappings.common import text
 
 from .xero_document_line_mixin import amount
@@ -10,6 +11,9 @@ from .xero_sync_mixin import XeroDataError
 # How far along Xero's approval a status is: a send never takes a document back.
 STATUS_RANK = {"DRAFT": 0, "SUBMITTED": 1, "AUTHORISED": 2, "PAID": 3, "BILLED": 3}
 CLOSED = ("VOIDED", "DELETED")
+# Documents whose write may have happened, looked up in Xero together: at most this many.
+LOOKUP_TERMS = 25
+CLAIM_SEPARATOR = "|"  # between the parts of a document's claimed key
 
 
 class XeroDocumentMixin(models.AbstractModel):
@@ -87,3 +91,88 @@ class XeroDocumentMixin(models.AbstractModel):
                     ),
                     "update",
                 )
+
+    # -- one Xero document per record ---------------------------------------------------------
+    def _xero_find_written(self, client, route, claims):
+        """{record: its Xero document} for those of these records (one route) whose claimed
+        keys ({record id: [keys]}) Xero holds."""
+        raise NotImplementedError
+
+    def _xero_recover_unanswered(self, connection):
+        """Documents whose earlier write may have happened (they claimed their key and never
+        heard back: a dropped connection, a crash, a restart) are looked up in Xero before
+        anything else, a few calls per kind, never one per document: found, they are linked
+        and then updated, voided or deleted; not found, they are sent as new or, when they
+        were cancelled meanwhile, there is nothing to remove. A lookup Xero refuses leaves
+        them in error, their claims kept, and the rest of the batch goes on."""
+        claims = self.env["xero.claim"]._keys_held(
+            connection, self.filtered(lambda m: not m.xero_id)
+        )
+        if not claims:
+            return self
+        unsure = self.browse(list(claims))
+        client = connection._client()
+        found, refused = {}, self.browse()
+        try:
+            for route, documents in unsure._xero_group_by_route():
+                for start in range(0, len(documents), LOOKUP_TERMS):
+                    chunk = documents[start : start + LOOKUP_TERMS]
+                    try:
+                        found.update(chunk._xero_find_written(client, route, claims))
+                    except RequestRejected as error:
+                        chunk._xero_write(
+                            {
+                                "xero_state": "error",
+                                "xero_error": self.env._(
+                                    "Its last send got no answer, and Xero refused the look-up "
+                                    "that finds out whether it arrived: %(error)s",
+                                    error=error.message,
+                                ),
+                            }
+                        )
+                        refused |= chunk
+        finally:
+            connection._note_calls_left(client.limits)
+        for record, document in found.items():
+            record._xero_link_found(document)
+        absent = unsure - refused - self.browse([m.id for m in found])
+        self.env["xero.claim"]._release(absent)
+        nothing_to_remove = absent.filtered(lambda m: m.xero_operation == "remove")
+        nothing_to_remove._xero_write(
+            {"xero_state": "not_synced", "xero_operation": "upsert", "xero_error": False}
+        )
+        return self - refused - nothing_to_remove
+
+    def _xero_link_found(self, document):
+        """Xero holds this record's document already (a write whose answer was lost)."""
+        route = self._xero_get_route()
+        self._xero_store_ids({self.id: str(getattr(document, route.id_attribute))})
+        self._xero_write({"xero_status": document.status})
+
+    def _xero_save(self, connection, route, payloads):
+        """Documents new to Xero are created with PUT, which Xero refuses for a number it
+        already has (a sales invoice is otherwise updated by its number: one entered in Xero,
+        or left by a migration, would be overwritten); the others are updated with POST."""
+        new = self.filtered(lambda m: not getattr(payloads[m.id], route.id_attribute))
+        parts = [(part, part == new) for part in (new, self - new) if part]
+        client, by_record = None, {}
+        for part, create_only in parts:
+            client, results = part._xero_with_fresh_token(
+                connection,
+                lambda p=part, c=create_only: p._xero_save_part(connection, route, payloads, c),
+            )
+            by_record.update(zip(part, results, strict=True))
+        return client, [by_record[m] for m in self]
+
+    def _xero_save_part(self, connection, route, payloads, create_only):
+        client = connection._client()
+        try:
+            return client, client.save(
+                route.endpoint,
+                [payloads[m.id] for m in self],
+                self._xero_idempotency_scope(connection),
+                create_only=create_only,
+                **self._xero_save_params(),
+            )
+        finally:
+            connection._note_calls_left(client.limits)

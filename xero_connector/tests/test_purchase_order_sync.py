@@ -128,3 +128,39 @@ class TestPurchaseOrderSync(DocumentCase):
         self.run_push_cron()
         self.assertEqual(order.xero_state, "synced", order.xero_error)
         self.assertEqual(self.held_order(order)["PurchaseOrderNumber"], order.name)
+
+    def test_an_order_whose_answer_was_lost_is_sent_once(self):
+        orders = self.order() | self.order(partner_ref="VQ-78")
+        orders.button_confirm()
+        self.sandbox.add_fault(
+            kind="drop_after_write", method="PUT", path="/PurchaseOrders", times=1
+        )
+        orders.action_xero_sync()
+        self.assertEqual(set(orders.mapped("xero_state")), {"pending"})
+        self.assertEqual(len(self.held("PurchaseOrders")), 2)
+        # As after a crash, long after Xero forgot the idempotency key.
+        orders._xero_write({"xero_lost_batch": False})
+        self.sandbox._call("POST", "/sandbox/clock", json={"advance": 3600})
+        self.run_push_cron()
+        self.assertEqual(set(orders.mapped("xero_state")), {"synced"}, orders.mapped("xero_error"))
+        self.assertEqual(len(self.held("PurchaseOrders")), 2)
+        for order in orders:
+            self.held_order(order)
+
+    def test_an_order_number_xero_has_is_not_overwritten(self):
+        from xero_python.accounting import Contact, LineItem, PurchaseOrder
+
+        order = self.order()
+        order.button_confirm()
+        self.vendor.action_xero_sync()
+        theirs = PurchaseOrder(
+            contact=Contact(contact_id=self.vendor.xero_id),
+            purchase_order_number=order.name,
+            line_items=[LineItem(description="Entered in Xero", quantity=1, unit_amount=9)],
+        )
+        [existing] = self.connection._client().save("PurchaseOrders", [theirs], "by hand")
+        self.assertTrue(existing.ok, existing.errors)
+        [before] = self.held("PurchaseOrders")
+        order.action_xero_sync()
+        held = self.held("PurchaseOrders")
+        self.assertIn(before, held, "Xero's own purchase order is untouched")
