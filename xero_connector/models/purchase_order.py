@@ -4,13 +4,14 @@ from xero_python.accounting import PurchaseOrder as XeroPurchaseOrder
 
 from odoo import api, fields, models
 
+from xero_client.client import resume_point
 from xero_client.mappings.common import MappingError, clean, text
 from xero_client.mappings.purchase_order import purchase_order_to_xero
 from xero_client.routes import PURCHASE_ORDERS
 
 from .xero_document_line_mixin import amount
 from .xero_document_mixin import CLAIM_SEPARATOR
-from .xero_sync_mixin import XeroDataError
+from .xero_sync_mixin import XeroDataError, commit_progress
 
 XERO_ORDER_STATES = [
     ("DRAFT", "Draft"),
@@ -199,3 +200,66 @@ class PurchaseOrder(models.Model):
     def _xero_after_sync(self, connection, results):
         """Xero's number and status on each order, its totals checked to the cent."""
         self._xero_store_answers(connection, results, "purchase_order_number")
+
+    # -- Xero to Odoo -------------------------------------------------------------------------
+    @api.model
+    def _xero_import_purchase_orders(self, connection):
+        """What became of the orders in Xero (approved or billed there), read from what
+        changed since the last run, resumable, never one call per order."""
+        return self._xero_import_order_changes(connection, "purchase_orders")
+
+    @api.model
+    def _xero_import_deleted_purchase_orders(self, connection):
+        """Orders deleted in Xero: Xero lists them only when asked for that status."""
+        return self._xero_import_order_changes(
+            connection, "deleted_purchase_orders", status="DELETED"
+        )
+
+    @api.model
+    def _xero_import_order_changes(self, connection, name, **params):
+        orders = self.with_company(connection.company_id)
+
+        def import_since(since, resume):
+            client = connection._client()
+            count = 0
+            after = resume.get("after") or (since and [since.isoformat(), ""])
+            for documents in client.iter_changes("PurchaseOrders", after=after, **params):
+                connection._note_calls_left(client.limits)
+                count += orders._xero_import_statuses(documents)
+                moment, order_id = resume_point("PurchaseOrders", documents[-1])
+                resume["after"] = [moment.isoformat(), order_id]
+                connection._import_cursor(name)._keep_resume(resume)
+                if not commit_progress(self.env, len(documents)):
+                    self.env.ref("xero_connector.ir_cron_xero_import")._trigger()
+                    return count, False
+            return count, True
+
+        return self._xero_import(
+            connection, name, import_since, self.env._("purchase order statuses")
+        )
+
+    @api.model
+    def _xero_import_statuses(self, documents):
+        """Xero's status on the orders linked to these Xero purchase orders; a billed or
+        deleted one says so in its chatter. Returns how many changed."""
+        statuses = {str(d.purchase_order_id): d.status for d in documents}
+        linked = self.search(
+            [("xero_id", "in", list(statuses)), ("company_id", "=", self.env.company.id)]
+        )
+        changed = linked.filtered(lambda o: o.xero_status != statuses[o.xero_id])
+        by_status = {}
+        for order in changed:
+            by_status.setdefault(statuses[order.xero_id], []).append(order.id)
+        bodies = {}
+        for status, ids in by_status.items():
+            group = self.browse(ids)
+            group._xero_write({"xero_status": status})
+            if status in ("BILLED", "DELETED"):
+                label = dict(XERO_ORDER_STATES)[status].lower()
+                for order_id in ids:
+                    bodies[order_id] = self.env._(
+                        "Xero marked this purchase order %(status)s.", status=label
+                    )
+        if bodies:
+            self.browse(list(bodies)).sudo()._message_log_batch(bodies=bodies)
+        return len(changed)

@@ -813,6 +813,8 @@ class XeroConnection(models.Model):
         return [
             ("contacts", "res.partner", "_xero_import_contacts"),
             ("items", "product.product", "_xero_import_items"),
+            ("purchase_orders", "purchase.order", "_xero_import_purchase_orders"),
+            ("deleted_purchase_orders", "purchase.order", "_xero_import_deleted_purchase_orders"),
         ]
 
     def _ensure_import_cursors(self):

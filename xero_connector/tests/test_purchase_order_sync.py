@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo.tests import tagged
 
+from .test_engine import requests_log
 from .test_move_sync import DocumentCase
 
 
@@ -164,3 +165,30 @@ class TestPurchaseOrderSync(DocumentCase):
         order.action_xero_sync()
         held = self.held("PurchaseOrders")
         self.assertIn(before, held, "Xero's own purchase order is untouched")
+
+    def run_import_cron(self):
+        self.env.ref("xero_connector.ir_cron_xero_import").method_direct_trigger()
+        self.env.invalidate_all()
+
+    def test_billed_or_deleted_in_xero_shows_on_the_order_after_the_poll(self):
+        self.connection.status_purchase_order = "AUTHORISED"
+        billed, deleted, untouched = self.order(), self.order(), self.order()
+        orders = billed | deleted | untouched
+        orders.button_confirm()
+        orders.action_xero_sync()
+        tenant = self.tenant["tenantId"]
+        self.sandbox.edit(tenant, "PurchaseOrders", billed.xero_id, {"Status": "BILLED"})
+        self.sandbox.edit(tenant, "PurchaseOrders", deleted.xero_id, {"Status": "DELETED"})
+        self.run_import_cron()
+        self.assertEqual(orders.mapped("xero_status"), ["BILLED", "DELETED", "AUTHORISED"])
+        self.assertIn("marked this purchase order billed", billed.message_ids[:1].body)
+        self.assertIn("marked this purchase order deleted", deleted.message_ids[:1].body)
+        # A second poll right after changes nothing and asks only for what changed.
+        messages = len(billed.message_ids)
+        self.sandbox._call("DELETE", "/sandbox/requests")
+        self.run_import_cron()
+        self.assertEqual(len(billed.message_ids), messages)
+        order_reads = [
+            r for r in requests_log(self.sandbox) if r["path"].startswith("/PurchaseOrders")
+        ]
+        self.assertEqual(len(order_reads), 2, "what changed, and what was deleted")
