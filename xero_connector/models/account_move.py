@@ -168,44 +168,33 @@ class AccountMove(models.Model):
             number=self._xero_number_to_send(),
         )
 
+    def _xero_recover_unanswered(self, connection):
+        self._xero_take_over_order_bills()
+        return super()._xero_recover_unanswered(connection)
+
+    def _xero_take_over_order_bills(self):
+        """A vendor bill of a purchase order Xero holds as a bill takes that bill over: it is
+        sent as an update of it, never as a second bill, and the order no longer goes as a
+        bill."""
+        for move in self.filtered(
+            lambda m: m.move_type == "in_invoice" and not m.xero_id and m.xero_operation == "upsert"
+        ):
+            order = move.invoice_line_ids.purchase_line_id.order_id.filtered(
+                lambda o: (
+                    o.xero_sent_as == "bill"
+                    and o.xero_id
+                    and not o.xero_bill_move_id
+                    and o.xero_status not in ("DELETED", "VOIDED")
+                )
+            )[:1]
+            if order:
+                move._xero_store_ids({move.id: order.xero_id})
+                move._xero_write({"xero_status": order.xero_status})
+                order._xero_write({"xero_bill_move_id": move.id})
+
     def _xero_find_written(self, client, route, claims):
-        """{move: its Xero document} for those of these moves (one kind) that Xero holds:
-        asked by contact and date (no typed text in the filter), matched by number and
-        total against the keys they claimed."""
         _endpoint, xero_type, _discounts = KINDS[self[:1].move_type]
-        number_attribute = (
-            "invoice_number" if route.endpoint == "Invoices" else "credit_note_number"
-        )
-        wanted = {}
-        for move in self:
-            for key in claims[move.id]:
-                parts = key.split(CLAIM_SEPARATOR, 4)
-                if len(parts) == 5:
-                    _kind, contact_id, day, total, number = parts
-                    wanted[(contact_id, day, total, number)] = move
-        terms = sorted({(contact_id, day) for contact_id, day, _t, _n in wanted if contact_id})
-        if not terms:
-            return {}
-        where = 'Type=="%s" AND Status!="DELETED" AND (%s)' % (
-            xero_type,
-            " OR ".join(
-                '(Contact.ContactID==guid("%s") AND Date==DateTime(%s))'
-                % (contact_id, day.replace("-", ","))
-                for contact_id, day in terms
-            ),
-        )
-        found = {}
-        for document in client.find(route.endpoint, where):
-            match = (
-                str(document.contact.contact_id),
-                fields.Date.to_string(document.date),
-                str(amount(document.total)),
-                getattr(document, number_attribute),
-            )
-            move = wanted.get(match)
-            if move:
-                found.setdefault(move, document)
-        return found
+        return self._xero_find_by_contact_and_date(client, route, xero_type, claims)
 
     # -- posting, resetting, cancelling -------------------------------------------------------
     def _post(self, soft=True):

@@ -1,13 +1,15 @@
 # Copyright 2026 xero_connector developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from xero_python.accounting import Invoice
 from xero_python.accounting import PurchaseOrder as XeroPurchaseOrder
 
 from odoo import api, fields, models
 
 from xero_client.client import resume_point
 from xero_client.mappings.common import MappingError, clean, text
+from xero_client.mappings.invoice import invoice_to_xero
 from xero_client.mappings.purchase_order import purchase_order_to_xero
-from xero_client.routes import PURCHASE_ORDERS
+from xero_client.routes import BILLS, PURCHASE_ORDERS
 
 from .xero_document_line_mixin import amount
 from .xero_document_mixin import CLAIM_SEPARATOR
@@ -34,7 +36,25 @@ class PurchaseOrder(models.Model):
 
     xero_number = fields.Char(string="Xero number", copy=False, readonly=True)
     xero_status = fields.Selection(
-        XERO_ORDER_STATES, string="Status in Xero", copy=False, readonly=True
+        XERO_ORDER_STATES + [("PAID", "Paid"), ("VOIDED", "Voided")],
+        string="Status in Xero",
+        copy=False,
+        readonly=True,
+    )
+    xero_sent_as = fields.Selection(
+        [("purchase_order", "Purchase order"), ("bill", "Bill")],
+        string="In Xero as",
+        copy=False,
+        readonly=True,
+        help="What the order became in Xero; it stays that, whatever the setting says later.",
+    )
+    xero_bill_move_id = fields.Many2one(
+        "account.move",
+        string="Vendor bill in its place",
+        copy=False,
+        readonly=True,
+        help="The Odoo vendor bill that took over the Xero bill this order was sent as: the "
+        "order is not sent as a bill again.",
     )
 
     # -- which orders -------------------------------------------------------------------------
@@ -43,12 +63,24 @@ class PurchaseOrder(models.Model):
         """Confirmed orders, and cancelled ones whose Xero purchase order is still to be
         deleted. Requests for quotation never go."""
         return [
+            ("xero_bill_move_id", "=", False),
             "|",
             ("state", "in", CONFIRMED),
             "&",
             ("state", "=", "cancel"),
             ("xero_operation", "=", "remove"),
         ]
+
+    def _xero_get_route(self):
+        return BILLS if self._xero_goes_as() == "bill" else PURCHASE_ORDERS
+
+    def _xero_goes_as(self):
+        """A Xero purchase order or a bill: what it already is in Xero, else what its
+        company's setting says."""
+        if self.xero_sent_as:
+            return self.xero_sent_as
+        connection = self.env["xero.connection"].sudo()._of_company(self.company_id)
+        return connection.purchase_order_as if connection else "purchase_order"
 
     def _xero_dependencies(self, connection):
         if self.xero_operation == "remove":
@@ -64,11 +96,11 @@ class PurchaseOrder(models.Model):
         partner = self.partner_id.commercial_partner_id.with_company(self.company_id)
         return CLAIM_SEPARATOR.join(
             (
-                "purchase_order",
+                self._xero_goes_as(),
                 partner.xero_id or "",
                 fields.Date.to_string(self.date_order.date()),
                 str(amount(self.amount_total)),
-                self.name,
+                self._xero_number_to_send(),
             )
         )
 
@@ -76,6 +108,8 @@ class PurchaseOrder(models.Model):
         """{order: its Xero purchase order} for those of these orders Xero holds: asked by
         number (Xero does not filter purchase orders otherwise), matched on contact, date
         and total."""
+        if route == BILLS:
+            return self._xero_find_by_contact_and_date(client, route, "ACCPAY", claims)
         found = {}
         for order in self:
             for key in claims[order.id]:
@@ -122,22 +156,56 @@ class PurchaseOrder(models.Model):
 
     def _xero_prepare(self, connection):
         self.ensure_one()
-        if self.xero_status in ("DELETED", "BILLED"):
+        if self.xero_status in ("DELETED", "BILLED", "VOIDED", "PAID"):
             raise XeroDataError(
                 self.env._(
-                    "Its Xero purchase order is %(status)s: Xero no longer takes changes to it.",
-                    status=dict(XERO_ORDER_STATES)[self.xero_status].lower(),
+                    "Its Xero document is %(status)s: Xero no longer takes changes to it.",
+                    status=dict(self._fields["xero_status"].selection)[self.xero_status].lower(),
                 )
             )
+        as_bill = self._xero_get_route() == BILLS
+        if as_bill and not self.xero_id:
+            sent_bills = self.invoice_ids.filtered(lambda m: m.xero_id and m.state == "posted")
+            if sent_bills:
+                raise XeroDataError(
+                    self.env._(
+                        "Its vendor bill %(bill)s is in Xero already: the order is not sent as "
+                        "a second bill.",
+                        bill=sent_bills[0].display_name,
+                    )
+                )
         values = self._xero_order_values(connection)
         try:
+            if as_bill:
+                return invoice_to_xero(self._xero_as_bill(values))[1]
             return purchase_order_to_xero(values)[1]
         except MappingError as error:
             raise XeroDataError(
                 self.env._("%(order)s: %(error)s", order=self.display_name, error=error)
             ) from None
 
+    def _xero_as_bill(self, values):
+        """The order's values as a draft bill's: the vendor's reference (else the order's
+        number) is its number, Xero's only one on a bill; due on the expected delivery."""
+        return dict(
+            values,
+            kind="in_invoice",
+            number=self._xero_number_to_send(),
+            reference=None,
+            due_date=values["delivery_date"] or values["date"],
+            delivery_date=None,
+            delivery_address=None,
+        )
+
+    def _xero_number_to_send(self):
+        if self._xero_get_route() == BILLS:
+            return text(self.partner_ref) or self.name
+        return self.name
+
     def _xero_prepare_removal(self, connection):
+        if self._xero_get_route() == BILLS:
+            status = "DELETED" if self.xero_status in ("DRAFT", "SUBMITTED", False) else "VOIDED"
+            return Invoice(invoice_id=self.xero_id, status=status)
         return XeroPurchaseOrder(purchase_order_id=self.xero_id, status="DELETED")
 
     def _xero_order_values(self, connection):
@@ -198,8 +266,18 @@ class PurchaseOrder(models.Model):
 
     # -- Xero's answer ------------------------------------------------------------------------
     def _xero_after_sync(self, connection, results):
-        """Xero's number and status on each order, its totals checked to the cent."""
-        self._xero_store_answers(connection, results, "purchase_order_number")
+        """Xero's number and status on each order, its totals checked to the cent, and what
+        it is in Xero remembered."""
+        bills = {o: d for o, d in results.items() if isinstance(d, Invoice)}
+        orders = {o: d for o, d in results.items() if o not in bills}
+        self.browse([o.id for o in bills])._xero_store_answers(connection, bills, "invoice_number")
+        self.browse([o.id for o in orders])._xero_store_answers(
+            connection, orders, "purchase_order_number"
+        )
+        for kind, group in (("bill", bills), ("purchase_order", orders)):
+            self.browse([o.id for o in group if not o.xero_sent_as])._xero_write(
+                {"xero_sent_as": kind}
+            )
 
     # -- Xero to Odoo -------------------------------------------------------------------------
     @api.model

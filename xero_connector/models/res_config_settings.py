@@ -59,6 +59,9 @@ class ResConfigSettings(models.TransientModel):
     xero_send_purchase_order = fields.Selection(
         related="xero_connection_id.send_purchase_order", readonly=False
     )
+    xero_purchase_order_as = fields.Selection(
+        related="xero_connection_id.purchase_order_as", readonly=False
+    )
     xero_status_purchase_order = fields.Selection(
         related="xero_connection_id.status_purchase_order", readonly=False
     )

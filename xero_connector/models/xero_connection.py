@@ -43,6 +43,7 @@ USER_WRITABLE_FIELDS = {
     "send_attachments",
     "send_purchase_order",
     "status_purchase_order",
+    "purchase_order_as",
 }
 SERVER_URL_PARAM = "xero_connector.server_url"
 BATCH_SIZE = 50
@@ -219,6 +220,13 @@ class XeroConnection(models.Model):
         default="manual",
         required=True,
         help="When confirmed: also when approved, where Odoo's purchase approval is on.",
+    )
+    purchase_order_as = fields.Selection(
+        [("purchase_order", "Xero purchase orders"), ("bill", "Bills")],
+        string="Purchase orders go to Xero as",
+        default="purchase_order",
+        required=True,
+        help="Bills: the Odoo vendor bill of the order later updates that same Xero bill.",
     )
     status_purchase_order = fields.Selection(
         XERO_DOCUMENT_STATUSES, string="Purchase orders arrive", default="DRAFT", required=True

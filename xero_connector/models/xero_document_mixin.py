@@ -1,6 +1,6 @@
 # Copyright 2026 xero_connector developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import models
+from odoo import fields, models
 
 from xero_client.errors import RequestRejected
 from xero_client.mappings.common import text
@@ -97,6 +97,44 @@ class XeroDocumentMixin(models.AbstractModel):
         """{record: its Xero document} for those of these records (one route) whose claimed
         keys ({record id: [keys]}) Xero holds."""
         raise NotImplementedError
+
+    def _xero_find_by_contact_and_date(self, client, route, xero_type, claims):
+        """{record: its Xero invoice or credit note} for those of these records (one route,
+        documents of ``xero_type``) that Xero holds: asked by contact and date (no typed
+        text in the filter), matched by number and total against the keys they claimed."""
+        number_attribute = (
+            "invoice_number" if route.endpoint == "Invoices" else "credit_note_number"
+        )
+        wanted = {}
+        for record in self:
+            for key in claims[record.id]:
+                parts = key.split(CLAIM_SEPARATOR, 4)
+                if len(parts) == 5:
+                    _kind, contact_id, day, total, number = parts
+                    wanted[(contact_id, day, total, number)] = record
+        terms = sorted({(contact_id, day) for contact_id, day, _t, _n in wanted if contact_id})
+        if not terms:
+            return {}
+        where = 'Type=="%s" AND Status!="DELETED" AND (%s)' % (
+            xero_type,
+            " OR ".join(
+                '(Contact.ContactID==guid("%s") AND Date==DateTime(%s))'
+                % (contact_id, day.replace("-", ","))
+                for contact_id, day in terms
+            ),
+        )
+        found = {}
+        for document in client.find(route.endpoint, where):
+            match = (
+                str(document.contact.contact_id),
+                fields.Date.to_string(document.date),
+                str(amount(document.total)),
+                getattr(document, number_attribute),
+            )
+            record = wanted.get(match)
+            if record:
+                found.setdefault(record, document)
+        return found
 
     def _xero_recover_unanswered(self, connection):
         """Documents whose earlier write may have happened (they claimed their key and never

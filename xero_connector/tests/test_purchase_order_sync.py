@@ -192,3 +192,89 @@ class TestPurchaseOrderSync(DocumentCase):
             r for r in requests_log(self.sandbox) if r["path"].startswith("/PurchaseOrders")
         ]
         self.assertEqual(len(order_reads), 2, "what changed, and what was deleted")
+
+
+@tagged("post_install", "-at_install")
+class TestPurchaseOrderAsBill(DocumentCase):
+    """A company that sends its confirmed orders to Xero as bills."""
+
+    def setUp(self):
+        super().setUp()
+        self.connection.purchase_order_as = "bill"
+        self.product = self.env["product.product"].create(
+            {
+                "name": "Cable",
+                "default_code": "CAB-1",
+                "taxes_id": False,
+                "supplier_taxes_id": False,
+                "purchase_method": "purchase",
+            }
+        )
+
+    def order(self):
+        order = self.env["purchase.order"].create(
+            {
+                "partner_id": self.vendor.id,
+                "partner_ref": "SUP-INV-9",
+                "date_planned": "2026-12-04 10:00:00",
+                "order_line": [
+                    (
+                        0,
+                        0,
+                        {
+                            "product_id": self.product.id,
+                            "name": "Cable",
+                            "product_qty": 4,
+                            "price_unit": 25.0,
+                            "tax_ids": [(6, 0, self.purchase_tax.ids)],
+                        },
+                    )
+                ],
+            }
+        )
+        order.button_confirm()
+        return order
+
+    def vendor_bill(self, order):
+        action = order.action_create_invoice()
+        bill = self.env["account.move"].browse(action["res_id"])
+        bill.write({"invoice_date": "2026-11-20", "ref": "SUP-INV-9"})
+        return bill
+
+    def bills_in_xero(self):
+        return [d for d in self.held("Invoices") if d["Type"] == "ACCPAY"]
+
+    def test_the_order_goes_as_a_bill_and_its_vendor_bill_updates_it(self):
+        order = self.order()
+        order.action_xero_sync()
+        self.assertEqual(order.xero_state, "synced", order.xero_error)
+        self.assertEqual(order.xero_sent_as, "bill")
+        [bill_in_xero] = self.bills_in_xero()
+        self.assertEqual(bill_in_xero["InvoiceID"], order.xero_id)
+        self.assertEqual(bill_in_xero["InvoiceNumber"], "SUP-INV-9")
+        self.assertEqual(bill_in_xero["Total"], order.amount_total)
+        self.assertFalse(self.held("PurchaseOrders"))
+        bill = self.vendor_bill(order)
+        bill.invoice_line_ids[0].price_unit = 26.0  # the vendor charged a little more
+        bill.action_post()
+        bill.action_xero_sync()
+        self.assertEqual(bill.xero_state, "synced", bill.xero_error)
+        self.assertEqual(bill.xero_id, order.xero_id)
+        [updated] = self.bills_in_xero()
+        self.assertEqual(updated["Total"], bill.amount_total)
+        self.assertEqual(order.xero_bill_move_id, bill)
+        # The order changes afterwards: it is not sent as a bill again.
+        order.order_line[0].product_qty = 5
+        self.run_push_cron()
+        self.assertEqual(len(self.bills_in_xero()), 1)
+        self.assertEqual(self.bills_in_xero()[0]["Total"], bill.amount_total)
+
+    def test_an_order_whose_bill_was_sent_first_is_not_sent_as_a_second_bill(self):
+        order = self.order()
+        bill = self.vendor_bill(order)
+        bill.action_post()
+        bill.action_xero_sync()
+        order.action_xero_sync()
+        self.assertEqual(order.xero_state, "error")
+        self.assertIn(bill.display_name, order.xero_error)
+        self.assertEqual(len(self.bills_in_xero()), 1)
