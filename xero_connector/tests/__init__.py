@@ -13,3 +13,4 @@ from . import test_move_tour
 from . import test_move_cents
 from . import test_benchmark_documents
 from . import test_purchase_order_sync
+from . import test_purchase_order_tour

@@ -21,7 +21,8 @@ registry.category("web_tour.tours").add("xero_connector_partner_sync", {
         },
         {
             content: "The status says synced",
-            trigger: ".o_field_widget[name=xero_state]:contains(Synced)",
+            // :text() is an exact match; :contains(Synced) would also match "Not synced".
+            trigger: ".o_field_widget[name=xero_state] .badge.text-bg-success:text(Synced)",
         },
         {
             content: "The link opens the contact in Xero",
