@@ -423,21 +423,8 @@ class AccountMove(models.Model):
             "lines": move._xero_line_values(connection),
         }
 
-    def _xero_currency_rate(self, connection):
-        """Odoo's rate (document currency per company currency, as Xero's CurrencyRate is)
-        for a document in another currency than the organisation's."""
-        base = connection.tenant_currency or self.company_id.currency_id.name
-        if self.company_id.currency_id.name != base:
-            raise XeroDataError(
-                self.env._(
-                    "The company's currency (%(odoo)s) is not the Xero organisation's (%(xero)s).",
-                    odoo=self.company_id.currency_id.name,
-                    xero=base,
-                )
-            )
-        if self.currency_id.name == base:
-            return None
-        return round(self.invoice_currency_rate, 6)
+    def _xero_document_rate(self):
+        return self.invoice_currency_rate
 
     def _xero_status_wanted(self, connection):
         return connection["status_" + self.move_type]

@@ -32,7 +32,15 @@ class PurchaseOrder(models.Model):
     _xero_route = PURCHASE_ORDERS
     _xero_depends_on = ("res.partner", "product.product")
     # A confirmed order whose lines, vendor reference or dates change goes to Xero again.
-    _xero_synced_fields = ("order_line", "partner_ref", "date_planned", "partner_id")
+    _xero_synced_fields = (
+        "order_line",
+        "partner_ref",
+        "date_planned",
+        "date_order",
+        "partner_id",
+        "dest_address_id",
+        "currency_id",
+    )
 
     xero_number = fields.Char(string="Xero number", copy=False, readonly=True)
     xero_status = fields.Selection(
@@ -98,7 +106,7 @@ class PurchaseOrder(models.Model):
             (
                 self._xero_goes_as(),
                 partner.xero_id or "",
-                fields.Date.to_string(self.date_order.date()),
+                fields.Date.to_string(self._xero_local_date(self.date_order)),
                 str(amount(self.amount_total)),
                 self._xero_number_to_send(),
             )
@@ -218,7 +226,6 @@ class PurchaseOrder(models.Model):
             raise XeroDataError(
                 self.env._("%(partner)s is not in Xero yet.", partner=partner.display_name)
             )
-        base = connection.tenant_currency or company.currency_id.name
         return {
             "kind": "purchase_order",
             "label": order.display_name,
@@ -226,15 +233,13 @@ class PurchaseOrder(models.Model):
             "contact_id": partner.xero_id,
             "number": order.name,
             "reference": text(order.partner_ref) or None,
-            "date": fields.Date.to_string(order.date_order.date()),
+            "date": fields.Date.to_string(order._xero_local_date(order.date_order)),
             "delivery_date": order.date_planned
-            and fields.Date.to_string(order.date_planned.date())
+            and fields.Date.to_string(order._xero_local_date(order.date_planned))
             or None,
             "delivery_address": order._xero_delivery_address(),
             "currency": order.currency_id.name,
-            "currency_rate": None
-            if order.currency_id.name == base
-            else round(order.currency_rate, 6),
+            "currency_rate": order._xero_currency_rate(connection),
             "status": order._xero_status_to_send(connection),
             "url": None,
             "amount_untaxed": amount(order.amount_untaxed),
@@ -242,6 +247,32 @@ class PurchaseOrder(models.Model):
             "amount_total": amount(order.amount_total),
             "lines": order._xero_line_values(connection),
         }
+
+    def _xero_document_rate(self):
+        return self.currency_rate
+
+    def _xero_local_date(self, moment):
+        """The day of a datetime where the company is (an order confirmed on a New Zealand
+        morning is not dated the day before)."""
+        tz = self.company_id.partner_id.tz or self.env.user.tz or "UTC"
+        return fields.Datetime.context_timestamp(self.with_context(tz=tz), moment).date()
+
+    def _xero_save_params(self):
+        # As bills, unit prices keep 4 decimals; Xero's purchase orders take no unitdp.
+        return {"unitdp": 4} if self[:1]._xero_get_route() == BILLS else {}
+
+    def _xero_link_found(self, document):
+        result = super()._xero_link_found(document)
+        self._xero_write(
+            {"xero_sent_as": "bill" if isinstance(document, Invoice) else "purchase_order"}
+        )
+        return result
+
+    def _xero_request_removal(self):
+        # An order whose bill its vendor bill took over has nothing of its own in Xero.
+        return super(
+            PurchaseOrder, self.filtered(lambda o: not o.xero_bill_move_id)
+        )._xero_request_removal()
 
     def _xero_delivery_address(self):
         """Where the goods go: the dropship address, else the company's."""

@@ -16,6 +16,7 @@ LINE_SYNCED_FIELDS = (
     "tax_ids",
     "analytic_distribution",
     "display_type",
+    "date_planned",
 )
 
 

@@ -39,6 +39,26 @@ class XeroDocumentMixin(models.AbstractModel):
         lines.product_id.mapped("default_code")
         return super()._xero_prepare_all(connection)
 
+    def _xero_document_rate(self):
+        """Odoo's rate of the document: its currency per company currency."""
+        raise NotImplementedError
+
+    def _xero_currency_rate(self, connection):
+        """Odoo's rate (document currency per company currency, as Xero's CurrencyRate is)
+        for a document in another currency than the organisation's."""
+        base = connection.tenant_currency or self.company_id.currency_id.name
+        if self.company_id.currency_id.name != base:
+            raise XeroDataError(
+                self.env._(
+                    "The company's currency (%(odoo)s) is not the Xero organisation's (%(xero)s).",
+                    odoo=self.company_id.currency_id.name,
+                    xero=base,
+                )
+            )
+        if self.currency_id.name == base:
+            return None
+        return round(self._xero_document_rate(), 6)
+
     def _xero_status_to_send(self, connection):
         """The company's status, unless Xero's is already further along (None: Xero keeps
         its own)."""

@@ -278,3 +278,32 @@ class TestPurchaseOrderAsBill(DocumentCase):
         self.assertEqual(order.xero_state, "error")
         self.assertIn(bill.display_name, order.xero_error)
         self.assertEqual(len(self.bills_in_xero()), 1)
+
+    def test_a_discounted_line_goes_as_a_bill_to_the_cent(self):
+        order = self.env["purchase.order"].create(
+            {
+                "partner_id": self.vendor.id,
+                "order_line": [
+                    (
+                        0,
+                        0,
+                        {
+                            "product_id": self.product.id,
+                            "name": "Cable",
+                            "product_qty": 3,
+                            "price_unit": 12.5,
+                            "discount": 7,
+                            "tax_ids": [(6, 0, self.purchase_tax.ids)],
+                        },
+                    )
+                ],
+            }
+        )
+        order.button_confirm()
+        order.action_xero_sync()
+        self.assertEqual(order.xero_state, "synced", order.xero_error)
+        [bill] = self.bills_in_xero()
+        self.assertEqual(
+            (bill["SubTotal"], bill["TotalTax"], bill["Total"]),
+            (order.amount_untaxed, order.amount_tax, order.amount_total),
+        )
