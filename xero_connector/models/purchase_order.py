@@ -113,16 +113,21 @@ class PurchaseOrder(models.Model):
         )
 
     def _xero_find_written(self, client, route, claims):
-        """{order: its Xero purchase order} for those of these orders Xero holds: asked by
-        number (Xero does not filter purchase orders otherwise), matched on contact, date
-        and total."""
-        if route == BILLS:
-            return self._xero_find_by_contact_and_date(client, route, "ACCPAY", claims)
-        found = {}
-        for order in self:
+        """{order: its Xero purchase order or bill} for those of these orders Xero holds,
+        looked for as what each claimed to be (the setting may have changed since): a bill
+        by contact and date, a purchase order by number (Xero does not filter those
+        otherwise); matched on contact, date and total."""
+        as_bill = {
+            order_id: [k for k in keys if k.startswith("bill" + CLAIM_SEPARATOR)]
+            for order_id, keys in claims.items()
+        }
+        found = self.filtered(lambda o: as_bill[o.id])._xero_find_by_contact_and_date(
+            client, BILLS, "ACCPAY", as_bill
+        )
+        for order in self - self.browse([o.id for o in found]):
             for key in claims[order.id]:
                 parts = key.split(CLAIM_SEPARATOR, 4)
-                if len(parts) != 5:
+                if len(parts) != 5 or parts[0] != "purchase_order":
                     continue
                 _kind, contact_id, day, total, number = parts
                 for document in client.get_purchase_orders_by_number(number):
@@ -211,6 +216,13 @@ class PurchaseOrder(models.Model):
         return self.name
 
     def _xero_prepare_removal(self, connection):
+        if self.xero_status == "BILLED":
+            raise XeroDataError(
+                self.env._(
+                    "Xero shows its purchase order billed: Xero keeps it. Cancel or credit the "
+                    "bill in Xero instead."
+                )
+            )
         if self._xero_get_route() == BILLS:
             status = "DELETED" if self.xero_status in ("DRAFT", "SUBMITTED", False) else "VOIDED"
             return Invoice(invoice_id=self.xero_id, status=status)
@@ -262,11 +274,11 @@ class PurchaseOrder(models.Model):
         return {"unitdp": 4} if self[:1]._xero_get_route() == BILLS else {}
 
     def _xero_link_found(self, document):
-        result = super()._xero_link_found(document)
+        # What it is in Xero first: its route, and so its ID's name, follow from it.
         self._xero_write(
             {"xero_sent_as": "bill" if isinstance(document, Invoice) else "purchase_order"}
         )
-        return result
+        return super()._xero_link_found(document)
 
     def _xero_request_removal(self):
         # An order whose bill its vendor bill took over has nothing of its own in Xero.

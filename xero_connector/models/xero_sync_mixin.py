@@ -498,6 +498,13 @@ class XeroSyncMixin(models.AbstractModel):
             records = records._xero_with_fresh_token(
                 connection, lambda: records._xero_recover_unanswered(connection)
             )
+            # Found in Xero as something else than this route (a setting changed since the
+            # lost write): they go by their own route.
+            elsewhere = records.filtered(lambda r: r._xero_get_route() != route)
+            for other_route, group in elsewhere._xero_group_by_route():
+                if not group._xero_send(connection, other_route):
+                    return False
+            records -= elsewhere
             payloads = records._xero_prepare_all(connection)
             if not payloads:
                 return True

@@ -148,6 +148,38 @@ class TestPurchaseOrderSync(DocumentCase):
         for order in orders:
             self.held_order(order)
 
+    def test_a_lost_order_is_found_as_what_it_was_sent_as_after_the_setting_changed(self):
+        order = self.order()
+        order.button_confirm()
+        self.sandbox.add_fault(
+            kind="drop_after_write", method="PUT", path="/PurchaseOrders", times=1
+        )
+        order.action_xero_sync()
+        order._xero_write({"xero_lost_batch": False})
+        self.connection.purchase_order_as = "bill"
+        self.sandbox._call("POST", "/sandbox/clock", json={"advance": 3600})
+        self.run_push_cron()
+        self.assertEqual(order.xero_state, "synced", order.xero_error)
+        self.assertEqual(order.xero_sent_as, "purchase_order")
+        self.assertEqual(len(self.held("PurchaseOrders")), 1)
+        self.assertFalse([d for d in self.held("Invoices") if d["Type"] == "ACCPAY"])
+
+    def test_cancelling_an_order_billed_in_xero_says_what_to_do(self):
+        order = self.order()
+        order.button_confirm()
+        order.action_xero_sync()
+        tenant = self.tenant["tenantId"]
+        self.sandbox.edit(tenant, "PurchaseOrders", order.xero_id, {"Status": "AUTHORISED"})
+        self.sandbox.edit(tenant, "PurchaseOrders", order.xero_id, {"Status": "BILLED"})
+        self.env.ref("xero_connector.ir_cron_xero_import").method_direct_trigger()
+        self.env.invalidate_all()
+        self.assertEqual(order.xero_status, "BILLED")
+        order.button_cancel()
+        self.run_push_cron()
+        self.assertEqual(order.xero_state, "error")
+        self.assertIn("billed", order.xero_error)
+        self.assertEqual(self.held_order(order)["Status"], "BILLED")
+
     def test_an_order_number_xero_has_is_not_overwritten(self):
         from xero_python.accounting import Contact, LineItem, PurchaseOrder
 
