@@ -12,7 +12,13 @@ folded into the unit price, to 4 decimals, so that the line still comes to Odoo'
 from datetime import date
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
-from xero_python.accounting import LineItem, LineItemTracking
+from xero_python.accounting import (
+    Contact,
+    CurrencyCode,
+    LineAmountTypes,
+    LineItem,
+    LineItemTracking,
+)
 
 from .common import MappingError, built_for_xero
 
@@ -290,6 +296,21 @@ LINE_FIELDS = {
     "TaxType": "tax_type",
     "TaxAmount": "tax_amount",
 }
+
+
+def sdk_document_fields(payload):
+    """The SDK's arguments every document model shares (Invoice, CreditNote,
+    PurchaseOrder), from a payload of ``document_to_xero``."""
+    return {
+        "contact": Contact(contact_id=payload["Contact"]["ContactID"]),
+        "reference": payload.get("Reference"),
+        "date": sdk_date(payload["Date"]),
+        "currency_code": CurrencyCode(payload["CurrencyCode"]),
+        "currency_rate": sdk_number(payload.get("CurrencyRate")),
+        "line_amount_types": LineAmountTypes(payload["LineAmountTypes"]),
+        "status": payload.get("Status"),
+        "line_items": sdk_line_items(payload["LineItems"]),
+    }
 
 
 def sdk_line_items(lines):

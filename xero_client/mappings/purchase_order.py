@@ -1,8 +1,8 @@
 """Odoo purchase orders -> Xero purchase orders; pure functions, no I/O."""
 
-from xero_python.accounting import Contact, CurrencyCode, LineAmountTypes, PurchaseOrder
+from xero_python.accounting import PurchaseOrder
 
-from .document import payload_and_model, sdk_date, sdk_line_items, sdk_number
+from .document import payload_and_model, sdk_date, sdk_document_fields
 
 
 def purchase_order_to_xero(document):
@@ -15,15 +15,8 @@ def purchase_order_to_xero(document):
 def build_purchase_order(payload):
     return PurchaseOrder(
         purchase_order_id=payload.get("PurchaseOrderID"),
-        contact=Contact(contact_id=payload["Contact"]["ContactID"]),
         purchase_order_number=payload.get("PurchaseOrderNumber"),
-        reference=payload.get("Reference"),
-        date=sdk_date(payload["Date"]),
         delivery_date=sdk_date(payload.get("DeliveryDate")),
         delivery_address=payload.get("DeliveryAddress"),
-        currency_code=CurrencyCode(payload["CurrencyCode"]),
-        currency_rate=sdk_number(payload.get("CurrencyRate")),
-        line_amount_types=LineAmountTypes(payload["LineAmountTypes"]),
-        status=payload.get("Status"),
-        line_items=sdk_line_items(payload["LineItems"]),
+        **sdk_document_fields(payload),
     )

@@ -413,14 +413,7 @@ class AccountMove(models.Model):
             "reference": text(reference) or None,
             "date": fields.Date.to_string(move.invoice_date or move.date),
             "due_date": fields.Date.to_string(move.invoice_date_due) or None,
-            "currency": move.currency_id.name,
-            "currency_rate": move._xero_currency_rate(connection),
-            "status": move._xero_status_to_send(connection),
-            "url": None,
-            "amount_untaxed": amount(move.amount_untaxed),
-            "amount_tax": amount(move.amount_tax),
-            "amount_total": amount(move.amount_total),
-            "lines": move._xero_line_values(connection),
+            **move._xero_common_values(connection),
         }
 
     def _xero_document_rate(self):

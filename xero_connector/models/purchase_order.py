@@ -87,7 +87,7 @@ class PurchaseOrder(models.Model):
         company's setting says."""
         if self.xero_sent_as:
             return self.xero_sent_as
-        connection = self.env["xero.connection"].sudo()._of_company(self.company_id)
+        connection = self.company_id.sudo().xero_connection_id
         return connection.purchase_order_as if connection else "purchase_order"
 
     def _xero_dependencies(self, connection):
@@ -152,8 +152,7 @@ class PurchaseOrder(models.Model):
         automatic = confirmed.filtered(
             lambda o: (
                 o.xero_id
-                or self.env["xero.connection"].sudo()._of_company(o.company_id).send_purchase_order
-                == "on_confirm"
+                or o.company_id.sudo().xero_connection_id.send_purchase_order == "on_confirm"
             )
         )
         automatic._xero_request_send()
@@ -250,14 +249,7 @@ class PurchaseOrder(models.Model):
             and fields.Date.to_string(order._xero_local_date(order.date_planned))
             or None,
             "delivery_address": order._xero_delivery_address(),
-            "currency": order.currency_id.name,
-            "currency_rate": order._xero_currency_rate(connection),
-            "status": order._xero_status_to_send(connection),
-            "url": None,
-            "amount_untaxed": amount(order.amount_untaxed),
-            "amount_tax": amount(order.amount_tax),
-            "amount_total": amount(order.amount_total),
-            "lines": order._xero_line_values(connection),
+            **order._xero_common_values(connection),
         }
 
     def _xero_document_rate(self):

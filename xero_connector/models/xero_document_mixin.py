@@ -39,6 +39,20 @@ class XeroDocumentMixin(models.AbstractModel):
         lines.product_id.mapped("default_code")
         return super()._xero_prepare_all(connection)
 
+    def _xero_common_values(self, connection):
+        """The values of every document kind for the document mapping: currency, status,
+        Odoo's totals and lines."""
+        return {
+            "currency": self.currency_id.name,
+            "currency_rate": self._xero_currency_rate(connection),
+            "status": self._xero_status_to_send(connection),
+            "url": None,
+            "amount_untaxed": amount(self.amount_untaxed),
+            "amount_tax": amount(self.amount_tax),
+            "amount_total": amount(self.amount_total),
+            "lines": self._xero_line_values(connection),
+        }
+
     def _xero_document_rate(self):
         """Odoo's rate of the document: its currency per company currency."""
         raise NotImplementedError
