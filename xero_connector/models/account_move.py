@@ -1,28 +1,21 @@
 # Copyright 2026 xero_connector developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
-from markupsafe import Markup
 from xero_python.accounting import CreditNote, Invoice
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from xero_client.errors import (
-    AuthError,
-    RateLimited,
-    TransientError,
-    XeroError,
-)
+from xero_client.errors import XeroError
 from xero_client.mappings.common import MappingError, text
 from xero_client.mappings.credit_note import credit_note_to_xero
 from xero_client.mappings.document import KINDS
 from xero_client.mappings.invoice import invoice_to_xero
 from xero_client.routes import BILL_CREDIT_NOTES, BILLS, SALES_CREDIT_NOTES, SALES_INVOICES
 
-from .xero_connection import XeroNeedsReconnect
 from .xero_document_line_mixin import amount
 from .xero_document_mixin import CLAIM_SEPARATOR
-from .xero_sync_mixin import XeroDataError, commit_progress
+from .xero_sync_mixin import XeroDataError
 
 MOVE_ROUTES = {
     "out_invoice": SALES_INVOICES,
@@ -39,10 +32,6 @@ XERO_DOCUMENT_STATES = [
     ("VOIDED", "Voided"),
     ("DELETED", "Deleted"),
 ]
-MAX_XERO_ATTACHMENTS = 10  # per document, Xero's limit
-MAX_HISTORY_NOTE = 250  # characters, Xero's limit
-FOLLOWUP_BATCH = 50
-FOLLOWUP_AT_ONCE = 10  # documents whose PDF and files the button sends itself
 
 
 class AccountMove(models.Model):
@@ -62,24 +51,6 @@ class AccountMove(models.Model):
         copy=False,
         readonly=True,
         help="Where the customer views and pays the invoice in Xero.",
-    )
-    xero_followup_pending = fields.Boolean(
-        copy=False,
-        readonly=True,
-        index="btree_not_null",
-        help="Sent; its history note, PDF and attachments go next.",
-    )
-    xero_sent_by_id = fields.Many2one(
-        "res.users",
-        string="Sent to Xero by",
-        copy=False,
-        readonly=True,
-        help="Who posted, pressed Sync to Xero or cancelled: Xero's history note names them.",
-    )
-    xero_pdf_revision = fields.Integer(
-        copy=False,
-        readonly=True,
-        help="1 + the revision whose PDF Xero holds (0: none): a retry does not upload it again.",
     )
     xero_attachment_ids = fields.Many2many(
         "ir.attachment",
@@ -169,17 +140,27 @@ class AccountMove(models.Model):
         )
 
     def _xero_recover_unanswered(self, connection):
-        self._xero_take_over_order_bills()
+        self._xero_take_over_order_bills(connection)
         return super()._xero_recover_unanswered(connection)
 
-    def _xero_take_over_order_bills(self):
+    def _xero_take_over_order_bills(self, connection):
         """A vendor bill of a purchase order Xero holds as a bill takes that bill over: it is
-        sent as an update of it, never as a second bill, and the order no longer goes as a
-        bill."""
-        for move in self.filtered(
+        sent as an update of it (its contact, lines and totals are the vendor bill's), never
+        as a second bill, and the order no longer goes as a bill. Lost writes are settled
+        first: a vendor bill whose own write may have happened is looked up as itself, and
+        an order whose write may have happened is looked up before its bill is missed."""
+        bills = self.filtered(
             lambda m: m.move_type == "in_invoice" and not m.xero_id and m.xero_operation == "upsert"
-        ):
-            order = move.invoice_line_ids.purchase_line_id.order_id.filtered(
+        )
+        if not bills:
+            return
+        bills -= self.browse(list(self.env["xero.claim"]._keys_held(connection, bills)))
+        orders = bills.invoice_line_ids.purchase_line_id.order_id.filtered(
+            lambda o: o.company_id == connection.company_id and not o.xero_bill_move_id
+        )
+        orders.filtered(lambda o: not o.xero_id)._xero_recover_unanswered(connection)
+        for move in bills:
+            order = (orders & move.invoice_line_ids.purchase_line_id.order_id).filtered(
                 lambda o: (
                     o.xero_sent_as == "bill"
                     and o.xero_id
@@ -304,55 +285,7 @@ class AccountMove(models.Model):
                     for m in unposted
                 )
             )
-        documents._xero_write({"xero_sent_by_id": self.env.user.id})
-        result = super().action_xero_sync()
-        if len(documents) > FOLLOWUP_AT_ONCE:
-            # Many PDFs would hold the request for long: the scheduled action sends them.
-            self.env.ref("xero_connector.ir_cron_xero_push")._trigger()
-            return result
-        for company in documents.company_id:
-            connection = self.env["xero.connection"]._of_company(company)
-            if connection and connection.state == "connected":
-                documents.filtered(
-                    lambda m, c=company: m.company_id == c and m.xero_followup_pending
-                )._xero_send_followups(connection)
-        return result
-
-    @api.model
-    def _xero_push_pending(self, connection):
-        finished = super()._xero_push_pending(connection)
-        if finished:
-            pending = self.with_company(connection.company_id).search(
-                [
-                    ("xero_followup_pending", "=", True),
-                    ("company_id", "=", connection.company_id.id),
-                ],
-                order="id",
-            )
-            return pending._xero_send_followups(connection)
-        return finished
-
-    def action_xero_preview(self):
-        self.ensure_one()
-        wizard = self.env["xero.document.preview"].create({"move_id": self.id})
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Preview for Xero"),
-            "res_model": "xero.document.preview",
-            "res_id": wizard.id,
-            "view_mode": "form",
-            "target": "new",
-        }
-
-    def _xero_preview_payload(self):
-        """What the next send would carry, in Xero's names, without calling Xero; a partner
-        or product not in Xero yet stands as it will be once sent. XeroDataError says what
-        must change first."""
-        connection = self.env["xero.connection"]._of_company(self.company_id)
-        if not connection:
-            raise XeroDataError(self.env["xero.connection"]._not_connected_message(self.company_id))
-        move = self.with_context(xero_preview=True)
-        return move._xero_payload(connection)[0]
+        return super().action_xero_sync()
 
     # -- Odoo to Xero ---------------------------------------------------------------------------
     def _xero_save_params(self):
@@ -378,7 +311,6 @@ class AccountMove(models.Model):
         return self._xero_payload(connection)[1]
 
     def _xero_payload(self, connection):
-        """(what Xero receives, in Xero's names; the SDK's model of it)."""
         values = self._xero_document_values(connection)
         build = (
             invoice_to_xero
@@ -394,27 +326,23 @@ class AccountMove(models.Model):
 
     def _xero_document_values(self, connection):
         """The plain values ``xero_client.mappings.document`` turns into Xero's document."""
-        company = connection.company_id
-        move = self.with_company(company)
-        partner = move.commercial_partner_id.with_company(company)
-        if not partner.xero_id and not self.env.context.get("xero_preview"):
-            raise XeroDataError(
-                self.env._("%(partner)s is not in Xero yet.", partner=partner.display_name)
-            )
+        move = self.with_company(connection.company_id)
         # A supplier document's Reference is dropped by Xero ("ACCREC only").
         reference = move.ref if move.move_type.startswith("out_") else None
         return {
             "kind": move.move_type,
             "label": move.display_name,
             "xero_id": move.xero_id or None,
-            "contact_id": partner.xero_id
-            or self.env._("(%(partner)s, sent first)", partner=partner.display_name),
+            "contact_id": move._xero_contact_id(connection),
             "number": move._xero_number_to_send(),
             "reference": text(reference) or None,
             "date": fields.Date.to_string(move.invoice_date or move.date),
             "due_date": fields.Date.to_string(move.invoice_date_due) or None,
             **move._xero_common_values(connection),
         }
+
+    def _xero_contact(self):
+        return self.commercial_partner_id
 
     def _xero_document_rate(self):
         return self.invoice_currency_rate
@@ -443,18 +371,16 @@ class AccountMove(models.Model):
             )
         return self._xero_values_of_lines(connection, lines | rounding, side)
 
-    def _xero_trail_note(self):
-        """Xero's history note (at most 250 characters)."""
-        user = (self.xero_sent_by_id or self.env.user).name
-        if self.xero_status == "VOIDED":
-            note = self.env._(
-                "Cancelled in Odoo (%(number)s) by %(user)s.", number=self.name, user=user
+    def _xero_trail_name(self):
+        """A vendor bill of purchase orders names them: Xero keeps no Reference on a bill."""
+        orders = self.invoice_line_ids.purchase_line_id.order_id
+        if self.move_type.startswith("in_") and orders:
+            return self.env._(
+                "%(move)s (purchase order %(orders)s)",
+                move=self.name,
+                orders=", ".join(orders.mapped("name")),
             )
-        else:
-            note = self.env._(
-                "Sent from Odoo as %(number)s by %(user)s.", number=self.name, user=user
-            )
-        return note[:MAX_HISTORY_NOTE]
+        return self.name
 
     # -- after the write: history, PDF and files, the online invoice ------------------------
     def _xero_write(self, vals):
@@ -463,127 +389,20 @@ class AccountMove(models.Model):
             AccountMove, self.with_context(check_move_validity=False, skip_invoice_sync=True)
         )._xero_write(vals)
 
-    def _xero_send_followups(self, connection):
-        """For each document sent: the history note, the PDF and the files not in Xero yet,
-        and an approved sales invoice's online link; one call each, so the company may turn
-        the first two off. A rate limit stops here (the next run goes on at Retry-After);
-        anything else Xero refuses becomes a warning on the document. False: stop for now."""
-        for start in range(0, len(self), FOLLOWUP_BATCH):
-            done = {}
-            try:
-                for move in self[start : start + FOLLOWUP_BATCH]:
-                    try:
-                        done[move] = move._xero_with_fresh_token(
-                            connection, lambda m=move: m._xero_followup(connection)
-                        )
-                    except (XeroError, UserError) as error:
-                        if isinstance(
-                            error, (RateLimited, AuthError, TransientError, XeroNeedsReconnect)
-                        ):
-                            raise
-                        # Refused by Xero (a file it will not take), or the PDF could not be
-                        # rendered: said on the document, not tried for ever.
-                        done[move] = {
-                            "xero_warning": self.env._(
-                                "In Xero, but its history note or files could not follow: "
-                                "%(error)s",
-                                error=getattr(error, "message", None) or str(error),
-                            ),
-                        }
-            except RateLimited as error:
-                until = connection._note_rate_limit(error.retry_after)
-                self.env.ref("xero_connector.ir_cron_xero_push").sudo()._trigger(at=until)
-                return self._xero_followups_done(done) and False
-            except AuthError as error:
-                if error.reason in ("tenant_disconnected", "missing_scope"):
-                    connection._mark_lost(error.message)
-                return self._xero_followups_done(done) and False
-            except (TransientError, XeroNeedsReconnect):
-                return self._xero_followups_done(done) and False
-            self._xero_followups_done(done)
-            if not commit_progress(self.env, 0):
-                return False  # the scheduled action's time is up: the next run goes on
-        return True
-
-    def _xero_followups_done(self, done):
-        """Store what the follow-ups of these documents left ({move: values}), one write per
-        kind of outcome rather than one per document."""
-        groups = {}
-        for move, values in done.items():
-            values = dict({"xero_followup_pending": False, "xero_warning": False}, **values)
-            groups.setdefault(tuple(sorted(values.items())), []).append(move.id)
-        for values, ids in groups.items():
-            self.browse(ids)._xero_write(dict(values))
-        return True
-
-    def _xero_followup(self, connection):
-        """The calls that follow one document's write; returns the values to store."""
-        route = self._xero_get_route()
-        client = connection._client()
-        values = {}
-        try:
-            if self.xero_status not in ("DELETED", "VOIDED"):
-                values["xero_warning"] = self._xero_upload_files(connection, client, route)
-                online = self._xero_online_url(client)
-                if online != self.xero_online_url:
-                    values["xero_online_url"] = online
-            if connection.send_history_notes and self.xero_status != "DELETED":
-                client.add_history_note(
-                    route.endpoint,
-                    self.xero_id,
-                    self._xero_trail_note(),
-                    idempotency_scope=[
-                        connection._idempotency_scope(),
-                        self.id,
-                        self.xero_revision,
-                    ],
-                )
-        finally:
-            connection._note_calls_left(client.limits)
-        return values
-
     def _xero_has_followups(self, connection):
-        """Whether calls follow this document's write: a history note, files, or the online
-        link of an approved sales invoice."""
-        return bool(
-            connection.send_history_notes
-            or connection.send_attachments
-            or (self.move_type == "out_invoice" and self.xero_status in ("AUTHORISED", "PAID"))
-        )
+        # The online link of an approved sales invoice follows too.
+        return super()._xero_has_followups(connection) or self._xero_has_online_url()
 
-    def _xero_online_url(self, client):
-        if self.move_type != "out_invoice" or self.xero_status not in ("AUTHORISED", "PAID"):
-            return False
-        return self.xero_online_url or client.online_invoice_url(self.xero_id) or False
+    def _xero_has_online_url(self):
+        return self.move_type == "out_invoice" and self.xero_status in ("AUTHORISED", "PAID")
 
-    def _xero_upload_files(self, connection, client, route):
-        """The PDF (again when the document changed since) and the files attached to the
-        move that Xero does not hold, up to Xero's 10 per document; returns a warning naming
-        what did not fit."""
-        if not connection.send_attachments:
-            return False
-        held = len(self.xero_attachment_ids) + (1 if self.xero_pdf_revision else 0)
-        if self.xero_pdf_revision != self.xero_revision + 1:
-            name, content = self._xero_pdf()
-            # The same file name: Xero replaces the PDF it holds.
-            client.attach(route.endpoint, self.xero_id, name, content)
-            held += 0 if self.xero_pdf_revision else 1
-            self._xero_write({"xero_pdf_revision": self.xero_revision + 1})
-        files = self._xero_files_to_attach()
-        room = max(MAX_XERO_ATTACHMENTS - held, 0)
-        for attachment in files[:room]:
-            client.attach(
-                route.endpoint, self.xero_id, xero_file_name(attachment.name), attachment.raw
-            )
-            self._xero_write({"xero_attachment_ids": [(4, attachment.id)]})
-        left_out = files[room:]
-        if not left_out:
-            return False
-        return self.env._(
-            "Xero keeps %(max)s files per document: %(files)s stayed in Odoo.",
-            max=MAX_XERO_ATTACHMENTS,
-            files=", ".join(left_out.mapped("name")),
-        )
+    def _xero_followup_values(self, client):
+        values = super()._xero_followup_values(client)
+        if self._xero_has_online_url() and not self.xero_online_url:
+            online = client.online_invoice_url(self.xero_id)
+            if online:
+                values["xero_online_url"] = online
+        return values
 
     def _xero_pdf(self):
         """(file name, content) of the document's PDF: the one Odoo sent, else the invoice
@@ -615,20 +434,8 @@ class AccountMove(models.Model):
                 move._xero_write({"xero_attachment_ids": [(4, a.id) for a in old]})
         return super()._detach_attachments()
 
-    def _xero_files_to_attach(self):
-        return (
-            self.env["ir.attachment"]
-            .sudo()
-            .search(
-                [
-                    ("res_model", "=", "account.move"),
-                    ("res_id", "=", self.id),
-                    ("id", "not in", (self.xero_attachment_ids | self.invoice_pdf_report_id).ids),
-                    ("type", "=", "binary"),
-                ],
-                order="id",
-            )
-        )
+    def _xero_pdf_files(self):
+        return self.invoice_pdf_report_id
 
     # -- Xero's answer ------------------------------------------------------------------------
     @api.model
@@ -675,28 +482,4 @@ class AccountMove(models.Model):
         self.browse([m.id for m in notes])._xero_store_answers(
             connection, notes, "credit_note_number"
         )
-        self.filtered(lambda m: m._xero_has_followups(connection))._xero_write(
-            {"xero_followup_pending": True}
-        )
-        self._xero_log_sends(connection, results)
-
-    def _xero_log_sends(self, connection, results):
-        bodies = {}
-        for move in results:
-            status = dict(XERO_DOCUMENT_STATES).get(move.xero_status, move.xero_status)
-            sent = self.env._("Sent to Xero (%(status)s):", status=status)
-            link = (
-                Markup('<a href="%s" target="_blank">%s</a>')
-                % (move.xero_url, self.env._("Open in Xero"))
-                if move.xero_url
-                else move.xero_id
-            )
-            bodies[move.id] = Markup("%s %s") % (sent, link)
-        if bodies:
-            self.browse(list(bodies)).sudo()._message_log_batch(bodies=bodies)
-
-
-def xero_file_name(name):
-    """A file name Xero takes: no path separators or control characters."""
-    cleaned = "".join("_" if c in "/\\" or ord(c) < 32 else c for c in name or "").strip()
-    return cleaned if cleaned.strip(".") else "file"
+        self._xero_after_documents_sent(connection, results)

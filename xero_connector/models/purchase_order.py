@@ -12,7 +12,7 @@ from xero_client.mappings.purchase_order import purchase_order_to_xero
 from xero_client.routes import BILLS, PURCHASE_ORDERS
 
 from .xero_document_line_mixin import amount
-from .xero_document_mixin import CLAIM_SEPARATOR
+from .xero_document_mixin import CLAIM_SEPARATOR, xero_file_name
 from .xero_sync_mixin import XeroDataError, commit_progress
 
 XERO_ORDER_STATES = [
@@ -63,6 +63,15 @@ class PurchaseOrder(models.Model):
         readonly=True,
         help="The Odoo vendor bill that took over the Xero bill this order was sent as: the "
         "order is not sent as a bill again.",
+    )
+    xero_attachment_ids = fields.Many2many(
+        "ir.attachment",
+        "purchase_order_xero_attachment_rel",
+        "order_id",
+        "attachment_id",
+        string="Files in Xero",
+        copy=False,
+        readonly=True,
     )
 
     # -- which orders -------------------------------------------------------------------------
@@ -155,10 +164,12 @@ class PurchaseOrder(models.Model):
                 or o.company_id.sudo().xero_connection_id.send_purchase_order == "on_confirm"
             )
         )
+        automatic._xero_write({"xero_sent_by_id": self.env.user.id})
         automatic._xero_request_send()
 
     def button_cancel(self):
         result = super().button_cancel()
+        self._xero_write({"xero_sent_by_id": self.env.user.id})
         self._xero_request_removal()
         return result
 
@@ -177,7 +188,9 @@ class PurchaseOrder(models.Model):
             )
         as_bill = self._xero_get_route() == BILLS
         if as_bill and not self.xero_id:
-            sent_bills = self.invoice_ids.filtered(lambda m: m.xero_id and m.state == "posted")
+            sent_bills = self.invoice_ids.filtered(
+                lambda m: m.move_type == "in_invoice" and m.state == "posted"
+            )._xero_maybe_in_xero()
             if sent_bills:
                 raise XeroDataError(
                     self.env._(
@@ -186,11 +199,14 @@ class PurchaseOrder(models.Model):
                         bill=sent_bills[0].display_name,
                     )
                 )
+        return self._xero_payload(connection)[1]
+
+    def _xero_payload(self, connection):
         values = self._xero_order_values(connection)
         try:
-            if as_bill:
-                return invoice_to_xero(self._xero_as_bill(values))[1]
-            return purchase_order_to_xero(values)[1]
+            if self._xero_get_route() == BILLS:
+                return invoice_to_xero(self._xero_as_bill(values))
+            return purchase_order_to_xero(values)
         except MappingError as error:
             raise XeroDataError(
                 self.env._("%(order)s: %(error)s", order=self.display_name, error=error)
@@ -230,18 +246,12 @@ class PurchaseOrder(models.Model):
     def _xero_order_values(self, connection):
         """The plain values ``xero_client.mappings.document`` turns into Xero's purchase
         order."""
-        company = connection.company_id
-        order = self.with_company(company)
-        partner = order.partner_id.commercial_partner_id.with_company(company)
-        if not partner.xero_id:
-            raise XeroDataError(
-                self.env._("%(partner)s is not in Xero yet.", partner=partner.display_name)
-            )
+        order = self.with_company(connection.company_id)
         return {
             "kind": "purchase_order",
             "label": order.display_name,
             "xero_id": order.xero_id or None,
-            "contact_id": partner.xero_id,
+            "contact_id": order._xero_contact_id(connection),
             "number": order.name,
             "reference": text(order.partner_ref) or None,
             "date": fields.Date.to_string(order._xero_local_date(order.date_order)),
@@ -251,6 +261,9 @@ class PurchaseOrder(models.Model):
             "delivery_address": order._xero_delivery_address(),
             **order._xero_common_values(connection),
         }
+
+    def _xero_contact(self):
+        return self.partner_id.commercial_partner_id
 
     def _xero_document_rate(self):
         return self.currency_rate
@@ -313,6 +326,32 @@ class PurchaseOrder(models.Model):
             self.browse([o.id for o in group if not o.xero_sent_as])._xero_write(
                 {"xero_sent_as": kind}
             )
+        self._xero_after_documents_sent(connection, results)
+
+    # -- after the write: history, PDF and files ----------------------------------------------
+    def _xero_trail_name(self):
+        if self._xero_get_route() == BILLS:
+            return self.env._("purchase order %(order)s", order=self.name)
+        return self.name
+
+    def _xero_pdf(self):
+        """(file name, content) of the purchase order's PDF, rendered now."""
+        content = self.env["ir.actions.report"]._render_qweb_pdf(
+            "purchase.action_report_purchase_order", self.ids
+        )[0]
+        return self._xero_pdf_name(), content
+
+    def _xero_pdf_name(self):
+        return xero_file_name("Purchase Order - %s.pdf" % self.name)
+
+    def _xero_pdf_files(self):
+        """The order's PDFs Odoo attached when it emailed them (the request for quotation,
+        the order): older versions of the PDF Xero gets, not files of their own."""
+        names = [
+            self._xero_pdf_name(),
+            xero_file_name("Request for Quotation - %s.pdf" % self.name),
+        ]
+        return self._xero_own_attachments([("name", "in", names)])
 
     # -- Xero to Odoo -------------------------------------------------------------------------
     @api.model

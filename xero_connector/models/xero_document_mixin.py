@@ -1,12 +1,16 @@
 # Copyright 2026 xero_connector developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from markupsafe import Markup
 
-from xero_client.errors import RequestRejected
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from xero_client.errors import AuthError, RateLimited, RequestRejected, TransientError, XeroError
 from xero_client.mappings.common import text
 
+from .xero_connection import XeroNeedsReconnect
 from .xero_document_line_mixin import amount
-from .xero_sync_mixin import XeroDataError
+from .xero_sync_mixin import XeroDataError, commit_progress
 
 # How far along Xero's approval a status is: a send never takes a document back.
 STATUS_RANK = {"DRAFT": 0, "SUBMITTED": 1, "AUTHORISED": 2, "PAID": 3, "BILLED": 3}
@@ -14,6 +18,10 @@ CLOSED = ("VOIDED", "DELETED")
 # Documents whose write may have happened, looked up in Xero together: at most this many.
 LOOKUP_TERMS = 25
 CLAIM_SEPARATOR = "|"  # between the parts of a document's claimed key
+MAX_XERO_ATTACHMENTS = 10  # per document, Xero's limit
+MAX_HISTORY_NOTE = 250  # characters, Xero's limit
+FOLLOWUP_BATCH = 50
+FOLLOWUP_AT_ONCE = 10  # documents whose PDF and files the button sends itself
 
 
 class XeroDocumentMixin(models.AbstractModel):
@@ -23,6 +31,28 @@ class XeroDocumentMixin(models.AbstractModel):
     _name = "xero.document.mixin"
     _inherit = "xero.sync.mixin"
     _description = "Document sent to Xero"
+
+    xero_followup_pending = fields.Boolean(
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+        help="Sent; its history note, PDF and attachments go next.",
+    )
+    xero_sent_by_id = fields.Many2one(
+        "res.users",
+        string="Sent to Xero by",
+        copy=False,
+        readonly=True,
+        help="Who confirmed, posted, pressed Sync to Xero or cancelled: Xero's history note "
+        "names them.",
+    )
+    xero_pdf_revision = fields.Integer(
+        copy=False,
+        readonly=True,
+        help="1 + the revision whose PDF Xero holds (0: none): a retry does not upload it again.",
+    )
+    # Each document model declares its own ``xero_attachment_ids``, the files Xero holds,
+    # on a relation table of its own.
 
     def _xero_document_lines(self):
         """The lines whose taxes and products the batch reads at once."""
@@ -248,3 +278,269 @@ class XeroDocumentMixin(models.AbstractModel):
             )
         finally:
             connection._note_calls_left(client.limits)
+
+    # -- the button, the preview --------------------------------------------------------------
+    def action_xero_sync(self):
+        """Send now, then the history notes, PDFs and files of a few documents; those of
+        many go with the scheduled action (many PDFs would hold the request for long)."""
+        self._xero_write({"xero_sent_by_id": self.env.user.id})
+        result = super().action_xero_sync()
+        if len(self) > FOLLOWUP_AT_ONCE:
+            self.env.ref("xero_connector.ir_cron_xero_push")._trigger()
+            return result
+        for company in self.company_id:
+            connection = self.env["xero.connection"]._of_company(company)
+            if connection and connection.state == "connected":
+                self.filtered(
+                    lambda d, c=company: d.company_id == c and d.xero_followup_pending
+                )._xero_send_followups(connection)
+        return result
+
+    @api.model
+    def _xero_push_pending(self, connection):
+        finished = super()._xero_push_pending(connection)
+        if finished:
+            pending = self.with_company(connection.company_id).search(
+                [
+                    ("xero_followup_pending", "=", True),
+                    ("company_id", "=", connection.company_id.id),
+                ],
+                order="id",
+            )
+            return pending._xero_send_followups(connection)
+        return finished
+
+    def action_xero_preview(self):
+        self.ensure_one()
+        wizard = self.env["xero.document.preview"].create(
+            {"res_model": self._name, "res_id": self.id}
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Preview for Xero"),
+            "res_model": "xero.document.preview",
+            "res_id": wizard.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
+    def _xero_preview_payload(self):
+        """What the next send would carry, in Xero's names, without calling Xero; a partner
+        or product not in Xero yet stands as it will be once sent. XeroDataError says what
+        must change first."""
+        connection = self.env["xero.connection"]._of_company(self.company_id)
+        if not connection:
+            raise XeroDataError(self.env["xero.connection"]._not_connected_message(self.company_id))
+        return self.with_context(xero_preview=True)._xero_payload(connection)[0]
+
+    def _xero_payload(self, connection):
+        """(what Xero receives, in Xero's names; the SDK's model of it)."""
+        raise NotImplementedError
+
+    def _xero_contact(self):
+        """The partner the document goes to Xero for."""
+        raise NotImplementedError
+
+    def _xero_contact_id(self, connection):
+        """The Xero ContactID of the document's partner; in a preview, the partner's name
+        when it is not in Xero yet (it would be sent first)."""
+        partner = self._xero_contact().with_company(connection.company_id)
+        if partner.xero_id:
+            return partner.xero_id
+        if self.env.context.get("xero_preview"):
+            return self.env._("(%(partner)s, sent first)", partner=partner.display_name)
+        raise XeroDataError(
+            self.env._("%(partner)s is not in Xero yet.", partner=partner.display_name)
+        )
+
+    # -- after the write: the chatter, history, PDF and files -------------------------------
+    def _xero_after_documents_sent(self, connection, results):
+        """The history note, PDF and files follow where the company sends them; the send
+        is in the chatter."""
+        self.filtered(lambda d: d._xero_has_followups(connection))._xero_write(
+            {"xero_followup_pending": True}
+        )
+        self._xero_log_sends(results)
+
+    def _xero_log_sends(self, results):
+        statuses = dict(self._fields["xero_status"].selection)
+        bodies = {}
+        for document in results:
+            status = statuses.get(document.xero_status, document.xero_status)
+            sent = self.env._("Sent to Xero (%(status)s):", status=status)
+            link = (
+                Markup('<a href="%s" target="_blank">%s</a>')
+                % (document.xero_url, self.env._("Open in Xero"))
+                if document.xero_url
+                else document.xero_id
+            )
+            bodies[document.id] = Markup("%s %s") % (sent, link)
+        if bodies:
+            self.browse(list(bodies)).sudo()._message_log_batch(bodies=bodies)
+
+    def _xero_has_followups(self, connection):
+        """Whether calls follow this document's write: a history note or files."""
+        return bool(connection.send_history_notes or connection.send_attachments)
+
+    def _xero_send_followups(self, connection):
+        """For each document sent: the history note and the PDF and files not in Xero yet
+        (one call each, so the company may turn them off), and what else the kind has. A rate
+        limit stops here (the next run goes on at Retry-After); anything else Xero refuses
+        becomes a warning on the document. False: stop for now."""
+        for start in range(0, len(self), FOLLOWUP_BATCH):
+            done = {}
+            try:
+                for document in self[start : start + FOLLOWUP_BATCH]:
+                    try:
+                        done[document] = document._xero_with_fresh_token(
+                            connection, lambda d=document: d._xero_followup(connection)
+                        )
+                    except (XeroError, UserError) as error:
+                        if isinstance(
+                            error, (RateLimited, AuthError, TransientError, XeroNeedsReconnect)
+                        ):
+                            raise
+                        # Refused by Xero (a file it will not take), or the PDF could not be
+                        # rendered: said on the document, not tried for ever.
+                        done[document] = {
+                            "xero_warning": self.env._(
+                                "In Xero, but its history note or files could not follow: "
+                                "%(error)s",
+                                error=getattr(error, "message", None) or str(error),
+                            ),
+                        }
+            except RateLimited as error:
+                until = connection._note_rate_limit(error.retry_after)
+                self.env.ref("xero_connector.ir_cron_xero_push").sudo()._trigger(at=until)
+                return self._xero_followups_done(done) and False
+            except AuthError as error:
+                if error.reason in ("tenant_disconnected", "missing_scope"):
+                    connection._mark_lost(error.message)
+                return self._xero_followups_done(done) and False
+            except (TransientError, XeroNeedsReconnect):
+                return self._xero_followups_done(done) and False
+            self._xero_followups_done(done)
+            if not commit_progress(self.env, 0):
+                return False  # the scheduled action's time is up: the next run goes on
+        return True
+
+    def _xero_followups_done(self, done):
+        """Store what the follow-ups of these documents left ({document: values}), one write
+        per kind of outcome rather than one per document."""
+        groups = {}
+        for document, values in done.items():
+            values = dict({"xero_followup_pending": False, "xero_warning": False}, **values)
+            groups.setdefault(tuple(sorted(values.items())), []).append(document.id)
+        for values, ids in groups.items():
+            self.browse(ids)._xero_write(dict(values))
+        return True
+
+    def _xero_followup(self, connection):
+        """The calls that follow one document's write; returns the values to store."""
+        route = self._xero_get_route()
+        client = connection._client()
+        values = {}
+        try:
+            if self.xero_status not in CLOSED:
+                values["xero_warning"] = self._xero_upload_files(connection, client, route)
+                values.update(self._xero_followup_values(client))
+            if connection.send_history_notes and self.xero_status != "DELETED":
+                client.add_history_note(
+                    route.endpoint,
+                    self.xero_id,
+                    self._xero_trail_note(),
+                    idempotency_scope=[
+                        connection._idempotency_scope(),
+                        self.id,
+                        self.xero_revision,
+                    ],
+                )
+        finally:
+            connection._note_calls_left(client.limits)
+        return values
+
+    def _xero_followup_values(self, client):
+        """What else follows the write of a document of this kind (calls made with
+        ``client``), as values to store."""
+        return {}
+
+    def _xero_trail_note(self):
+        """Xero's history note (at most 250 characters)."""
+        user = (self.xero_sent_by_id or self.env.user).name
+        if self.xero_status in CLOSED:
+            note = self.env._(
+                "Cancelled in Odoo (%(number)s) by %(user)s.",
+                number=self._xero_trail_name(),
+                user=user,
+            )
+        else:
+            note = self.env._(
+                "Sent from Odoo as %(number)s by %(user)s.",
+                number=self._xero_trail_name(),
+                user=user,
+            )
+        return note[:MAX_HISTORY_NOTE]
+
+    def _xero_trail_name(self):
+        """How the history note names the Odoo document."""
+        return self.name
+
+    def _xero_upload_files(self, connection, client, route):
+        """The PDF (again when the document changed since) and the files attached to the
+        document that Xero does not hold, up to Xero's 10 per document; returns a warning
+        naming what did not fit."""
+        if not connection.send_attachments:
+            return False
+        held = len(self.xero_attachment_ids) + (1 if self.xero_pdf_revision else 0)
+        if self.xero_pdf_revision != self.xero_revision + 1:
+            name, content = self._xero_pdf()
+            # The same file name: Xero replaces the PDF it holds.
+            client.attach(route.endpoint, self.xero_id, name, content)
+            held += 0 if self.xero_pdf_revision else 1
+            self._xero_write({"xero_pdf_revision": self.xero_revision + 1})
+        files = self._xero_files_to_attach()
+        room = max(MAX_XERO_ATTACHMENTS - held, 0)
+        for attachment in files[:room]:
+            client.attach(
+                route.endpoint, self.xero_id, xero_file_name(attachment.name), attachment.raw
+            )
+            self._xero_write({"xero_attachment_ids": [(4, attachment.id)]})
+        left_out = files[room:]
+        if not left_out:
+            return False
+        return self.env._(
+            "Xero keeps %(max)s files per document: %(files)s stayed in Odoo.",
+            max=MAX_XERO_ATTACHMENTS,
+            files=", ".join(left_out.mapped("name")),
+        )
+
+    def _xero_pdf(self):
+        """(file name, content) of the document's PDF."""
+        raise NotImplementedError
+
+    def _xero_files_to_attach(self):
+        """The files attached to the document that Xero does not hold yet, but its PDF."""
+        return self._xero_own_attachments(
+            [
+                ("id", "not in", (self.xero_attachment_ids | self._xero_pdf_files()).ids),
+                ("type", "=", "binary"),
+            ]
+        )
+
+    def _xero_own_attachments(self, domain):
+        """The files attached to the document that match ``domain``, oldest first."""
+        return (
+            self.env["ir.attachment"]
+            .sudo()
+            .search([("res_model", "=", self._name), ("res_id", "=", self.id), *domain], order="id")
+        )
+
+    def _xero_pdf_files(self):
+        """The attachments that are the document's PDF in Odoo: Xero has it already."""
+        return self.env["ir.attachment"]
+
+
+def xero_file_name(name):
+    """A file name Xero takes: no path separators or control characters."""
+    cleaned = "".join("_" if c in "/\\" or ord(c) < 32 else c for c in name or "").strip()
+    return cleaned if cleaned.strip(".") else "file"

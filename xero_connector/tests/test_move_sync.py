@@ -620,7 +620,9 @@ class TestMoveSync(DocumentCase):
             self.assertIn(expected, preview.preview)
         unmapped = self.tax("Unmapped 3%", 3, "sale")
         invoice.invoice_line_ids[0].tax_ids = unmapped
-        preview = self.env[action["res_model"]].create({"move_id": invoice.id})
+        preview = self.env[action["res_model"]].create(
+            {"res_model": "account.move", "res_id": invoice.id}
+        )
         self.assertIn("Unmapped 3%", preview.error)
         self.assertIn("Line 1", preview.error)
         self.assertEqual(requests_log(self.sandbox), [])

@@ -1,5 +1,6 @@
 # Copyright 2026 xero_connector developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
 from .test_engine import requests_log
@@ -225,6 +226,99 @@ class TestPurchaseOrderSync(DocumentCase):
         ]
         self.assertEqual(len(order_reads), 2, "what changed, and what was deleted")
 
+    def uploads(self):
+        return [
+            r["path"].rsplit("/", 1)[-1]
+            for r in requests_log(self.sandbox)
+            if r["method"] in ("PUT", "POST") and "/Attachments/" in r["path"]
+        ]
+
+    def order_notes(self, order):
+        client = self.connection._client()
+        history = client.accounting.get_purchase_order_history(
+            self.tenant["tenantId"], order.xero_id
+        )
+        return [r.details for r in history.history_records if r.changes == "Note"]
+
+    def test_the_order_pdf_its_files_and_a_history_note_go_once(self):
+        order = self.order()
+        self.env["ir.attachment"].create(
+            [
+                {"name": name, "raw": raw, "res_model": "purchase.order", "res_id": order.id}
+                for name, raw in (
+                    ("vendor-quote.txt", b"quote"),
+                    # The PDF Odoo attached when it emailed the request for quotation.
+                    ("Request for Quotation - %s.pdf" % order.name, b"%PDF old"),
+                )
+            ]
+        )
+        order.button_confirm()
+        self.sandbox._call("DELETE", "/sandbox/requests")
+        order.action_xero_sync()
+        self.assertEqual(order.xero_state, "synced", order.xero_error)
+        self.assertFalse(order.xero_followup_pending)
+        self.assertFalse(order.xero_warning)
+        pdf_name = "Purchase Order - %s.pdf" % order.name
+        self.assertEqual(sorted(self.uploads()), sorted([pdf_name, "vendor-quote.txt"]))
+        [note] = self.order_notes(order)
+        self.assertIn("Sent from Odoo as %s" % order.name, note)
+        self.assertIn(self.env.user.name, note)
+        self.assertIn("Sent to Xero (Draft)", order.message_ids[:1].body)
+        self.assertIn(order.xero_id, order.message_ids[:1].body)
+        # Changed: the PDF again, one more note, the file not again.
+        self.sandbox._call("DELETE", "/sandbox/requests")
+        order.order_line[0].product_qty = 7
+        order.action_xero_sync()
+        self.assertEqual(self.uploads(), [pdf_name])
+        self.assertEqual(len(self.order_notes(order)), 2)
+        client = self.connection._client()
+        attachments = client.accounting.get_purchase_order_attachments(
+            self.tenant["tenantId"], order.xero_id
+        ).attachments
+        self.assertEqual(sorted(a.file_name for a in attachments), [pdf_name, "vendor-quote.txt"])
+        # Pressed again with nothing changed: nothing is uploaded.
+        self.sandbox._call("DELETE", "/sandbox/requests")
+        order.action_xero_sync()
+        self.assertEqual(self.uploads(), [])
+
+    def test_the_files_of_orders_sent_by_the_scheduled_action_follow(self):
+        self.connection.send_purchase_order = "on_confirm"
+        order = self.order()
+        order.button_confirm()
+        self.run_push_cron()
+        self.assertEqual(order.xero_state, "synced", order.xero_error)
+        self.assertFalse(order.xero_followup_pending)
+        [note] = self.order_notes(order)
+        self.assertIn(order.name, note)
+
+    def test_a_preview_shows_what_the_order_would_be_without_calling_xero(self):
+        order = self.order(lines=[{"product_qty": 3, "price_unit": 12.5, "discount": 10}])
+        order.button_confirm()
+        self.sandbox._call("DELETE", "/sandbox/requests")
+        action = order.action_xero_preview()
+        preview = self.env[action["res_model"]].browse(action["res_id"])
+        self.assertFalse(preview.error)
+        self.assertEqual(preview.document_name, order.display_name)
+        for expected in (
+            "Purchase order",
+            order.name,
+            "VQ-77",
+            "2026-12-04",
+            "BOLT-1",
+            "INPUT2",
+            self.vendor.name,
+            "%.2f" % order.amount_total,
+        ):
+            self.assertIn(expected, preview.preview)
+        order.order_line[0].tax_ids = self.tax("Unmapped 4%", 4, "purchase")
+        preview = self.env[action["res_model"]].create(
+            {"res_model": "purchase.order", "res_id": order.id}
+        )
+        self.assertIn("Unmapped 4%", preview.error)
+        self.assertEqual(requests_log(self.sandbox), [])
+        with self.assertRaises(ValidationError):
+            self.env[action["res_model"]].create({"res_model": "res.partner", "res_id": 1})
+
 
 @tagged("post_install", "-at_install")
 class TestPurchaseOrderAsBill(DocumentCase):
@@ -339,3 +433,60 @@ class TestPurchaseOrderAsBill(DocumentCase):
             (bill["SubTotal"], bill["TotalTax"], bill["Total"]),
             (order.amount_untaxed, order.amount_tax, order.amount_total),
         )
+
+    def bill_notes(self, xero_id):
+        client = self.connection._client()
+        history = client.accounting.get_invoice_history(self.tenant["tenantId"], xero_id)
+        return [r.details for r in history.history_records if r.changes == "Note"]
+
+    def test_the_bills_history_names_the_order_and_then_its_vendor_bill(self):
+        order = self.order()
+        order.action_xero_sync()
+        self.assertEqual(
+            self.bill_notes(order.xero_id),
+            ["Sent from Odoo as purchase order %s by %s." % (order.name, self.env.user.name)],
+        )
+        bill = self.vendor_bill(order)
+        bill.action_post()
+        bill.action_xero_sync()
+        notes = self.bill_notes(order.xero_id)
+        self.assertEqual(len(notes), 2)
+        self.assertIn("%s (purchase order %s)" % (bill.name, order.name), notes[-1])
+
+    def lose_answer_to_next_bill(self, record):
+        self.sandbox.add_fault(kind="drop_after_write", method="PUT", path="/Invoices", times=1)
+        record.action_xero_sync()
+        self.assertEqual(record.xero_state, "pending")
+        self.assertFalse(record.xero_id)
+        # As after a crash, long after Xero forgot the idempotency key.
+        record._xero_write({"xero_lost_batch": False})
+        self.sandbox._call("POST", "/sandbox/clock", json={"advance": 3600})
+
+    def test_a_vendor_bill_takes_over_the_bill_of_an_order_whose_answer_was_lost(self):
+        order = self.order()
+        self.lose_answer_to_next_bill(order)
+        self.assertEqual(len(self.bills_in_xero()), 1)
+        bill = self.vendor_bill(order)
+        bill.action_post()
+        bill.action_xero_sync()
+        self.assertEqual(bill.xero_state, "synced", bill.xero_error)
+        [held] = self.bills_in_xero()
+        self.assertEqual(bill.xero_id, held["InvoiceID"])
+        self.assertEqual(order.xero_id, held["InvoiceID"])
+        self.assertEqual(order.xero_bill_move_id, bill)
+        self.run_push_cron()
+        self.assertEqual(len(self.bills_in_xero()), 1)
+
+    def test_an_order_waits_for_its_vendor_bill_whose_answer_was_lost(self):
+        order = self.order()
+        bill = self.vendor_bill(order)
+        bill.action_post()
+        self.lose_answer_to_next_bill(bill)
+        order.action_xero_sync()
+        self.assertEqual(order.xero_state, "error")
+        self.assertIn(bill.display_name, order.xero_error)
+        self.run_push_cron()
+        self.assertEqual(bill.xero_state, "synced", bill.xero_error)
+        [held] = self.bills_in_xero()
+        self.assertEqual(bill.xero_id, held["InvoiceID"])
+        self.assertFalse(order.xero_id)
