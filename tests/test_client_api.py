@@ -271,6 +271,17 @@ def test_a_429_raises_rate_limited_without_any_hidden_retry(client, sandbox):
     assert "42 seconds" in error.message
     assert sandbox.calls("GET", "Organisation") == 1
     assert client.limits["X-MinLimit-Remaining"] == 0
+    assert client.limits["X-DayLimit-Remaining"] > 0, "a minute's limit leaves the day's calls"
+
+
+def test_an_injected_day_limit_spends_the_days_calls_only(client, sandbox):
+    sandbox.faults.add({"kind": "rate_limit", "problem": "day", "retry_after": 42, "times": 1})
+    with pytest.raises(RateLimited):
+        client.get_organisation()
+    assert client.limits["X-DayLimit-Remaining"] == 0
+    assert client.limits["X-MinLimit-Remaining"] > 0
+    with pytest.raises(ValueError, match="problem must be one of"):
+        sandbox.faults.add({"kind": "rate_limit", "problem": "hour"})
 
 
 def test_a_429_on_a_write_is_not_retried_either(client, sandbox, uk):

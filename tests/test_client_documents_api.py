@@ -3,7 +3,7 @@ value, attachments, history notes and online invoice links, with Xero's refusals
 call, counted in ``limits`` like every other."""
 
 import uuid
-from datetime import date
+from datetime import date, datetime, timezone
 
 import pytest
 import requests
@@ -298,16 +298,64 @@ def test_create_only_refuses_a_number_xero_has_where_save_would_overwrite_it(
     assert updated.data.reference == "Odoo's"
 
 
-def test_purchase_orders_by_number(client, supplier, one_call):
-    from xero_python.accounting import PurchaseOrder
+# -- purchase orders by date ----------------------------------------------------------------
+@pytest.fixture
+def dated_orders(client, supplier):
+    """Purchase orders by number: PO-D1..PO-D5 dated in May 2024 (PO-D3 deleted), PO-D0 on
+    30 April and PO-D6 on 1 June."""
+    days = [(4, 30), (5, 1), (5, 5), (5, 10), (5, 20), (5, 31), (6, 1)]
+    made = {}
+    for index, (month, day) in enumerate(days):
+        number = "PO-D%d" % index
+        order = PurchaseOrder(
+            contact=Contact(contact_id=supplier.contact_id),
+            purchase_order_number=number,
+            date=date(2024, month, day),
+            status="AUTHORISED",
+            line_items=[
+                LineItem(description="Bolts", quantity=1, unit_amount=5, account_code="429")
+            ],
+        )
+        [made[number]] = saved(client, "PurchaseOrders", [order], number)
+    deleted = PurchaseOrder(purchase_order_id=made["PO-D3"].purchase_order_id, status="DELETED")
+    assert saved(client, "PurchaseOrders", [deleted], "delete")[0].status == "DELETED"
+    return made
 
-    order = PurchaseOrder(
-        contact=Contact(contact_id=supplier.contact_id),
-        purchase_order_number="PO-ODOO-77",
-        line_items=[LineItem(description="Bolts", quantity=2, unit_amount=5, account_code="429")],
-    )
-    [made] = saved(client, "PurchaseOrders", [order])
-    with one_call():
-        found = client.get_purchase_orders_by_number("PO-ODOO-77")
-    assert [o.purchase_order_id for o in found] == [made.purchase_order_id]
-    assert client.get_purchase_orders_by_number("PO-NOWHERE") == []
+
+def test_purchase_orders_by_date_reads_every_page_one_call_each(client, sandbox, dated_orders):
+    sandbox.clear_request_log()
+    found = client.get_purchase_orders_by_date(date(2024, 5, 1), date(2024, 5, 31), page_size=2)
+    assert sorted(o.purchase_order_number for o in found) == ["PO-D1", "PO-D2", "PO-D4", "PO-D5"]
+    assert all(o.line_items for o in found)
+    queries = [entry["query"] for entry in sandbox.state.request_log]
+    assert sandbox.calls("GET", "PurchaseOrders") == 3  # 2 + 2 + an empty page: 4 // 2 + 1
+    assert queries == [
+        "DateFrom=2024-05-01&DateTo=2024-05-31&page=%d&pageSize=2" % page for page in (1, 2, 3)
+    ]
+    sandbox.clear_request_log()
+    assert len(client.get_purchase_orders_by_date(date(2024, 5, 1), date(2024, 5, 31))) == 4
+    assert sandbox.calls() == 1  # a short first page: one call
+
+
+def test_purchase_orders_by_date_bounds_and_status(client, dated_orders):
+    def numbers(*args, **kwargs):
+        return sorted(
+            o.purchase_order_number for o in client.get_purchase_orders_by_date(*args, **kwargs)
+        )
+
+    may_31 = datetime(2024, 5, 31, 23, 59, tzinfo=timezone.utc)  # a datetime: its day
+    assert numbers("2024-05-05", may_31) == ["PO-D2", "PO-D4", "PO-D5"]
+    assert numbers(date(2024, 5, 31), date(2024, 5, 31)) == ["PO-D5"]
+    assert numbers(date_to=date(2024, 5, 1)) == ["PO-D0", "PO-D1"]
+    assert numbers(date_from=date(2024, 5, 31)) == ["PO-D5", "PO-D6"]
+    assert numbers("2024-05-01", "2024-05-31", status="DELETED") == ["PO-D3"]
+    assert numbers("2024-05-01", "2024-05-31", status="DRAFT") == []
+    assert numbers(date(2025, 1, 1), date(2025, 12, 31)) == []
+    assert len(numbers()) == 6  # no bounds: every order but the deleted one
+
+
+def test_purchase_orders_by_a_malformed_date_are_refused(client, sandbox, one_call):
+    with one_call(), pytest.raises(RequestRejected) as caught:
+        client.get_purchase_orders_by_date("31/05/2024", "2024-06-30")
+    assert caught.value.status == 400
+    assert "DateFrom could not be parsed as a date" in caught.value.message

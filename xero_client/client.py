@@ -192,15 +192,31 @@ class XeroClient:
         found = getattr(answer, collection.attribute) or []
         return found[0] if found else None
 
-    def get_purchase_orders_by_number(self, number):
-        """The purchase orders numbered ``number`` ([] when Xero has none); one call."""
-        try:
-            answer = self.call("get_purchase_order_by_number", number)
-        except RequestRejected as error:
-            if error.status == 404:
-                return []
-            raise
-        return answer.purchase_orders or []
+    def get_purchase_orders_by_date(
+        self, date_from=None, date_to=None, status=None, page_size=PAGE_SIZE
+    ):
+        """The purchase orders dated (their ``Date``) from ``date_from`` to ``date_to``, both
+        days included, as SDK objects with their lines ([] when Xero has none): every page,
+        one call per page until a short one (``n // page_size + 1`` calls for n orders).
+
+        The bounds are ``date``s (a datetime's day) or ``"YYYY-MM-DD"``; None leaves that
+        side open. Xero leaves deleted orders out unless ``status="DELETED"``; ``status``
+        (DRAFT, SUBMITTED, AUTHORISED, BILLED or DELETED) keeps that status only. Pages are
+        read by number: an order created or deleted in Xero meanwhile may shift another
+        across a page boundary.
+        """
+        params = {}
+        if date_from is not None:
+            params["date_from"] = day_text(date_from)
+        if date_to is not None:
+            params["date_to"] = day_text(date_to)
+        if status:
+            params["status"] = status
+        return [
+            order
+            for page in self.iter_pages("PurchaseOrders", page_size=page_size, **params)
+            for order in page
+        ]
 
     def get_contact(self, contact_id):
         return self.get_by_id("Contacts", contact_id)
@@ -577,6 +593,14 @@ def if_modified_since_header(moment):
     ``isoformat()``, which has none for a naive one. A naive ``moment`` is UTC (as Odoo's are).
     """
     return as_utc(moment).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def day_text(day):
+    """A day as Xero's query parameters take it (``2015-12-31``): a ``date``, a datetime's
+    day, or such text as it is."""
+    if isinstance(day, str):
+        return day
+    return "%04d-%02d-%02d" % (day.year, day.month, day.day)
 
 
 def as_utc(moment):

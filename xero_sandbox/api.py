@@ -24,6 +24,13 @@ from .errors import (
 from .limits import RateLimited, too_many_requests
 from .spec import SpecError, get_validator
 
+# The header of the limit a rate_limit fault's X-Rate-Limit-Problem names.
+LIMIT_SPENT = {
+    "minute": "X-MinLimit-Remaining",
+    "day": "X-DayLimit-Remaining",
+    "appminute": "X-AppMinLimit-Remaining",
+}
+
 API_PREFIX = "/api.xro/2.0"
 MAX_IDEMPOTENCY_KEY = 128
 SCOPE_FAMILIES = {
@@ -76,7 +83,7 @@ class AccountingAPI:
             limited_tenant = org.tenant_id
             fault = self.sandbox.faults.take(request.method, api_path, org.tenant_id)
             entry["fault"] = fault and fault["kind"]
-            self.apply_fault_before(fault, request)
+            self.apply_fault_before(fault, request, org.tenant_id)
             body = self.validate(request, operation)
             response = self.run(request, operation, org, body, entry, self.slowness(fault))
             if fault and fault["kind"] == "drop_after_write":
@@ -120,7 +127,7 @@ class AccountingAPI:
         except RateLimited as limited:
             raise too_many_requests(limited, self.sandbox.limiter.remaining(tenant_id)) from None
 
-    def apply_fault_before(self, fault, request):
+    def apply_fault_before(self, fault, request, tenant_id):
         if not fault:
             return
         kind = fault["kind"]
@@ -139,14 +146,10 @@ class AccountingAPI:
                 "Injected fault: the sandbox answered %s." % fault["status"],
             )
         if kind == "rate_limit":
-            raise too_many_requests(
-                RateLimited(fault["problem"], fault["retry_after"]),
-                {
-                    "X-MinLimit-Remaining": 0,
-                    "X-DayLimit-Remaining": 0,
-                    "X-AppMinLimit-Remaining": 0,
-                },
-            )
+            # The limit hit is spent; the others say what is really left, as Xero's do.
+            remaining = dict(self.sandbox.limiter.remaining(tenant_id))
+            remaining[LIMIT_SPENT[fault["problem"]]] = 0
+            raise too_many_requests(RateLimited(fault["problem"], fault["retry_after"]), remaining)
         if kind == "drop_before_write":
             drop_socket(request)
             raise DropConnection()

@@ -18,6 +18,9 @@ KINDS = {
 }
 
 
+PROBLEMS = ("minute", "day", "appminute")  # Xero's X-Rate-Limit-Problem values
+
+
 class FaultError(ValueError):
     pass
 
@@ -47,6 +50,8 @@ def normalise_fault(raw):
     }
     if not 400 <= fault["status"] <= 599:
         raise FaultError("status must be an HTTP error status")
+    if fault["problem"] not in PROBLEMS:
+        raise FaultError("problem must be one of %s" % ", ".join(PROBLEMS))
     return fault
 
 

@@ -6,7 +6,6 @@ from xero_python.accounting import CreditNote, Invoice
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from xero_client.errors import XeroError
 from xero_client.mappings.common import MappingError, text
 from xero_client.mappings.credit_note import credit_note_to_xero
 from xero_client.mappings.document import KINDS
@@ -52,6 +51,26 @@ class AccountMove(models.Model):
         readonly=True,
         help="Where the customer views and pays the invoice in Xero.",
     )
+    xero_amount_due = fields.Monetary(
+        string="Due in Xero",
+        currency_field="currency_id",
+        copy=False,
+        readonly=True,
+        help="What Xero says is still due (for a credit note: the credit left), as of the "
+        "last import.",
+    )
+    xero_amount_paid = fields.Monetary(
+        string="Paid in Xero", currency_field="currency_id", copy=False, readonly=True
+    )
+    xero_amount_credited = fields.Monetary(
+        string="Credited in Xero",
+        currency_field="currency_id",
+        copy=False,
+        readonly=True,
+        help="Credit notes allocated to it in Xero (for a credit note: what was allocated or "
+        "refunded of it).",
+    )
+    xero_fully_paid_on = fields.Date(string="Fully paid in Xero on", copy=False, readonly=True)
     xero_attachment_ids = fields.Many2many(
         "ir.attachment",
         "account_move_xero_attachment_rel",
@@ -160,18 +179,40 @@ class AccountMove(models.Model):
         )
         orders.filtered(lambda o: not o.xero_id)._xero_recover_unanswered(connection)
         for move in bills:
-            order = (orders & move.invoice_line_ids.purchase_line_id.order_id).filtered(
+            taken = (orders & move.invoice_line_ids.purchase_line_id.order_id).filtered(
                 lambda o: (
                     o.xero_sent_as == "bill"
                     and o.xero_id
                     and not o.xero_bill_move_id
                     and o.xero_status not in ("DELETED", "VOIDED")
                 )
-            )[:1]
-            if order:
-                move._xero_store_ids({move.id: order.xero_id})
-                move._xero_write({"xero_status": order.xero_status})
-                order._xero_write({"xero_bill_move_id": move.id})
+            )
+            if taken:
+                move._xero_take_over_bills_of(taken)
+
+    def _xero_take_over_bills_of(self, orders):
+        """This vendor bill becomes the Xero bill of the first of these orders (sent as
+        bills); the bills of the others are voided or deleted in Xero, the vendor bill
+        counting their lines already. None of them goes as a bill again."""
+        first, others = orders[:1], orders[1:]
+        self._xero_store_ids({self.id: first.xero_id})
+        self._xero_write({"xero_status": first.xero_status})
+        orders._xero_write({"xero_bill_move_id": self.id})
+        first._xero_write(
+            {
+                "xero_state": "synced",
+                "xero_operation": "upsert",
+                "xero_error": False,
+                "xero_lost_batch": False,
+            }
+        )
+        others._xero_request_removal()
+        if others:
+            body = self.env._(
+                "Its bill in Xero is removed: vendor bill %(bill)s counts its lines.",
+                bill=self.display_name,
+            )
+            others.sudo()._message_log_batch(bodies=dict.fromkeys(others.ids, body))
 
     def _xero_find_written(self, client, route, claims):
         _endpoint, xero_type, _discounts = KINDS[self[:1].move_type]
@@ -213,49 +254,6 @@ class AccountMove(models.Model):
         documents._xero_write({"xero_sent_by_id": self.env.user.id})
         documents._xero_request_removal()
         return result
-
-    def _xero_request_removal(self):
-        """Void or delete in Xero what Xero holds, or may hold (a write whose answer was
-        lost: the next run finds out first); the others have nothing in Xero."""
-        maybe = self._xero_maybe_in_xero()
-        maybe._xero_bump_revision()
-        maybe._xero_write(
-            {"xero_state": "pending", "xero_operation": "remove", "xero_error": False}
-        )
-        maybe._xero_explain_waiting()
-        (self - maybe)._xero_write(
-            {"xero_state": "not_synced", "xero_operation": "upsert", "xero_error": False}
-        )
-
-    def _xero_maybe_in_xero(self):
-        """These documents that Xero holds, or may hold: sent, or claimed and unanswered."""
-        linked = self.filtered(lambda m: m.xero_id and m.xero_status not in ("DELETED", "VOIDED"))
-        unlinked = self.filtered(lambda m: not m.xero_id)
-        claimed = self.browse()
-        connections = (
-            self.env["xero.connection"]
-            .sudo()
-            .search([("company_id", "in", unlinked.company_id.ids)])
-        )
-        for connection in connections:
-            claimed |= self.browse(
-                list(self.env["xero.claim"].sudo()._keys_held(connection, unlinked))
-            )
-        return linked | claimed
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_in_xero(self):
-        """A document Xero holds is cancelled, not deleted: cancelling voids or deletes it in
-        Xero too, where a deletion would leave it there unseen."""
-        in_xero = self._xero_maybe_in_xero()
-        if in_xero:
-            raise UserError(
-                self.env._(
-                    "%(moves)s are in Xero, or may be (a send got no answer): cancel them "
-                    "instead, and Xero voids or deletes them too.",
-                    moves=", ".join(in_xero.mapped("display_name")),
-                )
-            )
 
     # -- the button ---------------------------------------------------------------------------
     def action_xero_sync(self):
@@ -437,6 +435,61 @@ class AccountMove(models.Model):
     def _xero_pdf_files(self):
         return self.invoice_pdf_report_id
 
+    # -- Xero to Odoo -------------------------------------------------------------------------
+    @api.model
+    def _xero_import_invoices(self, connection):
+        """Statuses and balances of the invoices and bills (and of orders sent as bills)."""
+        return self._xero_import_changes(
+            connection, "invoices", "Invoices", self.env._("invoice and bill balances")
+        )
+
+    @api.model
+    def _xero_import_credit_notes(self, connection):
+        return self._xero_import_changes(
+            connection, "credit_notes", "CreditNotes", self.env._("credit note balances")
+        )
+
+    @api.model
+    def _xero_first_sent_at(self):
+        # Orders sent as bills are Xero invoices too.
+        orders = self.env["purchase.order"].search(
+            [("xero_sent_as", "=", "bill"), ("company_id", "=", self.env.company.id)],
+            order="xero_synced_at",
+            limit=1,
+        )
+        moments = [m for m in (super()._xero_first_sent_at(), orders.xero_synced_at) if m]
+        return min(moments, default=None)
+
+    @api.model
+    def _xero_import_statuses(self, endpoint, xero_documents):
+        """Xero's status, amounts due, paid and credited and the day it was fully paid on the
+        moves linked to these Xero documents; one voided or deleted in Xero says so in its
+        chatter (it is not sent again: Xero never reopens it). Orders sent as bills get their
+        bill's status. Returns how many records changed."""
+        route = SALES_INVOICES if endpoint == "Invoices" else SALES_CREDIT_NOTES
+        figures = {str(getattr(d, route.id_attribute)): xero_balances(d) for d in xero_documents}
+        linked = self.search(
+            [("xero_id", "in", list(figures)), ("company_id", "=", self.env.company.id)]
+        )
+        changed = linked.filtered(lambda m: any(m[f] != v for f, v in figures[m.xero_id].items()))
+        for values, group in changed.grouped(lambda m: tuple(figures[m.xero_id].items())).items():
+            closed = group.filtered(lambda m, v=dict(values): m.xero_status != v["xero_status"])
+            group._xero_write(dict(values))
+            status = dict(values)["xero_status"]
+            if status in ("VOIDED", "DELETED"):
+                closed._xero_note_closed_in_xero(status)
+        orders = 0
+        if endpoint == "Invoices":
+            statuses = {
+                xero_id: values["xero_status"]
+                for xero_id, values in figures.items()
+                if xero_id not in linked.mapped("xero_id")
+            }
+            orders = self.env["purchase.order"]._xero_store_statuses(
+                statuses, notable=("PAID", "VOIDED", "DELETED")
+            )
+        return len(changed) + orders
+
     # -- Xero's answer ------------------------------------------------------------------------
     @api.model
     def _xero_removal_payload(self, endpoint, xero_id):
@@ -450,27 +503,6 @@ class AccountMove(models.Model):
             return Invoice(invoice_id=self.xero_id, status=status)
         return CreditNote(credit_note_id=self.xero_id, status=status)
 
-    def _xero_apply_failure(self, connection, route, result, client, operation):
-        """A void or delete Xero refuses for the document's status: Xero is asked what the
-        status is now (someone approved, voided or deleted it there since). Already voided
-        or deleted, there is nothing left to do; approved, it is voided at the next run."""
-        if operation == "remove" and any("valid status" in e for e in result.errors):
-            try:
-                document = client.get_by_id(route.endpoint, self.xero_id)
-            except XeroError:
-                document = None
-            status = document.status if document else None
-            if status in ("VOIDED", "DELETED"):
-                self._xero_write(
-                    {"xero_status": status, "xero_state": "synced", "xero_error": False}
-                )
-                return
-            if status == "AUTHORISED" and self.xero_status != "AUTHORISED":
-                self._xero_write({"xero_status": status})
-                self.env.ref("xero_connector.ir_cron_xero_push").sudo()._trigger()
-                return
-        super()._xero_apply_failure(connection, route, result, client, operation)
-
     def _xero_after_sync(self, connection, results):
         """Xero's number and status on each document; totals checked to the cent; the trail
         in the chatter; history, PDF and files next."""
@@ -483,3 +515,23 @@ class AccountMove(models.Model):
             connection, notes, "credit_note_number"
         )
         self._xero_after_documents_sent(connection, results)
+
+
+def xero_balances(document):
+    """The values a move keeps of its Xero invoice or credit note: status and balances."""
+    if isinstance(document, Invoice):
+        due, paid, credited = (
+            document.amount_due,
+            document.amount_paid,
+            document.amount_credited,
+        )
+    else:
+        due, credited = document.remaining_credit, document.applied_amount
+        paid = sum(amount(p.amount) for p in document.payments or [])
+    return {
+        "xero_status": document.status,
+        "xero_amount_due": float(amount(due or 0)),
+        "xero_amount_paid": float(amount(paid or 0)),
+        "xero_amount_credited": float(amount(credited or 0)),
+        "xero_fully_paid_on": document.fully_paid_on_date or False,
+    }

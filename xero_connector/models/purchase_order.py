@@ -4,8 +4,8 @@ from xero_python.accounting import Invoice
 from xero_python.accounting import PurchaseOrder as XeroPurchaseOrder
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
-from xero_client.client import resume_point
 from xero_client.mappings.common import MappingError, clean, text
 from xero_client.mappings.invoice import invoice_to_xero
 from xero_client.mappings.purchase_order import purchase_order_to_xero
@@ -13,7 +13,7 @@ from xero_client.routes import BILLS, PURCHASE_ORDERS
 
 from .xero_document_line_mixin import amount
 from .xero_document_mixin import CLAIM_SEPARATOR, xero_file_name
-from .xero_sync_mixin import XeroDataError, commit_progress
+from .xero_sync_mixin import XeroDataError
 
 XERO_ORDER_STATES = [
     ("DRAFT", "Draft"),
@@ -23,6 +23,7 @@ XERO_ORDER_STATES = [
     ("DELETED", "Deleted"),
 ]
 CONFIRMED = ("purchase", "done")
+LOOKUP_PAGE = 1000  # a day's purchase orders, looked through for lost writes: one call
 
 
 class PurchaseOrder(models.Model):
@@ -77,14 +78,16 @@ class PurchaseOrder(models.Model):
     # -- which orders -------------------------------------------------------------------------
     @api.model
     def _xero_sendable_domain(self):
-        """Confirmed orders, and cancelled ones whose Xero purchase order is still to be
-        deleted. Requests for quotation never go."""
+        """Confirmed orders, and those whose Xero document is still to be deleted (cancelled
+        ones, and those whose bill a vendor bill of several orders replaced). Requests for
+        quotation never go, nor orders whose bill their vendor bill took over."""
         return [
-            ("xero_bill_move_id", "=", False),
             "|",
+            "&",
+            ("xero_bill_move_id", "=", False),
             ("state", "in", CONFIRMED),
             "&",
-            ("state", "=", "cancel"),
+            ("state", "in", (*CONFIRMED, "cancel")),
             ("xero_operation", "=", "remove"),
         ]
 
@@ -124,8 +127,9 @@ class PurchaseOrder(models.Model):
     def _xero_find_written(self, client, route, claims):
         """{order: its Xero purchase order or bill} for those of these orders Xero holds,
         looked for as what each claimed to be (the setting may have changed since): a bill
-        by contact and date, a purchase order by number (Xero does not filter those
-        otherwise); matched on contact, date and total."""
+        by contact and date, a purchase order among those of its day (Xero filters them by
+        date only: one call per day, not per order); matched on contact, date, total and
+        number."""
         as_bill = {
             order_id: [k for k in keys if k.startswith("bill" + CLAIM_SEPARATOR)]
             for order_id, keys in claims.items()
@@ -133,19 +137,22 @@ class PurchaseOrder(models.Model):
         found = self.filtered(lambda o: as_bill[o.id])._xero_find_by_contact_and_date(
             client, BILLS, "ACCPAY", as_bill
         )
+        wanted = {}
         for order in self - self.browse([o.id for o in found]):
             for key in claims[order.id]:
-                parts = key.split(CLAIM_SEPARATOR, 4)
-                if len(parts) != 5 or parts[0] != "purchase_order":
-                    continue
-                _kind, contact_id, day, total, number = parts
-                for document in client.get_purchase_orders_by_number(number):
-                    if document.status != "DELETED" and (
-                        str(document.contact.contact_id),
-                        fields.Date.to_string(document.date),
-                        str(amount(document.total)),
-                    ) == (contact_id, day, total):
-                        found.setdefault(order, document)
+                parts = tuple(key.split(CLAIM_SEPARATOR, 4))
+                if len(parts) == 5 and parts[0] == "purchase_order":
+                    wanted.setdefault(parts[1:], order)
+        for day in sorted({day for _contact, day, _total, _number in wanted}):
+            for document in client.get_purchase_orders_by_date(day, day, page_size=LOOKUP_PAGE):
+                match = (
+                    str(document.contact.contact_id),
+                    fields.Date.to_string(document.date),
+                    str(amount(document.total)),
+                    document.purchase_order_number,
+                )
+                if match in wanted:
+                    found.setdefault(wanted[match], document)
         return found
 
     # -- confirming, cancelling ---------------------------------------------------------------
@@ -164,6 +171,8 @@ class PurchaseOrder(models.Model):
                 or o.company_id.sudo().xero_connection_id.send_purchase_order == "on_confirm"
             )
         )
+        # Cancelled and confirmed again: what Xero deleted goes as a new document.
+        confirmed._xero_forget_closed()
         automatic._xero_write({"xero_sent_by_id": self.env.user.id})
         automatic._xero_request_send()
 
@@ -286,10 +295,40 @@ class PurchaseOrder(models.Model):
         return super()._xero_link_found(document)
 
     def _xero_request_removal(self):
-        # An order whose bill its vendor bill took over has nothing of its own in Xero.
         return super(
-            PurchaseOrder, self.filtered(lambda o: not o.xero_bill_move_id)
+            PurchaseOrder, self.filtered(lambda o: not o._xero_bill_taken_over())
         )._xero_request_removal()
+
+    def _xero_maybe_in_xero(self):
+        return super(
+            PurchaseOrder, self.filtered(lambda o: not o._xero_bill_taken_over())
+        )._xero_maybe_in_xero()
+
+    def _xero_forget_closed(self):
+        closed = super()._xero_forget_closed()
+        closed._xero_write({"xero_sent_as": False})  # the company's setting applies again
+        return closed
+
+    def _xero_bill_taken_over(self):
+        """Whether the order's Xero bill is now its vendor bill's: nothing in Xero is the
+        order's own."""
+        return bool(self.xero_bill_move_id and self.xero_id == self.xero_bill_move_id.xero_id)
+
+    def action_xero_sync(self):
+        taken_over = self.filtered(lambda o: o._xero_bill_taken_over())
+        if taken_over and taken_over == self:
+            raise UserError(
+                "\n".join(
+                    self.env._(
+                        "%(order)s is in Xero as its vendor bill %(bill)s: send the vendor "
+                        "bill instead.",
+                        order=o.display_name,
+                        bill=o.xero_bill_move_id.display_name,
+                    )
+                    for o in taken_over
+                )
+            )
+        return super().action_xero_sync()
 
     def _xero_delivery_address(self):
         """Where the goods go: the dropship address, else the company's."""
@@ -356,62 +395,39 @@ class PurchaseOrder(models.Model):
     # -- Xero to Odoo -------------------------------------------------------------------------
     @api.model
     def _xero_import_purchase_orders(self, connection):
-        """What became of the orders in Xero (approved or billed there), read from what
-        changed since the last run, resumable, never one call per order."""
-        return self._xero_import_order_changes(connection, "purchase_orders")
+        """What became of the orders in Xero (approved or billed there)."""
+        return self._xero_import_changes(
+            connection, "purchase_orders", "PurchaseOrders", self.env._("purchase order statuses")
+        )
 
     @api.model
     def _xero_import_deleted_purchase_orders(self, connection):
         """Orders deleted in Xero: Xero lists them only when asked for that status."""
-        return self._xero_import_order_changes(
-            connection, "deleted_purchase_orders", status="DELETED"
+        return self._xero_import_changes(
+            connection,
+            "deleted_purchase_orders",
+            "PurchaseOrders",
+            self.env._("purchase order statuses"),
+            status="DELETED",
         )
 
     @api.model
-    def _xero_import_order_changes(self, connection, name, **params):
-        orders = self.with_company(connection.company_id)
-
-        def import_since(since, resume):
-            client = connection._client()
-            count = 0
-            after = resume.get("after") or (since and [since.isoformat(), ""])
-            for documents in client.iter_changes("PurchaseOrders", after=after, **params):
-                connection._note_calls_left(client.limits)
-                count += orders._xero_import_statuses(documents)
-                moment, order_id = resume_point("PurchaseOrders", documents[-1])
-                resume["after"] = [moment.isoformat(), order_id]
-                connection._import_cursor(name)._keep_resume(resume)
-                if not commit_progress(self.env, len(documents)):
-                    self.env.ref("xero_connector.ir_cron_xero_import")._trigger()
-                    return count, False
-            return count, True
-
-        return self._xero_import(
-            connection, name, import_since, self.env._("purchase order statuses")
-        )
-
-    @api.model
-    def _xero_import_statuses(self, documents):
+    def _xero_import_statuses(self, endpoint, xero_documents):
         """Xero's status on the orders linked to these Xero purchase orders; a billed or
         deleted one says so in its chatter. Returns how many changed."""
-        statuses = {str(d.purchase_order_id): d.status for d in documents}
+        statuses = {str(d.purchase_order_id): d.status for d in xero_documents}
+        return self._xero_store_statuses(statuses, notable=("BILLED", "DELETED"))
+
+    @api.model
+    def _xero_store_statuses(self, statuses, notable):
+        """Xero's statuses ({Xero ID: status}) on the orders linked to those IDs, a chatter
+        note on those that became one of ``notable``; returns how many changed."""
         linked = self.search(
             [("xero_id", "in", list(statuses)), ("company_id", "=", self.env.company.id)]
         )
         changed = linked.filtered(lambda o: o.xero_status != statuses[o.xero_id])
-        by_status = {}
-        for order in changed:
-            by_status.setdefault(statuses[order.xero_id], []).append(order.id)
-        bodies = {}
-        for status, ids in by_status.items():
-            group = self.browse(ids)
+        for status, group in changed.grouped(lambda o: statuses[o.xero_id]).items():
             group._xero_write({"xero_status": status})
-            if status in ("BILLED", "DELETED"):
-                label = dict(XERO_ORDER_STATES)[status].lower()
-                for order_id in ids:
-                    bodies[order_id] = self.env._(
-                        "Xero marked this purchase order %(status)s.", status=label
-                    )
-        if bodies:
-            self.browse(list(bodies)).sudo()._message_log_batch(bodies=bodies)
+            if status in notable:
+                group._xero_note_closed_in_xero(status)
         return len(changed)

@@ -823,6 +823,8 @@ class XeroConnection(models.Model):
             ("items", "product.product", "_xero_import_items"),
             ("purchase_orders", "purchase.order", "_xero_import_purchase_orders"),
             ("deleted_purchase_orders", "purchase.order", "_xero_import_deleted_purchase_orders"),
+            ("invoices", "account.move", "_xero_import_invoices"),
+            ("credit_notes", "account.move", "_xero_import_credit_notes"),
         ]
 
     def _ensure_import_cursors(self):

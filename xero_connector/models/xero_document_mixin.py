@@ -5,6 +5,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from xero_client.client import resume_point
 from xero_client.errors import AuthError, RateLimited, RequestRejected, TransientError, XeroError
 from xero_client.mappings.common import text
 
@@ -22,6 +23,8 @@ MAX_XERO_ATTACHMENTS = 10  # per document, Xero's limit
 MAX_HISTORY_NOTE = 250  # characters, Xero's limit
 FOLLOWUP_BATCH = 50
 FOLLOWUP_AT_ONCE = 10  # documents whose PDF and files the button sends itself
+# Xero's largest page: a poll after a busy month is still a call or two per kind.
+IMPORT_PAGE_SIZE = 1000
 
 
 class XeroDocumentMixin(models.AbstractModel):
@@ -278,6 +281,90 @@ class XeroDocumentMixin(models.AbstractModel):
             )
         finally:
             connection._note_calls_left(client.limits)
+
+    # -- cancelling, deleting -------------------------------------------------------------------
+    def _xero_request_removal(self):
+        """Void or delete in Xero what Xero holds, or may hold (a write whose answer was
+        lost: the next run finds out first); the others have nothing in Xero."""
+        maybe = self._xero_maybe_in_xero()
+        maybe._xero_bump_revision()
+        maybe._xero_write(
+            {"xero_state": "pending", "xero_operation": "remove", "xero_error": False}
+        )
+        maybe._xero_explain_waiting()
+        (self - maybe)._xero_write(
+            {"xero_state": "not_synced", "xero_operation": "upsert", "xero_error": False}
+        )
+
+    def _xero_maybe_in_xero(self):
+        """These documents that Xero holds, or may hold: sent and not voided or deleted
+        there, or claimed and unanswered."""
+        linked = self.filtered(lambda d: d.xero_id and d.xero_status not in CLOSED)
+        unlinked = self.filtered(lambda d: not d.xero_id)
+        claimed = self.browse()
+        connections = (
+            self.env["xero.connection"]
+            .sudo()
+            .search([("company_id", "in", unlinked.company_id.ids)])
+        )
+        for connection in connections:
+            claimed |= self.browse(
+                list(self.env["xero.claim"].sudo()._keys_held(connection, unlinked))
+            )
+        return linked | claimed
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_in_xero(self):
+        """A document Xero holds is cancelled, not deleted: cancelling voids or deletes it in
+        Xero too, where a deletion would leave it there unseen."""
+        in_xero = self._xero_maybe_in_xero()
+        if in_xero:
+            raise UserError(
+                self.env._(
+                    "%(documents)s are in Xero, or may be (a send got no answer): cancel them "
+                    "instead, and Xero voids or deletes them too (at the next run, or with "
+                    "Sync to Xero); then they can be deleted.",
+                    documents=", ".join(in_xero.mapped("display_name")),
+                )
+            )
+
+    def _xero_forget_closed(self):
+        """Forget the Xero documents these records had that were voided or deleted: Xero
+        never reopens one, so the record goes to Xero again as a new document."""
+        closed = self.filtered(lambda d: d.xero_id and d.xero_status in CLOSED)
+        closed._xero_write(
+            {
+                "xero_id": False,
+                "xero_status": False,
+                "xero_number": False,
+                "xero_pdf_revision": 0,
+                "xero_attachment_ids": [(5, 0, 0)],
+            }
+        )
+        self.env["xero.claim"]._release(closed)
+        return closed
+
+    def _xero_apply_failure(self, connection, route, result, client, operation):
+        """A void or delete Xero refuses for the document's status: Xero is asked what the
+        status is now (someone approved, billed, voided or deleted it there since). Already
+        voided or deleted, there is nothing left to do; otherwise the next run removes it as
+        its status now allows, or says why it cannot."""
+        if operation == "remove" and any("valid status" in e for e in result.errors):
+            try:
+                document = client.get_by_id(route.endpoint, self.xero_id)
+            except XeroError:
+                document = None
+            status = document.status if document else None
+            if status in CLOSED:
+                self._xero_write(
+                    {"xero_status": status, "xero_state": "synced", "xero_error": False}
+                )
+                return
+            if status and status != self.xero_status:
+                self._xero_write({"xero_status": status})
+                self.env.ref("xero_connector.ir_cron_xero_push").sudo()._trigger()
+                return
+        super()._xero_apply_failure(connection, route, result, client, operation)
 
     # -- the button, the preview --------------------------------------------------------------
     def action_xero_sync(self):
@@ -538,6 +625,68 @@ class XeroDocumentMixin(models.AbstractModel):
     def _xero_pdf_files(self):
         """The attachments that are the document's PDF in Odoo: Xero has it already."""
         return self.env["ir.attachment"]
+
+    # -- Xero to Odoo -------------------------------------------------------------------------
+    @api.model
+    def _xero_import_changes(self, connection, name, endpoint, what, **params):
+        """What became of the documents in Xero, read from what changed in ``endpoint`` since
+        the last run (pages of a thousand, oldest change first, resumable; never one call per
+        document). The first run starts at the first document this company sent: what Xero
+        held before has nothing to tell Odoo."""
+        documents = self.with_company(connection.company_id)
+
+        def import_since(since, resume):
+            after = resume.get("after")
+            if not after:
+                since = since or documents._xero_first_sent_at()
+                if not since:
+                    return 0, True
+                after = [since.isoformat(), ""]
+            client = connection._client()
+            count = 0
+            try:
+                pages = client.iter_changes(
+                    endpoint, after=after, page_size=IMPORT_PAGE_SIZE, **params
+                )
+                for page in pages:
+                    count += documents._xero_import_statuses(endpoint, page)
+                    moment, object_id = resume_point(endpoint, page[-1])
+                    resume["after"] = [moment.isoformat(), object_id]
+                    connection._import_cursor(name)._keep_resume(resume)
+                    if not commit_progress(self.env, len(page)):
+                        self.env.ref("xero_connector.ir_cron_xero_import")._trigger()
+                        return count, False
+            finally:
+                connection._note_calls_left(client.limits)
+            return count, True
+
+        return self._xero_import(connection, name, import_since, what)
+
+    @api.model
+    def _xero_first_sent_at(self):
+        """When the first document of this model still linked to Xero was sent (None: none)."""
+        first = self.search(
+            [
+                ("xero_id", "!=", False),
+                ("xero_synced_at", "!=", False),
+                ("company_id", "=", self.env.company.id),
+            ],
+            order="xero_synced_at",
+            limit=1,
+        )
+        return first.xero_synced_at or None
+
+    @api.model
+    def _xero_import_statuses(self, endpoint, xero_documents):
+        """Store what these Xero documents (a page of ``endpoint``) say on the records linked
+        to them; returns how many records changed."""
+        raise NotImplementedError
+
+    def _xero_note_closed_in_xero(self, status):
+        """A chatter note on these records: Xero marked their document ``status``."""
+        label = dict(self._fields["xero_status"].selection)[status].lower()
+        body = self.env._("Xero marked this document %(status)s.", status=label)
+        self.sudo()._message_log_batch(bodies=dict.fromkeys(self.ids, body))
 
 
 def xero_file_name(name):

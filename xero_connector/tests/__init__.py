@@ -14,3 +14,7 @@ from . import test_move_cents
 from . import test_benchmark_documents
 from . import test_purchase_order_sync
 from . import test_purchase_order_tour
+from . import test_purchase_order_faults
+from . import test_purchase_order_cents
+from . import test_move_balances
+from . import test_purchase_order_lifecycle

@@ -7,10 +7,8 @@ from .test_engine import requests_log
 from .test_move_sync import DocumentCase
 
 
-@tagged("post_install", "-at_install")
-class TestPurchaseOrderSync(DocumentCase):
-    """Confirmed purchase orders as Xero purchase orders (the first step of the purchase
-    order issue: by hand or when confirmed, revisions and cancelling)."""
+class OrderCase(DocumentCase):
+    """Confirmed purchase orders of a company that sends them as Xero purchase orders."""
 
     def setUp(self):
         super().setUp()
@@ -55,6 +53,16 @@ class TestPurchaseOrderSync(DocumentCase):
         found = [o for o in self.held("PurchaseOrders") if o["PurchaseOrderID"] == order.xero_id]
         self.assertEqual(len(found), 1)
         return found[0]
+
+    def run_import_cron(self):
+        self.env.ref("xero_connector.ir_cron_xero_import").method_direct_trigger()
+        self.env.invalidate_all()
+
+
+@tagged("post_install", "-at_install")
+class TestPurchaseOrderSync(OrderCase):
+    """Confirmed purchase orders as Xero purchase orders: by hand or when confirmed,
+    revisions, cancelling, the trail and the preview."""
 
     def test_a_confirmed_order_becomes_a_xero_purchase_order(self):
         order = self.order()
@@ -143,9 +151,18 @@ class TestPurchaseOrderSync(DocumentCase):
         # As after a crash, long after Xero forgot the idempotency key.
         orders._xero_write({"xero_lost_batch": False})
         self.sandbox._call("POST", "/sandbox/clock", json={"advance": 3600})
+        self.sandbox._call("DELETE", "/sandbox/requests")
         self.run_push_cron()
         self.assertEqual(set(orders.mapped("xero_state")), {"synced"}, orders.mapped("xero_error"))
         self.assertEqual(len(self.held("PurchaseOrders")), 2)
+        lookups = [
+            r
+            for r in requests_log(self.sandbox)
+            if r["method"] == "GET"
+            and r["path"].startswith("/PurchaseOrders")
+            and r["status"] != 401  # the access token expired in the hour: renewed, asked again
+        ]
+        self.assertEqual(len(lookups), 1, "the orders of one day in one call")
         for order in orders:
             self.held_order(order)
 
@@ -199,10 +216,6 @@ class TestPurchaseOrderSync(DocumentCase):
         held = self.held("PurchaseOrders")
         self.assertIn(before, held, "Xero's own purchase order is untouched")
 
-    def run_import_cron(self):
-        self.env.ref("xero_connector.ir_cron_xero_import").method_direct_trigger()
-        self.env.invalidate_all()
-
     def test_billed_or_deleted_in_xero_shows_on_the_order_after_the_poll(self):
         self.connection.status_purchase_order = "AUTHORISED"
         billed, deleted, untouched = self.order(), self.order(), self.order()
@@ -214,8 +227,8 @@ class TestPurchaseOrderSync(DocumentCase):
         self.sandbox.edit(tenant, "PurchaseOrders", deleted.xero_id, {"Status": "DELETED"})
         self.run_import_cron()
         self.assertEqual(orders.mapped("xero_status"), ["BILLED", "DELETED", "AUTHORISED"])
-        self.assertIn("marked this purchase order billed", billed.message_ids[:1].body)
-        self.assertIn("marked this purchase order deleted", deleted.message_ids[:1].body)
+        self.assertIn("Xero marked this document billed", billed.message_ids[:1].body)
+        self.assertIn("Xero marked this document deleted", deleted.message_ids[:1].body)
         # A second poll right after changes nothing and asks only for what changed.
         messages = len(billed.message_ids)
         self.sandbox._call("DELETE", "/sandbox/requests")
@@ -320,9 +333,8 @@ class TestPurchaseOrderSync(DocumentCase):
             self.env[action["res_model"]].create({"res_model": "res.partner", "res_id": 1})
 
 
-@tagged("post_install", "-at_install")
-class TestPurchaseOrderAsBill(DocumentCase):
-    """A company that sends its confirmed orders to Xero as bills."""
+class BillOrderCase(DocumentCase):
+    """Confirmed purchase orders of a company that sends them to Xero as bills."""
 
     def setUp(self):
         super().setUp()
@@ -369,6 +381,11 @@ class TestPurchaseOrderAsBill(DocumentCase):
 
     def bills_in_xero(self):
         return [d for d in self.held("Invoices") if d["Type"] == "ACCPAY"]
+
+
+@tagged("post_install", "-at_install")
+class TestPurchaseOrderAsBill(BillOrderCase):
+    """A company that sends its confirmed orders to Xero as bills."""
 
     def test_the_order_goes_as_a_bill_and_its_vendor_bill_updates_it(self):
         order = self.order()

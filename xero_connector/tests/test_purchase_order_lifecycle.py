@@ -1,0 +1,163 @@
+# Copyright 2026 xero_connector developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from .test_purchase_order_sync import BillOrderCase, OrderCase
+
+
+def live(documents):
+    return [d for d in documents if d["Status"] not in ("DELETED", "VOIDED")]
+
+
+@tagged("post_install", "-at_install")
+class TestPurchaseOrderLifecycle(OrderCase):
+    """Cancelled, deleted, confirmed again: what Xero holds follows the order."""
+
+    def sent_order(self):
+        order = self.order()
+        order.button_confirm()
+        order.action_xero_sync()
+        self.assertEqual(order.xero_state, "synced", order.xero_error)
+        return order
+
+    def test_an_order_in_xero_is_deleted_only_once_xero_deleted_its_document(self):
+        order = self.sent_order()
+        xero_id = order.xero_id
+        order.button_cancel()
+        with self.assertRaisesRegex(UserError, "cancel them instead"):
+            order.unlink()
+        self.run_push_cron()
+        [held] = [d for d in self.held("PurchaseOrders") if d["PurchaseOrderID"] == xero_id]
+        self.assertEqual(held["Status"], "DELETED")
+        order.unlink()
+        self.assertFalse(order.exists())
+
+    def test_cancelled_then_confirmed_again_it_goes_as_a_new_document(self):
+        order = self.sent_order()
+        first_id = order.xero_id
+        order.button_cancel()
+        self.run_push_cron()
+        self.assertEqual(order.xero_status, "DELETED")
+        order.button_draft()
+        order.button_confirm()
+        order.action_xero_sync()
+        self.assertEqual(order.xero_state, "synced", order.xero_error)
+        self.assertNotEqual(order.xero_id, first_id)
+        [held] = live(self.held("PurchaseOrders"))
+        self.assertEqual(held["PurchaseOrderNumber"], order.name)
+
+    def test_cancelled_after_a_lost_answer_it_is_removed_from_xero(self):
+        order = self.order()
+        order.button_confirm()
+        self.sandbox.add_fault(
+            kind="drop_after_write", method="PUT", path="/PurchaseOrders", times=1
+        )
+        order.action_xero_sync()
+        self.assertEqual(len(self.held("PurchaseOrders")), 1)
+        order.button_cancel()
+        self.assertEqual((order.xero_state, order.xero_operation), ("pending", "remove"))
+        self.assertFalse(order.xero_error)
+        self.sandbox._call("POST", "/sandbox/clock", json={"advance": 3600})
+        self.run_push_cron()
+        self.assertEqual(live(self.held("PurchaseOrders")), [])
+        self.assertEqual(order.xero_status, "DELETED")
+
+    def test_deleted_in_xero_then_cancelled_in_odoo_leaves_nothing_to_do(self):
+        order = self.sent_order()
+        self.sandbox.edit(
+            self.tenant["tenantId"], "PurchaseOrders", order.xero_id, {"Status": "DELETED"}
+        )
+        self.run_import_cron()
+        self.assertEqual(order.xero_status, "DELETED")
+        order.button_cancel()
+        self.run_push_cron()
+        self.assertEqual(order.xero_state, "not_synced")
+        self.assertFalse(order.xero_error)
+
+    def test_deleted_in_xero_since_the_last_poll_then_cancelled_ends_done(self):
+        order = self.sent_order()
+        self.sandbox.edit(
+            self.tenant["tenantId"], "PurchaseOrders", order.xero_id, {"Status": "DELETED"}
+        )
+        order.button_cancel()
+        self.run_push_cron()
+        self.assertEqual((order.xero_state, order.xero_status), ("synced", "DELETED"))
+        self.assertFalse(order.xero_error)
+
+    def test_a_buyer_without_xero_rights_confirms_and_cancels(self):
+        self.connection.send_purchase_order = "on_confirm"
+        buyer = self.env["res.users"].create(
+            {
+                "name": "Buyer",
+                "login": "buyer-lifecycle@example.com",
+                "group_ids": [(6, 0, [self.env.ref("purchase.group_purchase_user").id])],
+            }
+        )
+        order = self.order().with_user(buyer)
+        order.button_confirm()
+        self.run_push_cron()
+        self.assertEqual(order.sudo().xero_state, "synced", order.sudo().xero_error)
+        order.button_cancel()
+        self.run_push_cron()
+        self.assertEqual(order.sudo().xero_status, "DELETED")
+
+
+@tagged("post_install", "-at_install")
+class TestPurchaseOrderBillLifecycle(BillOrderCase):
+    """Orders sent as bills, and the vendor bills that take them over."""
+
+    def test_one_vendor_bill_for_two_orders_leaves_one_bill_in_xero(self):
+        first, second = self.order(), self.order()
+        (first | second).action_xero_sync()
+        self.assertEqual(len(self.bills_in_xero()), 2)
+        action = (first | second).action_create_invoice()
+        bill = self.env["account.move"].browse(action["res_id"])
+        self.assertEqual(len(bill), 1, "Odoo makes one vendor bill of both")
+        bill.write({"invoice_date": "2026-11-20", "ref": "SUP-INV-9"})
+        bill.action_post()
+        bill.action_xero_sync()
+        self.assertEqual(bill.xero_state, "synced", bill.xero_error)
+        self.run_push_cron()
+        [held] = live(self.bills_in_xero())
+        self.assertEqual((held["InvoiceID"], held["Total"]), (bill.xero_id, bill.amount_total))
+        self.assertEqual((first | second).xero_bill_move_id, bill)
+        self.assertEqual(second.xero_state, "synced", second.xero_error)
+        self.assertTrue(
+            any(
+                "vendor bill %s counts its lines" % bill.display_name in m.body
+                for m in second.message_ids
+            )
+        )
+        # Neither order goes as a bill again.
+        (first | second).order_line[0].product_qty = 9
+        self.run_push_cron()
+        self.assertEqual(len(live(self.bills_in_xero())), 1)
+        with self.assertRaisesRegex(UserError, "send the vendor bill instead"):
+            first.action_xero_sync()
+
+    def test_an_order_changed_before_its_bill_was_taken_over_is_not_left_pending(self):
+        order = self.order()
+        order.action_xero_sync()
+        order.order_line[0].price_unit = 26.0
+        self.assertEqual(order.xero_state, "pending")
+        bill = self.vendor_bill(order)
+        bill.action_post()
+        bill.action_xero_sync()
+        self.assertEqual(order.xero_bill_move_id, bill)
+        self.run_push_cron()
+        self.assertEqual(order.xero_state, "synced")
+
+    def test_a_bill_voided_then_the_order_confirmed_again_goes_as_a_new_bill(self):
+        self.connection.status_purchase_order = "AUTHORISED"
+        order = self.order()
+        order.action_xero_sync()
+        order.button_cancel()
+        self.run_push_cron()
+        self.assertEqual(order.xero_status, "VOIDED")
+        order.button_draft()
+        order.button_confirm()
+        order.action_xero_sync()
+        self.assertEqual(order.xero_state, "synced", order.xero_error)
+        [held] = live(self.bills_in_xero())
+        self.assertEqual(held["InvoiceID"], order.xero_id)
