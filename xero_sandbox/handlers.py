@@ -349,7 +349,9 @@ def get_tracking_category(call):
 def write_batch(call):
     resource = RESOURCES[call.endpoint.lower()]
     elements = call.body.get(resource.endpoint)
-    if elements is None and resource.endpoint == "Payments" and "Invoice" in call.body:
+    # createPayment takes one Payment, on an invoice or on a credit note (a refund).
+    single = call.body.keys() & {"Invoice", "CreditNote"}
+    if elements is None and resource.endpoint == "Payments" and single:
         elements = [call.body]
     if not isinstance(elements, list):
         raise single_validation_error("The request body must carry a %s list" % resource.endpoint)

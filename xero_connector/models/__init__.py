@@ -27,4 +27,7 @@ from . import account_move
 from . import account_move_line
 from . import purchase_order
 from . import purchase_order_line
+from . import account_payment
+from . import xero_payment
 from . import res_config_settings
+from . import account_journal

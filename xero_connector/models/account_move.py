@@ -6,6 +6,7 @@ from xero_python.accounting import CreditNote, Invoice
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from xero_client.document_content import content_of, differences
 from xero_client.mappings.common import MappingError, text
 from xero_client.mappings.credit_note import credit_note_to_xero
 from xero_client.mappings.document import KINDS
@@ -13,7 +14,7 @@ from xero_client.mappings.invoice import invoice_to_xero
 from xero_client.routes import BILL_CREDIT_NOTES, BILLS, SALES_CREDIT_NOTES, SALES_INVOICES
 
 from .xero_document_line_mixin import amount
-from .xero_document_mixin import CLAIM_SEPARATOR
+from .xero_document_mixin import CLAIM_SEPARATOR, CLOSED
 from .xero_sync_mixin import XeroDataError
 
 MOVE_ROUTES = {
@@ -71,6 +72,21 @@ class AccountMove(models.Model):
         "refunded of it).",
     )
     xero_fully_paid_on = fields.Date(string="Fully paid in Xero on", copy=False, readonly=True)
+    xero_sent_content = fields.Json(
+        copy=False, readonly=True, help="What Xero held after the last send from Odoo."
+    )
+    xero_seen_content = fields.Json(
+        copy=False, readonly=True, help="What Xero held at the last import, when it differed."
+    )
+    xero_changed_in_xero = fields.Boolean(
+        string="Changed in Xero",
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+        help="Edited in Xero after it was sent: the next send waits until someone chooses "
+        "which version stands.",
+    )
+    xero_changes = fields.Text(string="Changes in Xero", copy=False, readonly=True)
     xero_attachment_ids = fields.Many2many(
         "ir.attachment",
         "account_move_xero_attachment_rel",
@@ -138,41 +154,24 @@ class AccountMove(models.Model):
         # A cancelled document no longer stands in the way of its correction.
         return super()._xero_holds_claim(connection, key) and self.state != "cancel"
 
-    def _xero_link_existing(self, connection, payloads):
-        """Two documents of one batch that would be the same Xero document (one bill
-        entered twice): the second is refused. Across batches and workers, claims do the
-        same."""
-        firsts, refused = {}, {}
-        for move in self.filtered(lambda m: not m.xero_id):
-            key = move._xero_natural_key()
-            first = firsts.setdefault(key, move) if key else move
-            if first != move:
-                refused[move.id] = move._xero_key_taken_message(first)
-        return self.browse(), refused
-
-    def _xero_key_taken_message(self, holder):
-        return self.env._(
-            "%(holder)s goes to Xero with the same contact, date, total and number "
-            "(%(number)s): it looks like one document entered twice. Correct one of them.",
-            holder=holder.display_name,
-            number=self._xero_number_to_send(),
-        )
-
     def _xero_recover_unanswered(self, connection):
-        self._xero_take_over_order_bills(connection)
-        return super()._xero_recover_unanswered(connection)
+        refused = self._xero_take_over_order_bills(connection)
+        return super(AccountMove, self - refused)._xero_recover_unanswered(connection)
 
     def _xero_take_over_order_bills(self, connection):
-        """A vendor bill of a purchase order Xero holds as a bill takes that bill over: it is
-        sent as an update of it (its contact, lines and totals are the vendor bill's), never
-        as a second bill, and the order no longer goes as a bill. Lost writes are settled
-        first: a vendor bill whose own write may have happened is looked up as itself, and
-        an order whose write may have happened is looked up before its bill is missed."""
+        """A vendor bill of purchase orders Xero holds as bills takes the first one's bill
+        over: it is sent as an update of it (its contact, lines and totals are the vendor
+        bill's), never as a second bill; the other orders' bills are removed once the
+        vendor bill is in Xero (see _xero_after_sync). Lost writes are settled first: a
+        vendor bill whose own write may have happened is looked up as itself, and an order
+        whose write may have happened is looked up before its bill is missed. Returns the
+        vendor bills refused: an order's bill Xero no longer takes changes to."""
         bills = self.filtered(
             lambda m: m.move_type == "in_invoice" and not m.xero_id and m.xero_operation == "upsert"
         )
+        refused = self.browse()
         if not bills:
-            return
+            return refused
         bills -= self.browse(list(self.env["xero.claim"]._keys_held(connection, bills)))
         orders = bills.invoice_line_ids.purchase_line_id.order_id.filtered(
             lambda o: o.company_id == connection.company_id and not o.xero_bill_move_id
@@ -187,14 +186,29 @@ class AccountMove(models.Model):
                     and o.xero_status not in ("DELETED", "VOIDED")
                 )
             )
-            if taken:
+            closed = taken.filtered(lambda o: o.xero_status == "PAID")
+            if closed:
+                move._xero_write(
+                    {
+                        "xero_state": "error",
+                        "xero_error": self.env._(
+                            "It bills %(orders)s, whose bill Xero shows paid: Xero takes no "
+                            "change to it, and a second bill would be paid twice. Check the "
+                            "bill in Xero (remove its payment to let Odoo update it).",
+                            orders=", ".join(closed.mapped("name")),
+                        ),
+                    }
+                )
+                refused |= move
+            elif taken:
                 move._xero_take_over_bills_of(taken)
+        return refused
 
     def _xero_take_over_bills_of(self, orders):
         """This vendor bill becomes the Xero bill of the first of these orders (sent as
-        bills); the bills of the others are voided or deleted in Xero, the vendor bill
-        counting their lines already. None of them goes as a bill again."""
-        first, others = orders[:1], orders[1:]
+        bills); none of them goes as a bill again. The bills of the others are removed once
+        the vendor bill, which counts their lines, is in Xero."""
+        first = orders[:1]
         self._xero_store_ids({self.id: first.xero_id})
         self._xero_write({"xero_status": first.xero_status})
         orders._xero_write({"xero_bill_move_id": self.id})
@@ -206,13 +220,28 @@ class AccountMove(models.Model):
                 "xero_lost_batch": False,
             }
         )
-        others._xero_request_removal()
-        if others:
-            body = self.env._(
-                "Its bill in Xero is removed: vendor bill %(bill)s counts its lines.",
-                bill=self.display_name,
+
+    def _xero_remove_replaced_order_bills(self):
+        """The orders' own bills that these vendor bills, now in Xero, replace are voided or
+        deleted in Xero, each order saying so."""
+        orders = self.env["purchase.order"].search(
+            [("xero_bill_move_id", "in", self.ids), ("xero_id", "!=", False)]
+        )
+        replaced = orders.filtered(
+            lambda o: (
+                o.xero_id != o.xero_bill_move_id.xero_id
+                and o.xero_status not in ("DELETED", "VOIDED")
+                and o.xero_operation != "remove"
             )
-            others.sudo()._message_log_batch(bodies=dict.fromkeys(others.ids, body))
+        )
+        replaced._xero_request_removal()
+        for order in replaced:
+            order.sudo().message_post(
+                body=self.env._(
+                    "Its bill in Xero is removed: vendor bill %(bill)s counts its lines.",
+                    bill=order.xero_bill_move_id.display_name,
+                )
+            )
 
     def _xero_find_written(self, client, route, claims):
         _endpoint, xero_type, _discounts = KINDS[self[:1].move_type]
@@ -304,6 +333,15 @@ class AccountMove(models.Model):
                     "Its Xero document was %(status)s, and Xero never reopens one: nothing was "
                     "sent. Duplicate the document in Odoo to send it as a new one.",
                     status=dict(XERO_DOCUMENT_STATES)[self.xero_status].lower(),
+                )
+            )
+        if self.xero_changed_in_xero:
+            raise XeroDataError(
+                self.env._(
+                    "It was changed in Xero since it was sent (%(changes)s): sending Odoo's "
+                    "version would undo that. Choose Send Odoo's version, or Keep Xero's "
+                    "version.",
+                    changes="; ".join((self.xero_changes or "").splitlines()),
                 )
             )
         return self._xero_payload(connection)[1]
@@ -450,6 +488,14 @@ class AccountMove(models.Model):
         )
 
     @api.model
+    def _xero_import_payments(self, connection):
+        """Xero's payments on the documents sent from Odoo, recorded in Odoo (unless the
+        company keeps payments in Xero only: then nothing is asked)."""
+        if not connection.record_payments:
+            return 0
+        return self._xero_import_changes(connection, "payments", "Payments", self.env._("payments"))
+
+    @api.model
     def _xero_first_sent_at(self):
         # Orders sent as bills are Xero invoices too.
         orders = self.env["purchase.order"].search(
@@ -461,17 +507,23 @@ class AccountMove(models.Model):
         return min(moments, default=None)
 
     @api.model
-    def _xero_import_statuses(self, endpoint, xero_documents):
+    def _xero_import_page(self, endpoint, xero_documents):
         """Xero's status, amounts due, paid and credited and the day it was fully paid on the
         moves linked to these Xero documents; one voided or deleted in Xero says so in its
         chatter (it is not sent again: Xero never reopens it). Orders sent as bills get their
         bill's status. Returns how many records changed."""
+        if endpoint == "Payments":
+            connection = self.env["xero.connection"].sudo()._of_company(self.env.company)
+            return self.env["xero.payment"].sudo()._import_page(connection, xero_documents)
         route = SALES_INVOICES if endpoint == "Invoices" else SALES_CREDIT_NOTES
         figures = {str(getattr(d, route.id_attribute)): xero_balances(d) for d in xero_documents}
         linked = self.search(
             [("xero_id", "in", list(figures)), ("company_id", "=", self.env.company.id)]
         )
         changed = linked.filtered(lambda m: any(m[f] != v for f, v in figures[m.xero_id].items()))
+        edited = linked._xero_compare_contents(
+            {str(getattr(d, route.id_attribute)): d for d in xero_documents}
+        )
         for values, group in changed.grouped(lambda m: tuple(figures[m.xero_id].items())).items():
             closed = group.filtered(lambda m, v=dict(values): m.xero_status != v["xero_status"])
             group._xero_write(dict(values))
@@ -488,7 +540,62 @@ class AccountMove(models.Model):
             orders = self.env["purchase.order"]._xero_store_statuses(
                 statuses, notable=("PAID", "VOIDED", "DELETED")
             )
-        return len(changed) + orders
+        return len(changed | edited) + orders
+
+    def _xero_compare_contents(self, xero_documents):
+        """These moves whose Xero document ({Xero ID: document}) no longer holds what Odoo
+        sent (an accountant edited it in Xero) are marked changed in Xero, with what
+        differs; those whose edit was undone are no longer. Payments, voids and allocations
+        change no content. Returns the moves marked or cleared."""
+        touched = self.browse()
+        for move in self.filtered(lambda m: m.xero_sent_content):
+            document = xero_documents[move.xero_id]
+            if document.status in CLOSED:
+                continue
+            seen = content_of(document)
+            found = differences(move.xero_sent_content, seen)
+            changes = "\n".join(found) or False
+            if changes == (move.xero_changes or False) and bool(found) == move.xero_changed_in_xero:
+                continue
+            move._xero_write(
+                {
+                    "xero_changed_in_xero": bool(found),
+                    "xero_changes": changes,
+                    "xero_seen_content": seen if found else False,
+                }
+            )
+            if found:
+                move.sudo().message_post(
+                    body=self.env._(
+                        "Changed in Xero since it was sent: %(changes)s. The next send from "
+                        "Odoo waits until someone chooses which version stands.",
+                        changes="; ".join(found),
+                    )
+                )
+            touched |= move
+        return touched
+
+    def action_xero_send_odoo_version(self):
+        """Someone chose Odoo's version of documents changed in Xero: it is sent over
+        Xero's."""
+        self._xero_write({"xero_changed_in_xero": False, "xero_seen_content": False})
+        self._xero_request_send()
+        return self.action_xero_sync()
+
+    def action_xero_keep_xero_version(self):
+        """Someone chose Xero's version: Odoo stops asking, and what Xero holds now is what
+        later changes are compared with."""
+        for move in self.filtered("xero_changed_in_xero"):
+            move._xero_write(
+                {
+                    "xero_changed_in_xero": False,
+                    "xero_sent_content": move.xero_seen_content,
+                    "xero_seen_content": False,
+                    "xero_state": "synced",
+                    "xero_error": False,
+                }
+            )
+        return True
 
     # -- Xero's answer ------------------------------------------------------------------------
     @api.model
@@ -514,6 +621,13 @@ class AccountMove(models.Model):
         self.browse([m.id for m in notes])._xero_store_answers(
             connection, notes, "credit_note_number"
         )
+        self._xero_store_column(
+            "xero_sent_content",
+            {m.id: content_of(d) for m, d in results.items() if d.status not in CLOSED},
+        )
+        self.browse(
+            [m.id for m, d in results.items() if d.status not in CLOSED]
+        )._xero_remove_replaced_order_bills()
         self._xero_after_documents_sent(connection, results)
 
 

@@ -165,14 +165,14 @@ class PurchaseOrder(models.Model):
         """Confirmed (and approved) orders go to Xero at the next run when their company
         sends them automatically, and always when Xero already holds them."""
         confirmed = self.filtered(lambda o: o.state in CONFIRMED)
+        # Cancelled and confirmed again: what Xero deleted goes as a new document.
+        confirmed._xero_forget_closed()
         automatic = confirmed.filtered(
             lambda o: (
                 o.xero_id
                 or o.company_id.sudo().xero_connection_id.send_purchase_order == "on_confirm"
             )
         )
-        # Cancelled and confirmed again: what Xero deleted goes as a new document.
-        confirmed._xero_forget_closed()
         automatic._xero_write({"xero_sent_by_id": self.env.user.id})
         automatic._xero_request_send()
 
@@ -240,6 +240,13 @@ class PurchaseOrder(models.Model):
         return self.name
 
     def _xero_prepare_removal(self, connection):
+        if self.xero_status == "PAID":
+            raise XeroDataError(
+                self.env._(
+                    "Xero shows its bill paid: Xero keeps it. Remove the payment in Xero, or "
+                    "credit the bill there."
+                )
+            )
         if self.xero_status == "BILLED":
             raise XeroDataError(
                 self.env._(
@@ -280,7 +287,8 @@ class PurchaseOrder(models.Model):
     def _xero_local_date(self, moment):
         """The day of a datetime where the company is (an order confirmed on a New Zealand
         morning is not dated the day before)."""
-        tz = self.company_id.partner_id.tz or self.env.user.tz or "UTC"
+        # Not the user's: the button and the scheduled action must date an order alike.
+        tz = self.company_id.partner_id.tz or "UTC"
         return fields.Datetime.context_timestamp(self.with_context(tz=tz), moment).date()
 
     def _xero_save_params(self):
@@ -412,7 +420,7 @@ class PurchaseOrder(models.Model):
         )
 
     @api.model
-    def _xero_import_statuses(self, endpoint, xero_documents):
+    def _xero_import_page(self, endpoint, xero_documents):
         """Xero's status on the orders linked to these Xero purchase orders; a billed or
         deleted one says so in its chatter. Returns how many changed."""
         statuses = {str(d.purchase_order_id): d.status for d in xero_documents}

@@ -19,6 +19,7 @@ class XeroAccount(models.Model):
     account_type = fields.Char(string="Type")
     account_class = fields.Char(string="Class")
     tax_type = fields.Char(string="Default tax type")
+    bank_account_number = fields.Char(help="Xero's BankAccountNumber, for bank accounts.")
     status = fields.Char()
     active = fields.Boolean(default=True)
 

@@ -41,6 +41,7 @@ USER_WRITABLE_FIELDS = {
     "status_in_refund",
     "send_history_notes",
     "send_attachments",
+    "record_payments",
     "send_purchase_order",
     "status_purchase_order",
     "purchase_order_as",
@@ -242,6 +243,13 @@ class XeroConnection(models.Model):
         default=True,
         help="The document's PDF and the files attached to it go to Xero once each: one call "
         "per file.",
+    )
+    record_payments = fields.Boolean(
+        string="Record Xero's payments in Odoo",
+        default=True,
+        help="Each payment made in Xero becomes an Odoo payment in the journal mapped to its "
+        "Xero bank account, reconciled with its invoice or bill. Off: payments stay in Xero "
+        "only, and documents still show Xero's status and amounts due.",
     )
 
     _company_unique = models.Constraint(
@@ -825,6 +833,7 @@ class XeroConnection(models.Model):
             ("deleted_purchase_orders", "purchase.order", "_xero_import_deleted_purchase_orders"),
             ("invoices", "account.move", "_xero_import_invoices"),
             ("credit_notes", "account.move", "_xero_import_credit_notes"),
+            ("payments", "account.move", "_xero_import_payments"),
         ]
 
     def _ensure_import_cursors(self):

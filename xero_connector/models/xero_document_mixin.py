@@ -203,6 +203,26 @@ class XeroDocumentMixin(models.AbstractModel):
                 found.setdefault(record, document)
         return found
 
+    def _xero_link_existing(self, connection, payloads):
+        """Two documents of one batch that would be the same Xero document (one bill
+        entered twice): the second is refused. Across batches and workers, claims do the
+        same."""
+        firsts, refused = {}, {}
+        for document in self.filtered(lambda d: not d.xero_id):
+            key = document._xero_natural_key()
+            first = firsts.setdefault(key, document) if key else document
+            if first != document:
+                refused[document.id] = document._xero_key_taken_message(first)
+        return self.browse(), refused
+
+    def _xero_key_taken_message(self, holder):
+        return self.env._(
+            "%(holder)s goes to Xero with the same contact, date, total and number "
+            "(%(number)s): it looks like one document entered twice. Correct one of them.",
+            holder=holder.display_name,
+            number=self._xero_number_to_send(),
+        )
+
     def _xero_recover_unanswered(self, connection):
         """Documents whose earlier write may have happened (they claimed their key and never
         heard back: a dropped connection, a crash, a restart) are looked up in Xero before
@@ -339,6 +359,9 @@ class XeroDocumentMixin(models.AbstractModel):
                 "xero_number": False,
                 "xero_pdf_revision": 0,
                 "xero_attachment_ids": [(5, 0, 0)],
+                "xero_state": "not_synced",
+                "xero_operation": "upsert",
+                "xero_error": False,
             }
         )
         self.env["xero.claim"]._release(closed)
@@ -357,7 +380,12 @@ class XeroDocumentMixin(models.AbstractModel):
             status = document.status if document else None
             if status in CLOSED:
                 self._xero_write(
-                    {"xero_status": status, "xero_state": "synced", "xero_error": False}
+                    {
+                        "xero_status": status,
+                        "xero_state": "synced",
+                        "xero_operation": "upsert",
+                        "xero_error": False,
+                    }
                 )
                 return
             if status and status != self.xero_status:
@@ -649,7 +677,7 @@ class XeroDocumentMixin(models.AbstractModel):
                     endpoint, after=after, page_size=IMPORT_PAGE_SIZE, **params
                 )
                 for page in pages:
-                    count += documents._xero_import_statuses(endpoint, page)
+                    count += documents._xero_import_page(endpoint, page)
                     moment, object_id = resume_point(endpoint, page[-1])
                     resume["after"] = [moment.isoformat(), object_id]
                     connection._import_cursor(name)._keep_resume(resume)
@@ -677,7 +705,7 @@ class XeroDocumentMixin(models.AbstractModel):
         return first.xero_synced_at or None
 
     @api.model
-    def _xero_import_statuses(self, endpoint, xero_documents):
+    def _xero_import_page(self, endpoint, xero_documents):
         """Store what these Xero documents (a page of ``endpoint``) say on the records linked
         to them; returns how many records changed."""
         raise NotImplementedError

@@ -10,6 +10,7 @@ from xero_client.mappings.matching import (
     match_accounts,
     match_taxes,
     match_tracking,
+    plain,
     tax_rate_dict,
     tracking_dict,
 )
@@ -53,7 +54,13 @@ class XeroMapping(models.AbstractModel):
     def _import_settings(self, connection):
         started = time.monotonic()
         client = connection._client()
-        self._store_accounts(connection, [account_dict(a) for a in client.get_accounts()])
+        self._store_accounts(
+            connection,
+            [
+                dict(account_dict(a), bank_account_number=plain(a.bank_account_number))
+                for a in client.get_accounts()
+            ],
+        )
         self._store_tax_rates(connection, [tax_rate_dict(r) for r in client.get_tax_rates()])
         self._store_tracking(
             connection, [tracking_dict(c) for c in client.get_tracking_categories()]
@@ -100,6 +107,7 @@ class XeroMapping(models.AbstractModel):
                 "account_type": a["type"],
                 "account_class": a["class"] or False,
                 "tax_type": a["tax_type"] or False,
+                "bank_account_number": a.get("bank_account_number") or False,
                 "status": a["status"],
             }
             for a in accounts
@@ -178,6 +186,9 @@ class XeroMapping(models.AbstractModel):
                 ("xero_tax_rate_id", "!=", False),
             ]
         ).write({"xero_tax_rate_id": False, "xero_tax_match": False})
+        self.env["account.journal"].sudo().with_context(active_test=False).search(
+            [("company_id", "=", company.id), ("xero_bank_account_match", "!=", False)]
+        ).write({"xero_bank_account_id": False, "xero_bank_account_match": False})
         connection.write({"xero_sales_account_id": False, "xero_purchase_account_id": False})
         for model in ("xero.account", "xero.tax.rate", "xero.tracking.category", "xero.currency"):
             self.env[model].sudo().with_context(active_test=False).search(

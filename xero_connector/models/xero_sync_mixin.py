@@ -1,5 +1,6 @@
 # Copyright 2026 xero_connector developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import json
 import logging
 import time
 import uuid
@@ -773,7 +774,7 @@ class XeroSyncMixin(models.AbstractModel):
         self._xero_store_column("xero_id", xero_ids)
 
     def _xero_store_column(self, field_name, values):
-        """Write ``{record id: value}`` into a Char field in one statement (a batch's Xero
+        """Write ``{record id: value}`` into a Char or Json field in one statement (a batch's Xero
         IDs or numbers differ per record: the ORM would write them one by one). A company-
         dependent field is written for the current company."""
         if not values:
@@ -787,6 +788,9 @@ class XeroSyncMixin(models.AbstractModel):
                 SQL.identifier(field_name),
                 str(self.env.company.id),
             )
+        elif field.type == "json":
+            assignment = SQL("%s = v.value::jsonb", SQL.identifier(field_name))
+            rows = [(record_id, json.dumps(value)) for record_id, value in rows]
         else:
             assignment = SQL("%s = v.value", SQL.identifier(field_name))
         self.env.cr.execute(

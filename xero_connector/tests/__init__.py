@@ -18,3 +18,5 @@ from . import test_purchase_order_faults
 from . import test_purchase_order_cents
 from . import test_move_balances
 from . import test_purchase_order_lifecycle
+from . import test_mapping_bank
+from . import test_move_payments

@@ -54,6 +54,7 @@ class TestMoveBalances(DocumentCase):
         self.assertEqual(invoice.xero_status, "PAID")
         self.assertEqual((invoice.xero_amount_paid, invoice.xero_amount_due), (360, 0))
         self.assertTrue(invoice.xero_fully_paid_on)
+        self.assertFalse(invoice.xero_changed_in_xero, "paid is not changed")
 
     def test_a_poll_asks_only_for_what_changed_and_a_second_changes_nothing(self):
         moves = self.sent(*(self.move() for _i in range(3)), self.move("out_refund"))
@@ -183,3 +184,48 @@ class TestMoveBalances(DocumentCase):
             messages = len(invoices.message_ids)
             self.run_import_cron()
             self.assertEqual(len(invoices.message_ids), messages)
+
+    def edit_quantity_in_xero(self, invoice, quantity):
+        [line] = self.held_for(invoice)["LineItems"]
+        edited = {key: line[key] for key in ("Description", "UnitAmount", "AccountCode", "TaxType")}
+        self.sandbox.edit(
+            self.tenant["tenantId"],
+            "Invoices",
+            invoice.xero_id,
+            {"LineItems": [dict(edited, Quantity=quantity)]},
+        )
+
+    def test_an_invoice_edited_in_xero_waits_for_someone_to_choose(self):
+        invoice, other = self.sent(self.move(), self.move())
+        self.edit_quantity_in_xero(invoice, 4)
+        self.run_import_cron()
+        self.assertTrue(invoice.xero_changed_in_xero)
+        self.assertFalse(other.xero_changed_in_xero)
+        self.assertIn("line 1 quantity 3 → 4", invoice.xero_changes)
+        self.assertIn("total 360 → 480", invoice.xero_changes)
+        self.assertIn("Changed in Xero since it was sent", invoice.message_ids[:1].body)
+        # Changed in Odoo too: the send does not overwrite Xero's edit.
+        invoice.button_draft()
+        invoice.invoice_line_ids[0].price_unit = 110
+        invoice.action_post()
+        self.run_push_cron()
+        self.assertEqual(invoice.xero_state, "error")
+        self.assertIn("changed in Xero since it was sent", invoice.xero_error)
+        self.assertEqual(self.held_for(invoice)["Total"], 480)
+        # Someone keeps Xero's version: no more asking, and Xero is untouched.
+        invoice.action_xero_keep_xero_version()
+        self.assertEqual((invoice.xero_state, invoice.xero_changed_in_xero), ("synced", False))
+        self.run_import_cron()
+        self.assertFalse(invoice.xero_changed_in_xero)
+        self.assertEqual(self.held_for(invoice)["Total"], 480)
+
+    def test_odoos_version_goes_over_xeros_when_someone_chooses_it(self):
+        invoice = self.sent(self.move())
+        self.edit_quantity_in_xero(invoice, 5)
+        self.run_import_cron()
+        self.assertTrue(invoice.xero_changed_in_xero)
+        invoice.action_xero_send_odoo_version()
+        self.assertEqual(invoice.xero_state, "synced", invoice.xero_error)
+        self.assertEqual(self.held_for(invoice)["Total"], invoice.amount_total)
+        self.run_import_cron()
+        self.assertFalse(invoice.xero_changed_in_xero)

@@ -63,6 +63,15 @@ class TestPurchaseOrderLifecycle(OrderCase):
         self.assertEqual(live(self.held("PurchaseOrders")), [])
         self.assertEqual(order.xero_status, "DELETED")
 
+    def test_confirmed_again_by_hand_it_waits_for_the_button(self):
+        order = self.sent_order()
+        order.button_cancel()
+        self.run_push_cron()
+        order.button_draft()
+        order.button_confirm()
+        self.assertFalse(order.xero_id)
+        self.assertEqual(order.xero_state, "not_synced", "the company sends by hand")
+
     def test_deleted_in_xero_then_cancelled_in_odoo_leaves_nothing_to_do(self):
         order = self.sent_order()
         self.sandbox.edit(
@@ -107,8 +116,15 @@ class TestPurchaseOrderLifecycle(OrderCase):
 class TestPurchaseOrderBillLifecycle(BillOrderCase):
     """Orders sent as bills, and the vendor bills that take them over."""
 
+    def combined_bill(self, orders):
+        action = orders.action_create_invoice()
+        bill = self.env["account.move"].browse(action["res_id"])
+        self.assertEqual(len(bill), 1, "Odoo makes one vendor bill of both")
+        bill.write({"invoice_date": "2026-11-20", "ref": "SUP-INV-9"})
+        return bill
+
     def test_one_vendor_bill_for_two_orders_leaves_one_bill_in_xero(self):
-        first, second = self.order(), self.order()
+        first, second = self.order(), self.order(ref="SUP-INV-10")
         (first | second).action_xero_sync()
         self.assertEqual(len(self.bills_in_xero()), 2)
         action = (first | second).action_create_invoice()
@@ -161,3 +177,99 @@ class TestPurchaseOrderBillLifecycle(BillOrderCase):
         self.assertEqual(order.xero_state, "synced", order.xero_error)
         [held] = live(self.bills_in_xero())
         self.assertEqual(held["InvoiceID"], order.xero_id)
+
+    def test_a_vendor_bill_of_an_order_whose_bill_is_paid_in_xero_is_refused(self):
+        self.connection.status_purchase_order = "AUTHORISED"
+        first, second = self.order(), self.order(ref="SUP-INV-10")
+        (first | second).action_xero_sync()
+        self.pay_in_xero(first, first.amount_total)
+        self.env.ref("xero_connector.ir_cron_xero_import").method_direct_trigger()
+        self.assertEqual(first.xero_status, "PAID")
+        bill = self.combined_bill(first | second)
+        bill.action_post()
+        bill.action_xero_sync()
+        self.run_push_cron()
+        self.assertEqual(bill.xero_state, "error")
+        self.assertIn("%s, whose bill Xero shows paid" % first.name, bill.xero_error)
+        held = live(self.bills_in_xero())
+        self.assertEqual(sum(d["Total"] for d in held), first.amount_total + second.amount_total)
+        self.assertFalse((first | second).xero_bill_move_id)
+
+    def test_a_vendor_bill_that_cannot_be_sent_leaves_the_orders_bills(self):
+        first, second = self.order(), self.order(ref="SUP-INV-10")
+        (first | second).action_xero_sync()
+        bill = self.combined_bill(first | second)
+        bill.invoice_line_ids[0].tax_ids = self.tax("Unmapped 4%", 4, "purchase")
+        bill.action_post()
+        bill.action_xero_sync()
+        self.assertEqual(bill.xero_state, "error")
+        self.run_push_cron()
+        self.assertEqual(len(live(self.bills_in_xero())), 2)
+        # Corrected, it replaces both.
+        bill.button_draft()
+        bill.invoice_line_ids[0].tax_ids = self.purchase_tax
+        bill.action_post()
+        bill.action_xero_sync()
+        self.run_push_cron()
+        [held] = live(self.bills_in_xero())
+        self.assertEqual(held["Total"], bill.amount_total)
+
+    def test_two_like_orders_of_one_batch_are_not_taken_for_one(self):
+        orders = self.order() | self.order()
+        self.sandbox.add_fault(kind="drop_after_write", method="PUT", path="/Invoices", times=1)
+        orders.action_xero_sync()
+        refused = orders.filtered(lambda o: o.xero_state == "error")
+        self.assertEqual(len(refused), 1)
+        self.assertIn("looks like one document entered twice", refused.xero_error)
+        self.assertEqual(len(self.bills_in_xero()), 1)
+        orders._xero_write({"xero_lost_batch": False})
+        self.sandbox._call("POST", "/sandbox/clock", json={"advance": 3600})
+        self.run_push_cron()
+        refused.partner_ref = "SUP-INV-9 bis"
+        refused.action_xero_sync()
+        self.assertEqual(set(orders.mapped("xero_state")), {"synced"}, orders.mapped("xero_error"))
+        self.assertEqual(len(self.bills_in_xero()), 2, "each order's bill once")
+
+    def test_two_vendor_bills_of_one_order_in_one_batch(self):
+        order = self.order()
+        order.action_xero_sync()
+        first = self.vendor_bill(order)
+        first.invoice_line_ids[0].quantity = 1
+        first.action_post()
+        second = self.vendor_bill(order)
+        second.write({"ref": "SUP-INV-10"})
+        second.action_post()
+        (first | second).action_xero_sync()
+        self.assertEqual(set((first | second).mapped("xero_state")), {"synced"})
+        held = live(self.bills_in_xero())
+        self.assertEqual(
+            sorted(d["Total"] for d in held), sorted([first.amount_total, second.amount_total])
+        )
+        self.assertEqual(order.xero_bill_move_id, first)
+
+    def test_a_vendor_refund_of_an_order_goes_as_a_credit_note(self):
+        order = self.order()
+        order.action_xero_sync()
+        bill = self.vendor_bill(order)
+        bill.action_post()
+        bill.action_xero_sync()
+        refund = bill._reverse_moves([{"ref": "SUP-CN-1", "invoice_date": "2026-11-21"}])
+        refund.action_post()
+        refund.action_xero_sync()
+        self.assertEqual(refund.xero_state, "synced", refund.xero_error)
+        self.assertEqual(len(live(self.bills_in_xero())), 1)
+        self.assertNotEqual(refund.xero_id, order.xero_id)
+
+    def test_a_bill_paid_in_xero_since_the_last_poll_loses_no_order_bill(self):
+        self.connection.status_purchase_order = "AUTHORISED"
+        first, second = self.order(), self.order(ref="SUP-INV-10")
+        (first | second).action_xero_sync()
+        self.pay_in_xero(first, first.amount_total)
+        bill = self.combined_bill(first | second)
+        bill.action_post()
+        bill.action_xero_sync()
+        self.run_push_cron()
+        self.assertEqual(bill.xero_state, "error")
+        self.assertIn("not of valid status", bill.xero_error)
+        held = live(self.bills_in_xero())
+        self.assertEqual(sum(d["Total"] for d in held), first.amount_total + second.amount_total)

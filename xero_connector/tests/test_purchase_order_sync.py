@@ -349,11 +349,11 @@ class BillOrderCase(DocumentCase):
             }
         )
 
-    def order(self):
+    def order(self, ref="SUP-INV-9"):
         order = self.env["purchase.order"].create(
             {
                 "partner_id": self.vendor.id,
-                "partner_ref": "SUP-INV-9",
+                "partner_ref": ref,
                 "date_planned": "2026-12-04 10:00:00",
                 "order_line": [
                     (

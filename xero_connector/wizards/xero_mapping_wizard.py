@@ -5,6 +5,8 @@ from odoo.exceptions import UserError
 
 from xero_client.errors import XeroError
 
+from ..models.account_journal import XERO_BANK_TYPE
+
 WARNING_NAMES = 20  # names listed per kind in the warning, the others counted
 LINE_FIELDS = (
     "account_line_ids",
@@ -12,6 +14,7 @@ LINE_FIELDS = (
     "plan_line_ids",
     "analytic_line_ids",
     "category_line_ids",
+    "bank_line_ids",
 )
 
 
@@ -40,6 +43,7 @@ class XeroMappingWizard(models.TransientModel):
     plan_line_ids = fields.One2many("xero.mapping.wizard.plan", "wizard_id")
     analytic_line_ids = fields.One2many("xero.mapping.wizard.analytic", "wizard_id")
     category_line_ids = fields.One2many("xero.mapping.wizard.category", "wizard_id")
+    bank_line_ids = fields.One2many("xero.mapping.wizard.bank", "wizard_id")
     warning = fields.Text(readonly=True)
 
     @api.model
@@ -52,6 +56,7 @@ class XeroMappingWizard(models.TransientModel):
             raise UserError(error.message) from error
         self.env["product.product"].sudo()._xero_import_items(connection)
         mapping._propose_matches(connection)
+        self.env["account.journal"].sudo()._xero_propose_bank_accounts(connection)
         wizard = self.create(self._values_for(connection))
         return {
             "type": "ir.actions.act_window",
@@ -145,8 +150,32 @@ class XeroMappingWizard(models.TransientModel):
                 )
                 for c in self.env["product.category"].with_company(company).search([])
             ],
+            "bank_line_ids": self._bank_line_values(connection),
             "warning": self._warning_text(unmapped, mapping._without_mapping(connection)),
         }
+
+    @api.model
+    def _bank_line_values(self, connection):
+        """One line per Xero bank account, with the journal that records its payments."""
+        journals = self.env["account.journal"].sudo()._xero_bank_journals(connection.company_id)
+        by_account = {j.xero_bank_account_id: j for j in journals if j.xero_bank_account_id}
+        lines = []
+        for account in self.env["xero.account"].search(
+            [("connection_id", "=", connection.id), ("account_type", "=", XERO_BANK_TYPE)]
+        ):
+            journal = by_account.get(account, journals.browse())
+            lines.append(
+                (
+                    0,
+                    0,
+                    {
+                        "xero_account_id": account.id,
+                        "journal_id": journal.id,
+                        "match": journal.xero_bank_account_match,
+                    },
+                )
+            )
+        return lines
 
     @api.model
     def _warning_text(self, unmapped, without=None):

@@ -124,14 +124,16 @@ class Payments(Resource):
                 },
                 "InvoiceNumber": doc.get("InvoiceNumber", ""),
             }
+        # A refund of a credit note names it as its Invoice, with the credit note's type
+        # (the official description's getPayments example, ARCREDITPAYMENT).
         return {
-            "CreditNote": {
-                "CreditNoteID": doc["CreditNoteID"],
-                "CreditNoteNumber": doc.get("CreditNoteNumber", ""),
+            "Invoice": {
+                "InvoiceID": doc["CreditNoteID"],
+                "InvoiceNumber": doc.get("CreditNoteNumber", ""),
                 "Type": doc["Type"],
                 "Contact": doc["Contact"],
             },
-            "CreditNoteNumber": doc.get("CreditNoteNumber", ""),
+            "InvoiceNumber": doc.get("CreditNoteNumber", ""),
         }
 
     def apply_to_document(self, ctx, doc, endpoint, payment, sign):
@@ -177,10 +179,10 @@ class Payments(Resource):
     def delete(self, ctx, payment):
         if payment["Status"] == "DELETED":
             raise ElementInvalid("This payment has already been deleted")
-        if payment.get("Invoice"):
-            endpoint, doc_id = "Invoices", payment["Invoice"]["InvoiceID"]
-        else:
-            endpoint, doc_id = "CreditNotes", payment["CreditNote"]["CreditNoteID"]
+        paid = payment["Invoice"]
+        credit_note = paid["Type"] in ("ACCRECCREDIT", "ACCPAYCREDIT")
+        endpoint = "CreditNotes" if credit_note else "Invoices"
+        doc_id = paid["InvoiceID"]
         doc = ctx.org.get(endpoint, doc_id)
         deleted = dict(payment, Status="DELETED")
         ctx.touch(deleted)

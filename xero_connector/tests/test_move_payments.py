@@ -1,0 +1,213 @@
+# Copyright 2026 xero_connector developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import date
+from unittest.mock import patch
+
+from xero_python.accounting import Account, CreditNote, Payment, PaymentDelete
+
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from ..models import xero_document_mixin
+from .test_engine import requests_log
+from .test_move_sync import DocumentCase
+
+
+@tagged("post_install", "-at_install")
+class TestMovePayments(DocumentCase):
+    """Xero's payments recorded in Odoo, each once, undone when Xero deletes them."""
+
+    def setUp(self):
+        super().setUp()
+        self.connection.write(
+            {
+                "status_out_invoice": "AUTHORISED",
+                "status_in_invoice": "AUTHORISED",
+                "status_out_refund": "AUTHORISED",
+                "send_history_notes": False,
+                "send_attachments": False,
+            }
+        )
+        self.xero_bank = self.env["xero.account"].search(
+            [("connection_id", "=", self.connection.id), ("code", "=", "090")]
+        )
+        self.bank_journal = self.env["account.journal"].search(
+            [("type", "=", "bank"), ("company_id", "=", self.env.company.id)], limit=1
+        )
+        self.bank_journal.xero_bank_account_id = self.xero_bank
+
+    def sent(self, *moves):
+        moves = self.env["account.move"].union(*moves)
+        moves.action_post()
+        moves.action_xero_sync()
+        self.assertEqual(set(moves.mapped("xero_state")), {"synced"}, moves.mapped("xero_error"))
+        return moves
+
+    def run_import_cron(self):
+        self.env.ref("xero_connector.ir_cron_xero_import").method_direct_trigger()
+        self.env.invalidate_all()
+
+    def xero_payments_of(self, move):
+        return self.env["xero.payment"].search([("move_id", "=", move.id)])
+
+    def odoo_payments_of(self, move):
+        return self.env["account.payment"].search(
+            [
+                ("xero_id", "!=", False),
+                ("xero_id", "in", self.xero_payments_of(move).mapped("xero_id")),
+            ]
+        )
+
+    def delete_in_xero(self, payment):
+        self.connection._client().accounting.delete_payment(
+            self.tenant["tenantId"], payment.xero_id, PaymentDelete(status="DELETED")
+        )
+
+    def test_a_part_payment_then_the_rest_make_the_invoice_paid_once(self):
+        invoice = self.sent(self.move())
+        self.pay_in_xero(invoice, 100)
+        self.run_import_cron()
+        self.assertEqual(invoice.payment_state, "partial")
+        self.assertEqual(invoice.amount_residual, 260)
+        [recorded] = self.odoo_payments_of(invoice)
+        self.assertEqual((recorded.amount, recorded.journal_id), (100, self.bank_journal))
+        # Polled again, and once more after the import's progress was lost: still once.
+        self.run_import_cron()
+        self.env["xero.import.cursor"].search([("name", "=", "payments")]).write(
+            {"watermark": False, "resume": False}
+        )
+        self.run_import_cron()
+        self.assertEqual(len(self.odoo_payments_of(invoice)), 1)
+        self.assertEqual(invoice.amount_residual, 260)
+        self.pay_in_xero(invoice, 260)
+        self.run_import_cron()
+        self.assertEqual(invoice.payment_state, "paid")
+        self.assertEqual(len(self.odoo_payments_of(invoice)), 2)
+        self.assertEqual(invoice.xero_status, "PAID")
+
+    def test_a_payment_deleted_in_xero_is_undone_in_odoo(self):
+        invoice = self.sent(self.move())
+        self.pay_in_xero(invoice, invoice.amount_total)
+        self.run_import_cron()
+        self.assertEqual(invoice.payment_state, "paid")
+        [xero_payment] = self.xero_payments_of(invoice)
+        self.delete_in_xero(xero_payment)
+        self.run_import_cron()
+        self.assertEqual(invoice.payment_state, "not_paid")
+        self.assertEqual(invoice.amount_residual, invoice.amount_total)
+        self.assertEqual(xero_payment.state, "undone")
+        self.assertEqual(xero_payment.payment_id.state, "canceled")
+        self.assertTrue(any("was deleted in Xero" in m.body for m in invoice.message_ids))
+
+    def test_a_bill_and_a_credit_note_paid_in_xero(self):
+        bill, refund = self.sent(self.move("in_invoice", ref="SUP-77"), self.move("out_refund"))
+        self.pay_in_xero(bill, bill.amount_total)
+        self.connection._client().accounting.create_payment(
+            self.tenant["tenantId"],
+            Payment(
+                credit_note=CreditNote(credit_note_id=refund.xero_id),
+                account=Account(code="090"),
+                amount=refund.amount_total,
+                date=date(2026, 11, 26),
+            ),
+        )
+        self.run_import_cron()
+        self.assertEqual((bill.payment_state, refund.payment_state), ("paid", "paid"))
+        self.assertEqual(self.odoo_payments_of(bill).payment_type, "outbound")
+        self.assertEqual(self.odoo_payments_of(refund).payment_type, "outbound")
+
+    def test_a_payment_in_the_documents_currency_is_recorded_in_it(self):
+        eur = self.env.ref("base.EUR")
+        eur.active = True
+        self.env["res.currency.rate"].create(
+            {
+                "currency_id": eur.id,
+                "company_id": self.env.company.id,
+                "name": "2026-11-01",
+                "rate": 1.15,
+            }
+        )
+        invoice = self.sent(self.move(currency_id=eur.id))
+        self.pay_in_xero(invoice, 150)
+        self.run_import_cron()
+        [recorded] = self.odoo_payments_of(invoice)
+        self.assertEqual((recorded.currency_id, recorded.amount), (eur, 150))
+        self.assertEqual(invoice.amount_residual, invoice.amount_total - 150)
+        self.assertEqual(invoice.payment_state, "partial")
+
+    def test_a_bank_account_mapped_to_no_journal_leaves_a_note_then_records(self):
+        self.bank_journal.xero_bank_account_id = False
+        invoice = self.sent(self.move())
+        self.pay_in_xero(invoice, 100)
+        self.run_import_cron()
+        self.assertEqual(invoice.payment_state, "not_paid")
+        [xero_payment] = self.xero_payments_of(invoice)
+        self.assertEqual(xero_payment.state, "not_recorded")
+        self.assertIn("090", xero_payment.note)
+        self.assertTrue(any("not recorded in Odoo" in m.body for m in invoice.message_ids))
+        self.assertEqual(invoice.xero_amount_paid, 100, "Xero's figures are shown all the same")
+        self.bank_journal.xero_bank_account_id = self.xero_bank
+        xero_payment.action_record_in_odoo()
+        self.assertEqual(xero_payment.state, "recorded")
+        self.assertEqual(invoice.payment_state, "partial")
+
+    def test_a_company_keeping_payments_in_xero_only_asks_nothing(self):
+        self.connection.record_payments = False
+        invoice = self.sent(self.move())
+        self.pay_in_xero(invoice, 100)
+        self.sandbox._call("DELETE", "/sandbox/requests")
+        self.run_import_cron()
+        self.assertEqual(invoice.payment_state, "not_paid")
+        self.assertEqual(invoice.xero_amount_paid, 100)
+        self.assertFalse(
+            [r for r in requests_log(self.sandbox) if r["path"].startswith("/Payments")]
+        )
+
+    def test_a_document_paid_in_odoo_too_is_not_paid_twice(self):
+        invoice = self.sent(self.move())
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoice.ids
+        ).create({"journal_id": self.bank_journal.id})._create_payments()
+        self.assertEqual(invoice.payment_state, "paid")
+        self.pay_in_xero(invoice, invoice.amount_total)
+        self.run_import_cron()
+        [xero_payment] = self.xero_payments_of(invoice)
+        self.assertEqual(xero_payment.state, "not_recorded")
+        self.assertIn("Not recorded twice", xero_payment.note)
+        self.assertFalse(self.odoo_payments_of(invoice))
+
+    def test_a_poll_stopped_by_a_rate_limit_records_each_payment_once(self):
+        invoices = self.sent(*(self.move() for _i in range(5)))
+        for invoice in invoices:
+            self.pay_in_xero(invoice, 10)
+        self.sandbox.add_fault(
+            kind="rate_limit", method="GET", path="/Payments", skip=1, times=1, retry_after=60
+        )
+        with patch.object(xero_document_mixin, "IMPORT_PAGE_SIZE", 2):
+            self.run_import_cron()
+            self.assertTrue(self.connection.rate_limited_until)
+            self.connection.rate_limited_until = False
+            self.run_import_cron()
+            self.run_import_cron()
+        for invoice in invoices:
+            self.assertEqual(len(self.odoo_payments_of(invoice)), 1, invoice.name)
+            self.assertEqual(invoice.amount_residual, invoice.amount_total - 10)
+
+    def test_a_payment_odoo_refuses_says_why_and_the_others_are_recorded(self):
+        refused, recorded = self.sent(self.move(), self.move())
+        self.pay_in_xero(refused, 50)
+        self.pay_in_xero(recorded, 70)
+        register = type(self.env["account.payment.register"])
+        original = register._create_payments
+
+        def lock_the_first(wizard):
+            if wizard.line_ids.move_id == refused:
+                raise UserError(self.env._("The period is locked."))
+            return original(wizard)
+
+        with patch.object(register, "_create_payments", lock_the_first):
+            self.run_import_cron()
+        [not_recorded] = self.xero_payments_of(refused)
+        self.assertEqual(not_recorded.state, "not_recorded")
+        self.assertIn("The period is locked.", not_recorded.note)
+        self.assertEqual(recorded.amount_residual, recorded.amount_total - 70)
