@@ -35,6 +35,9 @@ DEFAULT_TIMEOUT = (5, 30)
 MAX_BATCH = 50
 PAGE_SIZE = 100  # Xero's page size when a call names none
 MAX_PAGE_SIZE = 1000  # the largest pageSize Xero takes
+# IDs per call of a list filter (Contacts?IDs=...): Xero advises about 40 values, for the
+# length of the URL (Requests and responses, "Optimised filtering on a list of values").
+MAX_IDS = 40
 LIMIT_HEADERS = ("X-MinLimit-Remaining", "X-DayLimit-Remaining", "X-AppMinLimit-Remaining")
 # Oldest change first. Xero documents one ordering element per call ("order=Name ASC"); ties
 # come in an order of Xero's own, which iter_changes does not rely on.
@@ -262,6 +265,60 @@ class XeroClient:
         if ids:
             params["i_ds"] = list(ids)
         return self.get_page("Contacts", page, page_size, if_modified_since, where, order, **params)
+
+    def iter_contacts_by_ids(self, contact_ids, batch_size=MAX_IDS):
+        """``(ids, contacts)`` for each batch of up to ``batch_size`` (at most 40) of the
+        ContactIDs ``contact_ids``: the batch's IDs (lower case, each once) and the contacts
+        Xero has of them (an ID it does not know is left out), archived ones included.
+
+        One call per batch, ``GET /Contacts?IDs=...&page=1``: ceil(n / 40) calls for n IDs.
+        The page makes Xero give each contact whole, ``Balances`` (what it owes and is owed,
+        outstanding and overdue) included, which a list read without ``page`` or with
+        ``summaryOnly`` leaves out. A generator: a caller that stops (a rate limit) keeps
+        what the batches before gave."""
+        if not 0 < batch_size <= MAX_IDS:
+            raise ValueError("From 1 to %d IDs per call, not %r" % (MAX_IDS, batch_size))
+        ids = list(dict.fromkeys(str(i).lower() for i in contact_ids if i))
+        for start in range(0, len(ids), batch_size):
+            batch = ids[start : start + batch_size]
+            yield batch, self.get_contacts(page=1, ids=batch, page_size=PAGE_SIZE)
+
+    def iter_documents(
+        self, endpoint, types=(), date_from=None, statuses=(), after=None, summary_only=False
+    ):
+        """Pages of the documents of ``endpoint`` (Invoices or CreditNotes) of these Types
+        (``("ACCREC",)``; none: all), dated ``date_from`` or later (a ``date``; None: any
+        day), in these statuses (none: all), oldest change first and resumable as
+        ``iter_changes`` is (keep the ``resume_point`` of the last document of the last page
+        handled, give it back as ``after``). Pages of 1,000: ceil(n / 1000) calls for n
+        documents (one more when n is a multiple of 1,000). ``summary_only`` (Invoices
+        only) leaves out lines and payments, not the amounts, dates or status.
+
+        Filters are those Xero optimises: Type and Date in ``where`` (combined with AND), an
+        invoice's statuses as ``Statuses``; credit notes have no such parameter, so theirs
+        go in ``where``."""
+        conditions, params = [], {}
+        if types:
+            conditions.append(any_of("Type", types))
+        if date_from:
+            conditions.append(
+                "Date>=DateTime(%04d,%02d,%02d)" % (date_from.year, date_from.month, date_from.day)
+            )
+        if statuses and endpoint == "Invoices":
+            params["statuses"] = list(statuses)
+        elif statuses:
+            conditions.append(any_of("Status", statuses))
+        if summary_only:
+            if endpoint != "Invoices":
+                raise ValueError("Xero gives summaries of invoices only, not %s" % endpoint)
+            params["summary_only"] = True
+        return self.iter_changes(
+            endpoint,
+            after=after,
+            page_size=MAX_PAGE_SIZE,
+            where=" AND ".join(conditions) or None,
+            **params,
+        )
 
     def iter_pages(
         self,
@@ -640,6 +697,15 @@ def resume_since(after):
     if not after:
         return None
     return after[0].replace(microsecond=0) - timedelta(seconds=1)
+
+
+def any_of(field, values):
+    """A ``where`` condition: ``field`` equals one of ``values`` (plain codes, e.g. Types)."""
+    for value in values:
+        if not str(value).replace("_", "").isalnum():
+            raise ValueError("Not a code: %r" % (value,))
+    conditions = ['%s=="%s"' % (field, value) for value in values]
+    return conditions[0] if len(conditions) == 1 else "(%s)" % " OR ".join(conditions)
 
 
 def split_at_last_instant(objects):

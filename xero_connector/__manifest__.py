@@ -23,6 +23,7 @@
         "views/account_move_views.xml",
         "views/purchase_order_views.xml",
         "views/xero_payment_views.xml",
+        "views/xero_drift_views.xml",
         "views/xero_document_preview_views.xml",
         "views/xero_mapping_wizard_views.xml",
         "views/res_config_settings_views.xml",

@@ -1,7 +1,10 @@
 """Sandbox-only actions, outside Xero's paths: what a person would do in Xero's own screens,
 and the knobs tests turn (limits, faults, clock, reset, request log)."""
 
+import uuid
+
 from .errors import ElementInvalid
+from .money import cents, dec
 from .resources import RESOURCES
 from .resources.base import Context
 
@@ -68,6 +71,40 @@ class Actions:
             element["Date"] = date
         ctx, payment = self.write(org, lambda c: RESOURCES["payments"].upsert(c, element, "PUT"))
         return RESOURCES["payments"].present(ctx, payment)
+
+    def apply_credit(self, tenant_id, invoice_id, kind, amount, date=None):
+        """A Xero user applies an overpayment or a prepayment (``kind``: Overpayments or
+        Prepayments) of the invoice's contact to it, as Xero's screens do: the invoice lists
+        it with its AppliedAmount, counts it in AmountCredited and owes that much less."""
+        org = self.org(tenant_id)
+        invoice = org.get("Invoices", invoice_id)
+        if not invoice:
+            raise ActionError("Unknown invoice %s" % invoice_id)
+        value = cents(dec(amount if amount is not None else invoice["AmountDue"]))
+        if invoice["Status"] != "AUTHORISED" or not 0 < value <= dec(invoice["AmountDue"]):
+            raise ActionError("Only an approved invoice's amount due can be credited")
+
+        def apply(ctx):
+            id_field = "OverpaymentID" if kind == "Overpayments" else "PrepaymentID"
+            entry = {
+                id_field: str(uuid.uuid4()),
+                "AppliedAmount": value,
+                "Date": date or ctx.today.isoformat(),
+                "Total": value,
+            }
+            updated = dict(invoice, **{kind: list(invoice.get(kind, [])) + [entry]})
+            resource = RESOURCES["invoices"]
+            resource.settle(ctx, updated)
+            if updated["AmountDue"] == 0:
+                updated["Status"] = "PAID"
+                updated["FullyPaidOnDate"] = entry["Date"]
+            ctx.touch(updated)
+            org.put("Invoices", updated, "InvoiceID")
+            ctx.event(resource, updated, False)
+            return updated
+
+        ctx, updated = self.write(org, apply)
+        return RESOURCES["invoices"].present(ctx, updated)
 
     def edit(self, tenant_id, endpoint, object_id, changes):
         endpoint = endpoint.lower()

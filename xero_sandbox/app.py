@@ -17,7 +17,9 @@ CONNECTION_RE = re.compile(r"^/connections/([^/]+)$", re.IGNORECASE)
 UI_RE = re.compile(r"^/sandbox/ui/([^/]+)/([a-z]+)(?:/([^/]+))?$")
 ONLINE_INVOICE_RE = re.compile(r"^/in/([A-Za-z0-9]+)$")
 TENANT_DATA_RE = re.compile(r"^/sandbox/tenants/([^/]+)/data/([A-Za-z]+)$")
-TENANT_ACTION_RE = re.compile(r"^/sandbox/tenants/([^/]+)/([A-Za-z]+)/([^/]+)(/pay)?$")
+TENANT_ACTION_RE = re.compile(
+    r"^/sandbox/tenants/([^/]+)/([A-Za-z]+)/([^/]+)(/pay|/apply-overpayment|/apply-prepayment)?$"
+)
 
 
 class SandboxApp:
@@ -146,6 +148,16 @@ class SandboxApp:
         match = TENANT_ACTION_RE.match(path)
         if match and method == "POST":
             tenant, endpoint, object_id, pay = match.groups()
+            if pay in ("/apply-overpayment", "/apply-prepayment"):
+                return json_response(
+                    actions.apply_credit(
+                        tenant,
+                        object_id,
+                        "Overpayments" if pay == "/apply-overpayment" else "Prepayments",
+                        body.get("amount"),
+                        body.get("date"),
+                    )
+                )
             if pay:
                 return json_response(
                     actions.pay_invoice(

@@ -120,6 +120,10 @@ def list_objects(call):
     if not page and resource.endpoint in LINES_ONLY_WHEN_PAGED:
         for item in presented:
             item.pop("LineItems", None)
+    if not page:
+        for item in presented:
+            for field in resource.paged_only_fields:
+                item.pop(field, None)
     return 200, call.envelope(resource.endpoint, presented, extra)
 
 

@@ -6,9 +6,10 @@ import threading
 from collections import OrderedDict
 
 from .encoding import dumps
-from .money import dec
+from .money import cents, dec
 
 COLLECTIONS = ("Contacts", "Invoices", "CreditNotes", "PurchaseOrders", "Payments", "Items")
+RECEIVABLE, PAYABLE = "AccountsReceivable", "AccountsPayable"
 SETTINGS = ("Organisation", "Accounts", "TaxRates", "TrackingCategories", "Currencies")
 
 
@@ -29,7 +30,10 @@ INDEXED = {
         "number": lambda i: i.get("InvoiceNumber") or None,
         "contact": lambda i: (i.get("Contact") or {}).get("ContactID"),
     },
-    "CreditNotes": {"number": lambda c: c.get("CreditNoteNumber") or None},
+    "CreditNotes": {
+        "number": lambda c: c.get("CreditNoteNumber") or None,
+        "contact": lambda c: (c.get("Contact") or {}).get("ContactID"),
+    },
     "PurchaseOrders": {"number": lambda p: p.get("PurchaseOrderNumber") or None},
 }
 
@@ -186,6 +190,9 @@ class Organisation:
     def invoices_of_contact(self, contact_id):
         return self.find("Invoices", "contact", contact_id)
 
+    def credit_notes_of_contact(self, contact_id):
+        return self.find("CreditNotes", "contact", contact_id)
+
     # -- writes (recorded for rollback) ----------------------------------------------------
     def put(self, collection, obj, id_field):
         key = obj[id_field]
@@ -260,15 +267,39 @@ class Organisation:
             self.attachments[entry[1]] = entry[2]
 
     # -- balances ---------------------------------------------------------------------------
-    def contact_balances(self, contact_id):
-        receivable = {"Outstanding": dec("0.00"), "Overdue": dec("0.00")}
-        payable = {"Outstanding": dec("0.00"), "Overdue": dec("0.00")}
+    def contact_balances(self, contact_id, today):
+        """What a contact owes and is owed, as Xero's ``Balances`` show it on ``today``.
+
+        Outstanding is what is left to pay on approved (AUTHORISED) invoices less what is
+        left of approved credit notes; Overdue is what is left to pay on those invoices whose
+        DueDate is before ``today`` (credit notes fall due for no one). Sales documents make
+        AccountsReceivable, purchase ones AccountsPayable. Each amount is converted to the
+        base currency at its document's CurrencyRate (units of the document's currency per
+        unit of the base currency), then summed.
+
+        The description has no formula: this follows its examples, where Overdue can exceed
+        Outstanding and Outstanding can be negative (Y:3714-3720, Y:4332-4337), which only
+        unapplied credit lowering Outstanding alone explains. Its schema says the figures are
+        "not converted to base currency" (Y:21445), the Contacts page that they are
+        "converted to base currency": the sandbox converts, so that one contact's figures in
+        several currencies add up. Drafts, documents awaiting approval, paid, voided and
+        deleted ones count for nothing."""
+        zero = dec("0.00")
+        sides = {side: {"Outstanding": zero, "Overdue": zero} for side in (RECEIVABLE, PAYABLE)}
         for invoice in self.invoices_of_contact(contact_id):
             if invoice["Status"] != "AUTHORISED":
                 continue
-            side = receivable if invoice["Type"] == "ACCREC" else payable
-            side["Outstanding"] += dec(invoice["AmountDue"])
-        return {"AccountsReceivable": receivable, "AccountsPayable": payable}
+            side = sides[RECEIVABLE if invoice["Type"] == "ACCREC" else PAYABLE]
+            due = in_base_currency(invoice["AmountDue"], invoice)
+            side["Outstanding"] += due
+            if invoice.get("DueDate") and invoice["DueDate"] < today.isoformat():
+                side["Overdue"] += due
+        for note in self.credit_notes_of_contact(contact_id):
+            if note["Status"] != "AUTHORISED":
+                continue
+            side = sides[RECEIVABLE if note["Type"] == "ACCRECCREDIT" else PAYABLE]
+            side["Outstanding"] -= in_base_currency(note["RemainingCredit"], note)
+        return sides
 
     # -- idempotency keys -------------------------------------------------------------------
     def remembered(self, key, now):
@@ -314,3 +345,8 @@ class Organisation:
         return cls(
             raw["settings"], raw["data"], raw["attachments"], raw["history"], raw["counters"]
         )
+
+
+def in_base_currency(value, document):
+    """An amount of ``document`` in the organisation's base currency, to the cent."""
+    return cents(dec(value) / dec(document.get("CurrencyRate"), dec(1)))

@@ -31,3 +31,5 @@ from . import account_payment
 from . import xero_payment
 from . import res_config_settings
 from . import account_journal
+from . import xero_contact_document
+from . import xero_drift

@@ -13,6 +13,7 @@ from xero_client.mappings.document import KINDS
 from xero_client.mappings.invoice import invoice_to_xero
 from xero_client.routes import BILL_CREDIT_NOTES, BILLS, SALES_CREDIT_NOTES, SALES_INVOICES
 
+from .res_partner import SUMMARY_IMPORT
 from .xero_document_line_mixin import amount
 from .xero_document_mixin import CLAIM_SEPARATOR, CLOSED
 from .xero_sync_mixin import XeroDataError
@@ -51,6 +52,13 @@ class AccountMove(models.Model):
         copy=False,
         readonly=True,
         help="Where the customer views and pays the invoice in Xero.",
+    )
+    xero_amount_total = fields.Monetary(
+        string="Total in Xero",
+        currency_field="currency_id",
+        copy=False,
+        readonly=True,
+        help="Xero's total of the document, as of the last import.",
     )
     xero_amount_due = fields.Monetary(
         string="Due in Xero",
@@ -497,13 +505,18 @@ class AccountMove(models.Model):
 
     @api.model
     def _xero_first_sent_at(self):
-        # Orders sent as bills are Xero invoices too.
+        # Orders sent as bills are Xero invoices too; and once the partner summaries have
+        # read the organisation's documents, what changes after is read for them.
         orders = self.env["purchase.order"].search(
             [("xero_sent_as", "=", "bill"), ("company_id", "=", self.env.company.id)],
             order="xero_synced_at",
             limit=1,
         )
-        moments = [m for m in (super()._xero_first_sent_at(), orders.xero_synced_at) if m]
+        connection = self.env["xero.connection"].sudo()._of_company(self.env.company)
+        summaries = connection and connection._import_cursor(SUMMARY_IMPORT).watermark
+        moments = [
+            m for m in (super()._xero_first_sent_at(), orders.xero_synced_at, summaries) if m
+        ]
         return min(moments, default=None)
 
     @api.model
@@ -512,9 +525,16 @@ class AccountMove(models.Model):
         moves linked to these Xero documents; one voided or deleted in Xero says so in its
         chatter (it is not sent again: Xero never reopens it). Orders sent as bills get their
         bill's status. Returns how many records changed."""
+        connection = self.env["xero.connection"].sudo()._of_company(self.env.company)
         if endpoint == "Payments":
-            connection = self.env["xero.connection"].sudo()._of_company(self.env.company)
             return self.env["xero.payment"].sudo()._import_page(connection, xero_documents)
+        # The partner summaries learn of every changed document, sent from Odoo or not.
+        self.env["res.partner"].sudo()._xero_note_documents(connection, endpoint, xero_documents)
+        payments = self.env["xero.payment"].sudo()
+        if endpoint == "CreditNotes":
+            allocations = payments._import_allocations(connection, xero_documents)
+        else:
+            allocations = payments._import_credits(connection, xero_documents)
         route = SALES_INVOICES if endpoint == "Invoices" else SALES_CREDIT_NOTES
         figures = {str(getattr(d, route.id_attribute)): xero_balances(d) for d in xero_documents}
         linked = self.search(
@@ -540,7 +560,7 @@ class AccountMove(models.Model):
             orders = self.env["purchase.order"]._xero_store_statuses(
                 statuses, notable=("PAID", "VOIDED", "DELETED")
             )
-        return len(changed | edited) + orders
+        return len(changed | edited) + orders + allocations
 
     def _xero_compare_contents(self, xero_documents):
         """These moves whose Xero document ({Xero ID: document}) no longer holds what Odoo
@@ -622,6 +642,14 @@ class AccountMove(models.Model):
             connection, notes, "credit_note_number"
         )
         self._xero_store_column(
+            "xero_amount_total",
+            {
+                m.id: float(amount(d.total or 0))
+                for m, d in results.items()
+                if d.status not in CLOSED
+            },
+        )
+        self._xero_store_column(
             "xero_sent_content",
             {m.id: content_of(d) for m, d in results.items() if d.status not in CLOSED},
         )
@@ -644,6 +672,7 @@ def xero_balances(document):
         paid = sum(amount(p.amount) for p in document.payments or [])
     return {
         "xero_status": document.status,
+        "xero_amount_total": float(amount(document.total or 0)),
         "xero_amount_due": float(amount(due or 0)),
         "xero_amount_paid": float(amount(paid or 0)),
         "xero_amount_credited": float(amount(credited or 0)),

@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
 import logging
+from collections import defaultdict
+from datetime import date
 from types import SimpleNamespace
 
 import psycopg2
@@ -10,7 +12,7 @@ from xero_python.accounting import Contact
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from xero_client.client import resume_point
+from xero_client.client import MAX_IDS, MAX_PAGE_SIZE, resume_point
 from xero_client.mappings.common import normalised
 from xero_client.mappings.contact import (
     MAX_CONTACT_PERSONS,
@@ -20,6 +22,7 @@ from xero_client.mappings.contact import (
 )
 from xero_client.routes import CONTACTS
 
+from .xero_document_line_mixin import amount
 from .xero_sync_mixin import XERO_STATES, XeroDataError, commit_progress
 
 PARTNER_SYNCED_FIELDS = (
@@ -42,6 +45,34 @@ CHILD_FIELDS = ("name", "email", "active", "parent_id", "type")
 # What Odoo refuses for one imported contact: that contact is skipped, the others imported.
 IMPORT_REFUSALS = (ValidationError, UserError, psycopg2.IntegrityError, psycopg2.DataError)
 
+# The import (and its progress record) that refreshes the partner summaries.
+SUMMARY_IMPORT = "partner_summaries"
+# The one-off backfill of the first refresh, in order: (endpoint, query). Every approved
+# invoice and bill still due, whatever its date (what will fall overdue); this year's paid
+# sales invoices; this year's sales credit notes. One call per 1,000 documents of each.
+BACKFILL = (
+    ("Invoices", {"statuses": ("AUTHORISED",), "summary_only": True}),
+    (
+        "Invoices",
+        {"types": ("ACCREC",), "this_year": True, "statuses": ("PAID",), "summary_only": True},
+    ),
+    (
+        "CreditNotes",
+        {"types": ("ACCRECCREDIT",), "this_year": True, "statuses": ("AUTHORISED", "PAID")},
+    ),
+)
+SUMMARY_FIELDS = (
+    "xero_receivable_outstanding",
+    "xero_receivable_overdue",
+    "xero_payable_outstanding",
+    "xero_payable_overdue",
+    "xero_last_invoice_date",
+    "xero_sales_this_year",
+    "xero_sales_year",
+    "xero_summary_at",
+    "xero_summary_pending",
+)
+
 _logger = logging.getLogger(__name__)
 
 
@@ -61,6 +92,68 @@ class ResPartner(models.Model):
     xero_error = fields.Text(company_dependent=True)
     xero_warning = fields.Text(company_dependent=True)
     xero_lost_batch = fields.Char(company_dependent=True)
+
+    # The partner summary: what Xero says the contact owes and is owed (its Balances), and
+    # what the Xero documents Odoo was told about say of its sales. Per company, as each
+    # company has its own Xero organisation; amounts in the company's currency (Xero's base
+    # currency). Refreshed by the scheduled import, never one call per contact.
+    xero_receivable_outstanding = fields.Float(
+        string="Receivable outstanding",
+        company_dependent=True,
+        readonly=True,
+        groups="xero_connector.group_xero_user",
+        help="What the contact owes on approved sales invoices, less its unused credit notes, "
+        "as Xero reports it.",
+    )
+    xero_receivable_overdue = fields.Float(
+        string="Receivable overdue",
+        company_dependent=True,
+        readonly=True,
+        groups="xero_connector.group_xero_user",
+        help="What the contact owes on sales invoices past their due date, as Xero reports it.",
+    )
+    xero_payable_outstanding = fields.Float(
+        string="Payable outstanding",
+        company_dependent=True,
+        readonly=True,
+        groups="xero_connector.group_xero_user",
+        help="What is owed to the contact on approved bills, less its unused credit notes, as "
+        "Xero reports it.",
+    )
+    xero_payable_overdue = fields.Float(
+        string="Payable overdue",
+        company_dependent=True,
+        readonly=True,
+        groups="xero_connector.group_xero_user",
+        help="What is owed to the contact on bills past their due date, as Xero reports it.",
+    )
+    xero_last_invoice_date = fields.Date(
+        string="Last invoice",
+        company_dependent=True,
+        readonly=True,
+        groups="xero_connector.group_xero_user",
+        help="The date of the contact's latest approved or paid sales invoice in Xero.",
+    )
+    xero_sales_this_year = fields.Float(
+        string="Sales this year",
+        company_dependent=True,
+        readonly=True,
+        groups="xero_connector.group_xero_user",
+        help="This calendar year's approved and paid sales invoices less sales credit notes in "
+        "Xero, tax excluded.",
+    )
+    xero_sales_year = fields.Integer(
+        company_dependent=True, readonly=True, groups="xero_connector.group_xero_user"
+    )
+    xero_summary_at = fields.Datetime(
+        string="Figures from Xero as of",
+        company_dependent=True,
+        readonly=True,
+        groups="xero_connector.group_xero_user",
+    )
+    xero_summary_pending = fields.Boolean(
+        company_dependent=True, readonly=True, groups="xero_connector.group_xero_user"
+    )
 
     def _xero_company(self):
         return self.company_id or self.env.company
@@ -315,6 +408,7 @@ class ResPartner(models.Model):
             if partner and partner.xero_state in ("pending", "error"):
                 continue  # Odoo may have unsent changes: they win, and go to Xero next
             count += self._xero_import_safely(connection, partner, values, fill_only=not linked)
+        self._xero_keep_balances(connection, contacts)
         return count
 
     def _xero_linkable_domain(self, connection):
@@ -432,3 +526,241 @@ class ResPartner(models.Model):
                     for c in new
                 ]
             )
+
+    # -- the partner summary ------------------------------------------------------------------
+    @api.model
+    def _xero_note_documents(self, connection, endpoint, xero_documents):
+        """What one page of Xero's changed ``endpoint`` (Invoices or CreditNotes, any Type,
+        sent from Odoo or not) tells the partner summaries: each document is kept (once,
+        however often it is read) and, when it changed, its contact's balances are read
+        again at the next refresh. No call to Xero."""
+        contact_ids = self.env["xero.contact.document"].sudo()._keep(connection, xero_documents)
+        self._xero_mark_summaries_due(connection, contact_ids)
+
+    @api.model
+    def _xero_mark_summaries_due(self, connection, contact_ids):
+        if not contact_ids:
+            return
+        partners = (
+            self.sudo()
+            .with_company(connection.company_id)
+            .with_context(active_test=False)
+            .search([("xero_id", "in", list(contact_ids)), ("xero_summary_pending", "=", False)])
+        )
+        partners._xero_write({"xero_summary_pending": True})
+
+    @api.model
+    def _xero_refresh_summaries(self, connection):
+        """The partner summaries of a connection's company, refreshed after the invoice and
+        credit note polls: Xero's balances of the contacts whose documents changed (or fell
+        overdue) since the last run, or that were never read, at one call per 40 contacts
+        (``GET /Contacts?IDs=...&page=1``), or by reading every contact a thousand a call when
+        that is cheaper; then each partner's last invoice date and sales this year, from the
+        documents kept. The first run backfills this year's sales and every open invoice
+        (see BACKFILL). Resumable; a run with nothing changed makes no call. Returns how many
+        partners were refreshed (None when Xero stopped it)."""
+        partners = (
+            self.sudo()
+            .with_company(connection.company_id)
+            .with_context(active_test=False, xero_no_dirty=True)
+        )
+
+        def refresh_since(since, resume):
+            client = connection._client()
+            try:
+                now = partners._xero_summary_now()
+                if not since and not resume.get("backfilled"):
+                    if not partners._xero_backfill_documents(connection, client, resume, now):
+                        return 0, False
+                    resume.pop("backfill", None)
+                    resume["backfilled"] = True
+                    connection._import_cursor(SUMMARY_IMPORT)._keep_resume(resume)
+                if since:
+                    fallen = (
+                        self.env["xero.contact.document"]
+                        .sudo()
+                        ._fallen_overdue(connection, since, now)
+                    )
+                    partners._xero_mark_summaries_due(connection, fallen)
+                count, finished = partners._xero_read_balances(connection, client, now)
+                if finished:
+                    count += partners._xero_turn_of_year(connection, now)
+                return count, finished
+            finally:
+                connection._note_calls_left(client.limits)
+
+        return partners._xero_import(
+            connection, SUMMARY_IMPORT, refresh_since, self.env._("partner summaries")
+        )
+
+    @api.model
+    def _xero_summary_now(self):
+        return fields.Datetime.now()
+
+    @api.model
+    def _xero_backfill_documents(self, connection, client, resume, now):
+        """The one-off reading of the documents the summaries need from before the polls
+        began (BACKFILL): a few calls, resumable page by page. Returns whether it is done."""
+        state = resume.setdefault("backfill", {"year": now.year, "step": 0, "after": None})
+        for step in range(state["step"], len(BACKFILL)):
+            endpoint, query = BACKFILL[step]
+            pages = client.iter_documents(
+                endpoint,
+                types=query.get("types", ()),
+                date_from=date(state["year"], 1, 1) if query.get("this_year") else None,
+                statuses=query["statuses"],
+                after=state["after"],
+                summary_only=query.get("summary_only", False),
+            )
+            for page in pages:
+                self._xero_note_documents(connection, endpoint, page)
+                moment, object_id = resume_point(endpoint, page[-1])
+                state["after"] = [moment.isoformat(), object_id]
+                connection._import_cursor(SUMMARY_IMPORT)._keep_resume(resume)
+                if not commit_progress(self.env, len(page)):
+                    self.env.ref("xero_connector.ir_cron_xero_import")._trigger()
+                    return False
+            state.update(step=step + 1, after=None)
+            connection._import_cursor(SUMMARY_IMPORT)._keep_resume(resume)
+        return True
+
+    def _xero_summaries_due(self):
+        """The partners linked to Xero whose balances are to be read: marked, or never read."""
+        return self.search(
+            [
+                ("xero_id", "!=", False),
+                "|",
+                ("xero_summary_pending", "=", True),
+                ("xero_summary_at", "=", False),
+            ]
+        )
+
+    @api.model
+    def _xero_read_balances(self, connection, client, now):
+        """Read Xero's balances of the partners due, batch by batch, each batch written and
+        committed. Returns (partners refreshed, whether all were)."""
+        due = self._xero_summaries_due()
+        by_contact = due.grouped("xero_id")
+        count = 0
+        for contact_ids, contacts in self._xero_balance_batches(connection, client, by_contact):
+            balances = dict.fromkeys(contact_ids)
+            balances.update({str(c.contact_id).lower(): c.balances for c in contacts})
+            partners = self.browse().union(*(by_contact[i] for i in balances if i in by_contact))
+            partners._xero_write_summaries(connection, now, balances)
+            count += len(partners)
+            if not commit_progress(self.env, len(partners)):
+                self.env.ref("xero_connector.ir_cron_xero_import")._trigger()
+                return count, False
+        return count, True
+
+    @api.model
+    def _xero_balance_batches(self, connection, client, contact_ids):
+        """(ContactIDs, SDK contacts Xero has of them) in batches: 40 IDs a call, or, when
+        there are so many that reading every contact of the organisation (1,000 a call, as
+        many as the index of its contacts says) costs fewer calls, pages of every contact;
+        then by ID those the pages missed (a contact edited meanwhile moves pages)."""
+        wanted = list(contact_ids)
+        if not wanted:
+            return
+        known = (
+            self.env["xero.index"]
+            .sudo()
+            .search_count([("connection_id", "=", connection.id), ("kind", "=", "contact")])
+        )
+        if known and known // MAX_PAGE_SIZE + 1 < -(-len(wanted) // MAX_IDS):
+            left = set(wanted)
+            for page in client.iter_pages(
+                "Contacts", page_size=MAX_PAGE_SIZE, include_archived=True
+            ):
+                found = [c for c in page if str(c.contact_id).lower() in left]
+                if found:
+                    left -= {str(c.contact_id).lower() for c in found}
+                    yield [str(c.contact_id).lower() for c in found], found
+            wanted = sorted(left)
+        yield from client.iter_contacts_by_ids(wanted)
+
+    @api.model
+    def _xero_keep_balances(self, connection, contacts):
+        """Contacts read whole (the contacts import reads pages) carry their balances: keep
+        them, at no call."""
+        balances = {
+            str(c.contact_id).lower(): c.balances
+            for c in contacts
+            if getattr(c, "balances", None) is not None
+        }
+        if not balances:
+            return
+        partners = (
+            self.sudo()
+            .with_company(connection.company_id)
+            .with_context(active_test=False, xero_no_dirty=True)
+            .search([("xero_id", "in", list(balances))])
+        )
+        partners._xero_write_summaries(connection, self._xero_summary_now(), balances)
+
+    def _xero_write_summaries(self, connection, now, balances=None):
+        """Write on these partners their last invoice date and this year's sales from the
+        documents kept, and, for those whose contact is in ``balances`` ({ContactID: SDK
+        Balances, or None when Xero has no such contact}), Xero's balances as read ``now``.
+        """
+        figures = (
+            self.env["xero.contact.document"]
+            .sudo()
+            ._sales_figures(connection, set(self.mapped("xero_id")), now.year)
+        )
+        groups = defaultdict(list)  # most contacts owe nothing: one write for all of them
+        for partner in self:
+            last, sales = figures.get(partner.xero_id, (False, 0.0))
+            values = {
+                "xero_last_invoice_date": last,
+                "xero_sales_this_year": sales,
+                "xero_sales_year": now.year,
+            }
+            if balances is not None and partner.xero_id in balances:
+                values.update(
+                    balance_values(balances[partner.xero_id]),
+                    xero_summary_at=now,
+                    xero_summary_pending=False,
+                )
+            groups[tuple(sorted(values.items()))].append(partner.id)
+        for values, ids in groups.items():
+            self.browse(ids)._xero_write(dict(values))
+
+    @api.model
+    def _xero_turn_of_year(self, connection, now):
+        """A new year: sales this year start again from the documents kept (no call)."""
+        stale = self.search(
+            [
+                ("xero_id", "!=", False),
+                ("xero_sales_this_year", "!=", 0),
+                ("xero_sales_year", "!=", now.year),
+            ]
+        )
+        stale._xero_write_summaries(connection, now)
+        return len(stale)
+
+    @api.model
+    def _xero_forget_summaries(self, connection):
+        """The company now keeps its books in another organisation: the documents kept and
+        the summaries shown are the previous one's."""
+        self.env["xero.contact.document"].sudo().search(
+            [("connection_id", "=", connection.id)]
+        ).unlink()
+        partners = (
+            self.sudo()
+            .with_company(connection.company_id)
+            .with_context(active_test=False)
+            .search(["|", ("xero_summary_at", "!=", False), ("xero_sales_this_year", "!=", 0)])
+        )
+        partners._xero_write(dict.fromkeys(SUMMARY_FIELDS, False))
+
+
+def balance_values(balances):
+    """The summary's values of an SDK Balances (None: all zero)."""
+    values = {}
+    for side, name in (("receivable", "accounts_receivable"), ("payable", "accounts_payable")):
+        figures = getattr(balances, name, None)
+        for figure in ("outstanding", "overdue"):
+            value = getattr(figures, figure, None) or 0
+            values["xero_%s_%s" % (side, figure)] = float(amount(value))
+    return values

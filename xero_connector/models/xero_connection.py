@@ -466,6 +466,7 @@ class XeroConnection(models.Model):
                 }
             )
         self.env["xero.mapping"]._forget_lists(self)
+        self.env["res.partner"].sudo()._xero_forget_summaries(self)
         self.import_cursor_ids.unlink()
         self.env["xero.index"]._forget(self)
         self.write({"rate_limited_until": False})
@@ -834,6 +835,7 @@ class XeroConnection(models.Model):
             ("invoices", "account.move", "_xero_import_invoices"),
             ("credit_notes", "account.move", "_xero_import_credit_notes"),
             ("payments", "account.move", "_xero_import_payments"),
+            ("partner_summaries", "res.partner", "_xero_refresh_summaries"),
         ]
 
     def _ensure_import_cursors(self):

@@ -17,9 +17,10 @@ INBOUND_TYPES = ("out_invoice", "in_refund")
 
 
 class XeroPayment(models.Model):
-    """A payment Xero recorded on a document sent from Odoo, as last read from Xero, and
-    the Odoo payment it became: each Xero payment is recorded once, undone when Xero
-    deletes it, and says why when it is not recorded."""
+    """A payment Xero recorded on a document sent from Odoo, or a credit note Xero
+    allocated to an invoice, as last read from Xero, and what it became in Odoo (a payment,
+    a reconciliation): each is recorded once, undone when Xero deletes it, and says why when
+    it is not recorded."""
 
     _name = "xero.payment"
     _description = "Payment from Xero"
@@ -30,7 +31,19 @@ class XeroPayment(models.Model):
         "xero.connection", required=True, index=True, ondelete="cascade"
     )
     company_id = fields.Many2one(related="connection_id.company_id", store=True, index=True)
-    xero_id = fields.Char(string="Xero payment ID", required=True, readonly=True)
+    xero_id = fields.Char(
+        string="Xero ID", required=True, readonly=True, help="Its PaymentID or AllocationID."
+    )
+    kind = fields.Selection(
+        [
+            ("payment", "Payment"),
+            ("allocation", "Credit note allocation"),
+            ("credit", "Overpayment or prepayment"),
+        ],
+        default="payment",
+        required=True,
+        readonly=True,
+    )
     move_id = fields.Many2one(
         "account.move",
         string="Document",
@@ -39,6 +52,14 @@ class XeroPayment(models.Model):
         index=True,
         ondelete="cascade",
         check_company=True,
+    )
+    invoice_move_id = fields.Many2one(
+        "account.move",
+        string="Allocated to",
+        readonly=True,
+        ondelete="cascade",
+        check_company=True,
+        help="The invoice the credit note is allocated to.",
     )
     partner_id = fields.Many2one(related="move_id.commercial_partner_id", string="Partner")
     currency_id = fields.Many2one(related="move_id.currency_id")
@@ -112,10 +133,13 @@ class XeroPayment(models.Model):
         for payment in self:
             if payment.xero_status == "DELETED":
                 payment._undo()
-            elif payment.state in ("to_record", "not_recorded"):
+            elif payment.kind != "credit" and payment.state in ("to_record", "not_recorded"):
                 try:
                     with self.env.cr.savepoint():
-                        payment._record()
+                        if payment.kind == "allocation":
+                            payment._record_allocation()
+                        else:
+                            payment._record()
                 except (UserError, ValidationError) as error:
                     # Odoo refuses it (a journal without payment method, a locked period):
                     # said on the payment, and the rest of the page goes on.
@@ -175,7 +199,8 @@ class XeroPayment(models.Model):
         self.write({"state": "not_recorded", "note": reason})
         self.move_id.sudo().message_post(
             body=self.env._(
-                "Xero's payment of %(amount)s on %(date)s is not recorded in Odoo: %(reason)s",
+                "Xero's %(kind)s of %(amount)s on %(date)s is not recorded in Odoo: %(reason)s",
+                kind=dict(self._fields["kind"].selection)[self.kind].lower(),
                 amount=self.currency_id.format(self.amount),
                 date=self.date,
                 reason=reason,
@@ -183,6 +208,9 @@ class XeroPayment(models.Model):
         )
 
     def _undo(self):
+        if self.kind == "allocation":
+            self._undo_allocation()
+            return
         odoo_payment = self.payment_id
         if odoo_payment and odoo_payment.state != "canceled":
             odoo_payment.action_draft()
@@ -197,6 +225,179 @@ class XeroPayment(models.Model):
                 )
             )
         self.write({"state": "undone" if odoo_payment else "removed", "note": False})
+
+    # -- credit note allocations --------------------------------------------------------------
+    @api.model
+    def _import_allocations(self, connection, xero_credit_notes):
+        """Keep the allocations of these Xero credit notes (a page of what changed) between
+        documents sent from Odoo, reconcile the new ones in Odoo and undo those Xero
+        removed (a credit note's allocations are all on it: one missing was deleted)."""
+        notes = {str(n.credit_note_id): n for n in xero_credit_notes}
+        company = connection.company_id
+        moves = self.env["account.move"].search(
+            [("xero_id", "in", list(notes)), ("company_id", "=", company.id)]
+        )
+        invoice_ids = {
+            str(a.invoice.invoice_id)
+            for note in notes.values()
+            for a in note.allocations or []
+            if a.invoice and a.invoice.invoice_id
+        }
+        invoice_of = {
+            m.xero_id: m
+            for m in self.env["account.move"].search(
+                [("xero_id", "in", list(invoice_ids)), ("company_id", "=", company.id)]
+            )
+        }
+        known = self.search(
+            [
+                ("connection_id", "=", connection.id),
+                ("kind", "=", "allocation"),
+                ("move_id", "in", moves.ids),
+            ]
+        )
+        changed = self.browse()
+        for move in moves:
+            note = notes[move.xero_id]
+            current = {
+                str(a.allocation_id): a
+                for a in note.allocations or []
+                if a.allocation_id and not a.is_deleted
+            }
+            held = known.filtered(lambda p, m=move: p.move_id == m)
+            for allocation in held.filtered(
+                lambda p, c=current: p.xero_id not in c and p.xero_status != "DELETED"
+            ):
+                allocation.write({"xero_status": "DELETED"})
+                changed |= allocation
+            for allocation_id, allocation in current.items():
+                invoice = invoice_of.get(str(allocation.invoice.invoice_id))
+                if allocation_id in held.mapped("xero_id") or not invoice:
+                    continue
+                changed |= self.create(
+                    {
+                        "connection_id": connection.id,
+                        "xero_id": allocation_id,
+                        "kind": "allocation",
+                        "move_id": move.id,
+                        "invoice_move_id": invoice.id,
+                        "amount": float(amount(allocation.amount or 0)),
+                        "date": allocation.date,
+                        "xero_status": "AUTHORISED",
+                    }
+                )
+        if connection.record_payments:
+            changed._record_in_odoo()
+        return len(changed)
+
+    @api.model
+    def _import_credits(self, connection, xero_invoices):
+        """Overpayments and prepayments Xero applied to invoices sent from Odoo: Odoo does
+        not record them (they are payments received before the invoice, in Xero's books
+        only), so each is kept, not recorded, with the reason on itself and in the
+        document's chatter, never a silent gap; one no longer applied is marked removed."""
+        invoices = {str(i.invoice_id): i for i in xero_invoices}
+        moves = self.env["account.move"].search(
+            [("xero_id", "in", list(invoices)), ("company_id", "=", connection.company_id.id)]
+        )
+        known = self.search(
+            [
+                ("connection_id", "=", connection.id),
+                ("kind", "=", "credit"),
+                ("move_id", "in", moves.ids),
+            ]
+        )
+        changed = self.browse()
+        for move in moves:
+            invoice = invoices[move.xero_id]
+            applied = {}
+            for credit in invoice.overpayments or []:
+                applied["%s:%s" % (credit.overpayment_id, move.xero_id)] = credit
+            for credit in invoice.prepayments or []:
+                applied["%s:%s" % (credit.prepayment_id, move.xero_id)] = credit
+            held = known.filtered(lambda p, m=move: p.move_id == m)
+            gone = held.filtered(lambda p, a=applied: p.xero_id not in a and p.state != "removed")
+            gone.write({"xero_status": "DELETED", "state": "removed", "note": False})
+            changed |= gone
+            for key, credit in applied.items():
+                if key in held.mapped("xero_id"):
+                    continue
+                record = self.create(
+                    {
+                        "connection_id": connection.id,
+                        "xero_id": key,
+                        "kind": "credit",
+                        "move_id": move.id,
+                        "amount": float(amount(credit.applied_amount or 0)),
+                        "date": credit.date,
+                        "xero_status": "AUTHORISED",
+                    }
+                )
+                record._not_recorded(
+                    self.env._(
+                        "Odoo does not record Xero's overpayments and prepayments: record it "
+                        "by hand (a payment received in advance), or leave it to Xero."
+                    )
+                )
+                changed |= record
+        return len(changed)
+
+    def _open_lines(self, move):
+        """The receivable or payable lines of ``move`` still open."""
+        return move.line_ids.filtered(
+            lambda line: (
+                line.account_id.account_type in ("asset_receivable", "liability_payable")
+                and not line.reconciled
+            )
+        )
+
+    def _record_allocation(self):
+        """The credit note reconciled with the invoice for the amount Xero allocated. Odoo
+        reconciles the smaller of the two open amounts whole: an allocation of less is left
+        for a person, with the reason."""
+        credit_lines, invoice_lines = (
+            self._open_lines(self.move_id),
+            self._open_lines(self.invoice_move_id),
+        )
+        currency = self.currency_id
+        open_amounts = [
+            abs(sum(lines.mapped("amount_residual_currency")))
+            for lines in (credit_lines, invoice_lines)
+        ]
+        if (
+            not credit_lines
+            or not invoice_lines
+            or currency.compare_amounts(self.amount, min(open_amounts))
+        ):
+            self._not_recorded(
+                self.env._(
+                    "Xero allocated %(amount)s of it to %(invoice)s; Odoo reconciles the "
+                    "smaller of their open amounts (%(open)s) whole. Reconcile them by hand.",
+                    amount=currency.format(self.amount),
+                    invoice=self.invoice_move_id.display_name,
+                    open=currency.format(min(open_amounts)),
+                )
+            )
+            return
+        (credit_lines | invoice_lines).reconcile()
+        self.write({"state": "recorded", "note": False})
+
+    def _undo_allocation(self):
+        """The reconciliation of the credit note with the invoice is undone."""
+        invoice_lines = self.invoice_move_id.line_ids
+        partials = (
+            self.move_id.line_ids.matched_debit_ids | self.move_id.line_ids.matched_credit_ids
+        ).filtered(lambda p: (p.debit_move_id | p.credit_move_id) & invoice_lines)
+        if self.state == "recorded" and partials:
+            partials.unlink()
+            self.move_id.sudo().message_post(
+                body=self.env._(
+                    "Its allocation to %(invoice)s was removed in Xero: the reconciliation "
+                    "is undone.",
+                    invoice=self.invoice_move_id.display_name,
+                )
+            )
+        self.write({"state": "undone" if self.state == "recorded" else "removed", "note": False})
 
     def action_record_in_odoo(self):
         """Try again the payments not recorded (a journal mapped since, say)."""

@@ -20,3 +20,6 @@ from . import test_move_balances
 from . import test_purchase_order_lifecycle
 from . import test_mapping_bank
 from . import test_move_payments
+from . import test_partner_summary
+from . import test_benchmark_poll
+from . import test_drift_report

@@ -12,9 +12,9 @@ from .test_engine import requests_log
 from .test_move_sync import DocumentCase
 
 
-@tagged("post_install", "-at_install")
-class TestMoveBalances(DocumentCase):
-    """Statuses and balances back from Xero: what changed, never one call per document."""
+class MoneyBackCase(DocumentCase):
+    """Documents approved when sent, without history notes or files, and Xero's bank account
+    mapped to Odoo's bank journal: what the money coming back from Xero starts from."""
 
     def setUp(self):
         super().setUp()
@@ -23,10 +23,18 @@ class TestMoveBalances(DocumentCase):
                 "status_out_invoice": "AUTHORISED",
                 "status_out_refund": "AUTHORISED",
                 "status_in_invoice": "AUTHORISED",
+                "status_in_refund": "AUTHORISED",
                 "send_history_notes": False,
                 "send_attachments": False,
             }
         )
+        self.xero_bank = self.env["xero.account"].search(
+            [("connection_id", "=", self.connection.id), ("code", "=", "090")]
+        )
+        self.bank_journal = self.env["account.journal"].search(
+            [("type", "=", "bank"), ("company_id", "=", self.env.company.id)], limit=1
+        )
+        self.bank_journal.xero_bank_account_id = self.xero_bank
 
     def sent(self, *moves):
         moves = self.env["account.move"].union(*moves)
@@ -38,6 +46,37 @@ class TestMoveBalances(DocumentCase):
     def run_import_cron(self):
         self.env.ref("xero_connector.ir_cron_xero_import").method_direct_trigger()
         self.env.invalidate_all()
+
+    def allocate_in_xero(self, refund, invoice, value):
+        self.connection._client().accounting.create_credit_note_allocation(
+            self.tenant["tenantId"],
+            refund.xero_id,
+            Allocations(
+                allocations=[
+                    Allocation(
+                        invoice=Invoice(invoice_id=invoice.xero_id),
+                        credit_note=CreditNote(credit_note_id=refund.xero_id),
+                        amount=value,
+                        date=date(2026, 11, 25),
+                    )
+                ]
+            ),
+        )
+
+    def edit_quantity_in_xero(self, invoice, quantity):
+        [line] = self.held_for(invoice)["LineItems"]
+        edited = {key: line[key] for key in ("Description", "UnitAmount", "AccountCode", "TaxType")}
+        self.sandbox.edit(
+            self.tenant["tenantId"],
+            "Invoices",
+            invoice.xero_id,
+            {"LineItems": [dict(edited, Quantity=quantity)]},
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestMoveBalances(MoneyBackCase):
+    """Statuses and balances back from Xero: what changed, never one call per document."""
 
     def test_a_part_payment_then_the_rest_show_on_the_invoice(self):
         invoice, other = self.sent(self.move(), self.move())
@@ -94,21 +133,7 @@ class TestMoveBalances(DocumentCase):
             self.move(),
             self.move("out_refund", lines=[{"name": "Refund", "quantity": 1, "price_unit": 50}]),
         )
-        client = self.connection._client()
-        client.accounting.create_credit_note_allocation(
-            self.tenant["tenantId"],
-            refund.xero_id,
-            Allocations(
-                allocations=[
-                    Allocation(
-                        invoice=Invoice(invoice_id=invoice.xero_id),
-                        credit_note=CreditNote(credit_note_id=refund.xero_id),
-                        amount=60,
-                        date=date(2026, 11, 25),
-                    )
-                ]
-            ),
-        )
+        self.allocate_in_xero(refund, invoice, 60)
         self.run_import_cron()
         self.assertEqual((invoice.xero_amount_credited, invoice.xero_amount_due), (60, 300))
         self.assertEqual(refund.xero_status, "PAID")
@@ -151,13 +176,17 @@ class TestMoveBalances(DocumentCase):
         self.assertEqual(order.xero_status, "PAID")
         self.assertIn("Xero marked this document paid", order.message_ids[:1].body)
 
-    def test_nothing_sent_nothing_asked(self):
+    def test_nothing_sent_nothing_polled_but_the_summaries_first_read(self):
         self.sandbox._call("DELETE", "/sandbox/requests")
         self.run_import_cron()
-        reads = [
-            r for r in requests_log(self.sandbox) if r["path"].startswith(("/Invoices", "/Credit"))
+        polls = [
+            r
+            for r in requests_log(self.sandbox)
+            if r["path"].startswith(("/Invoices", "/CreditNotes", "/Payments"))
+            and "where" not in r["query"]
+            and "summaryOnly" not in r["query"]
         ]
-        self.assertEqual(reads, [])
+        self.assertEqual(polls, [], "the summaries' one-off read filters by status, type, date")
 
     def test_a_poll_stopped_by_a_rate_limit_resumes_where_it_stopped(self):
         invoices = self.sent(*(self.move() for _i in range(5)))
@@ -184,16 +213,6 @@ class TestMoveBalances(DocumentCase):
             messages = len(invoices.message_ids)
             self.run_import_cron()
             self.assertEqual(len(invoices.message_ids), messages)
-
-    def edit_quantity_in_xero(self, invoice, quantity):
-        [line] = self.held_for(invoice)["LineItems"]
-        edited = {key: line[key] for key in ("Description", "UnitAmount", "AccountCode", "TaxType")}
-        self.sandbox.edit(
-            self.tenant["tenantId"],
-            "Invoices",
-            invoice.xero_id,
-            {"LineItems": [dict(edited, Quantity=quantity)]},
-        )
 
     def test_an_invoice_edited_in_xero_waits_for_someone_to_choose(self):
         invoice, other = self.sent(self.move(), self.move())

@@ -720,9 +720,8 @@ class TestMoveNeverTwice(DocumentCase):
         self.assertEqual(self.held_for(bills)["InvoiceNumber"], "SUP-RENAMED")
 
 
-@tagged("post_install", "-at_install")
-class TestMoveTwoCompanies(DocumentCase):
-    """Each company's documents reach its own organisation."""
+class TwoCompaniesCase(DocumentCase):
+    """A UK company and an Australian one, each connected to its own organisation."""
 
     def setUp(self):
         super().setUp()
@@ -762,6 +761,11 @@ class TestMoveTwoCompanies(DocumentCase):
         )
         product_accounts["income"].with_company(company).xero_account_id = sales
         connection.write({"xero_sales_account_id": sales.id})
+
+
+@tagged("post_install", "-at_install")
+class TestMoveTwoCompanies(TwoCompaniesCase):
+    """Each company's documents reach its own organisation."""
 
     def test_each_company_sends_to_its_organisation(self):
         uk_invoice = self.move()

@@ -3,6 +3,7 @@
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
+from .test_move_sync import TwoCompaniesCase
 from .test_purchase_order_sync import BillOrderCase, OrderCase
 
 
@@ -273,3 +274,79 @@ class TestPurchaseOrderBillLifecycle(BillOrderCase):
         self.assertIn("not of valid status", bill.xero_error)
         held = live(self.bills_in_xero())
         self.assertEqual(sum(d["Total"] for d in held), first.amount_total + second.amount_total)
+
+
+@tagged("post_install", "-at_install")
+class TestPurchaseOrderTwoCompanies(TwoCompaniesCase):
+    """Each company's setting: the UK one sends Xero purchase orders, the Australian one
+    bills, each to its own organisation."""
+
+    def test_each_company_sends_its_orders_as_it_chose(self):
+        self.au_connection.purchase_order_as = "bill"
+        accounts = self.env["xero.account"].search([("connection_id", "=", self.au_connection.id)])
+        self.au_connection.xero_purchase_account_id = accounts.filtered(lambda a: a.code == "300")
+        au_tax = self.env["account.tax"].create(
+            {
+                "name": "GST 10% (purchases)",
+                "amount": 10,
+                "type_tax_use": "purchase",
+                "company_id": self.company_au.id,
+                "xero_tax_rate_id": self.env["xero.tax.rate"]
+                .search([("connection_id", "=", self.au_connection.id), ("tax_type", "=", "INPUT")])
+                .id,
+            }
+        )
+        product = self.env["product.product"].create(
+            {
+                "name": "Bolts",
+                "default_code": "BOLT-1",
+                "taxes_id": False,
+                "supplier_taxes_id": False,
+            }
+        )
+
+        def order(company, tax):
+            return (
+                self.env["purchase.order"]
+                .with_company(company)
+                .create(
+                    {
+                        "company_id": company.id,
+                        "partner_id": self.vendor.id,
+                        "partner_ref": "VQ-1",
+                        "order_line": [
+                            (
+                                0,
+                                0,
+                                {
+                                    "product_id": product.id,
+                                    "product_qty": 2,
+                                    "price_unit": 50.0,
+                                    "tax_ids": [(6, 0, tax.ids)],
+                                },
+                            )
+                        ],
+                    }
+                )
+            )
+
+        uk_order, au_order = (
+            order(self.env.company, self.purchase_tax),
+            order(self.company_au, au_tax),
+        )
+        (uk_order | au_order).button_confirm()
+        (uk_order | au_order).action_xero_sync()
+        self.assertEqual(
+            (uk_order | au_order).mapped("xero_state"),
+            ["synced", "synced"],
+            (uk_order | au_order).mapped("xero_error"),
+        )
+        self.assertEqual((uk_order.xero_sent_as, au_order.xero_sent_as), ("purchase_order", "bill"))
+        [uk_held] = self.held("PurchaseOrders")
+        self.assertEqual(uk_held["PurchaseOrderID"], uk_order.xero_id)
+        au_bills = self.sandbox.held(self.au_tenant["tenantId"], "Invoices")
+        self.assertEqual(
+            [(d["InvoiceID"], d["Type"]) for d in au_bills], [(au_order.xero_id, "ACCPAY")]
+        )
+        self.assertEqual(au_bills[0]["Total"], 110.0)
+        self.assertFalse(self.sandbox.held(self.au_tenant["tenantId"], "PurchaseOrders"))

@@ -84,6 +84,58 @@ class TestPurchaseOrderSync(OrderCase):
         self.assertEqual(order.xero_number, order.name)
         self.assertEqual(order.xero_status, "DRAFT")
 
+    def test_every_field_of_an_order_reaches_xero(self):
+        self.connection.status_purchase_order = "SUBMITTED"
+        self.env.company.partner_id.write(
+            {"street": "1 Quay Street", "city": "Bristol", "zip": "BS1 4DJ"}
+        )
+        region = self.env["account.analytic.plan"].create({"name": "Region"})
+        north = self.env["account.analytic.account"].create({"name": "North", "plan_id": region.id})
+        self.open_wizard()
+        order = self.order(
+            lines=[
+                {
+                    "name": "Bolts, M8, boxed",
+                    "product_qty": 4,
+                    "price_unit": 12.5,
+                    "discount": 10,
+                    "analytic_distribution": {str(north.id): 100},
+                }
+            ],
+            date_order="2026-11-18 09:00:00",
+        )
+        order.button_confirm()
+        order.action_xero_sync()
+        self.assertEqual(order.xero_state, "synced", order.xero_error)
+        held = self.held_order(order)
+        self.assertEqual(held["Status"], "SUBMITTED")
+        self.assertEqual(held["Date"], "2026-11-18")
+        self.assertIn("1 Quay Street", held["DeliveryAddress"])
+        self.assertIn("BS1 4DJ Bristol", held["DeliveryAddress"])
+        [line] = held["LineItems"]
+        self.assertEqual(line["Description"], "Bolts, M8, boxed")
+        self.assertEqual(line["AccountCode"], "300")
+        self.assertEqual((line["Quantity"], line["UnitAmount"]), (4, 11.25), "10% folded in")
+        self.assertEqual(line["LineAmount"], 45)
+        self.assertEqual(
+            [(t["Name"], t["Option"]) for t in line["Tracking"]], [("Region", "North")]
+        )
+        self.assertEqual(order.xero_status, "SUBMITTED")
+
+    def test_a_change_to_an_order_billed_in_xero_is_refused_with_the_reason(self):
+        order = self.order()
+        order.button_confirm()
+        order.action_xero_sync()
+        tenant = self.tenant["tenantId"]
+        self.sandbox.edit(tenant, "PurchaseOrders", order.xero_id, {"Status": "AUTHORISED"})
+        self.sandbox.edit(tenant, "PurchaseOrders", order.xero_id, {"Status": "BILLED"})
+        self.run_import_cron()
+        order.order_line[0].product_qty = 9
+        self.run_push_cron()
+        self.assertEqual(order.xero_state, "error")
+        self.assertIn("billed: Xero no longer takes changes to it", order.xero_error)
+        self.assertEqual(self.held_order(order)["LineItems"][0]["Quantity"], 3)
+
     def test_a_request_for_quotation_is_not_sent(self):
         order = self.order()
         with self.assertRaisesRegex(Exception, "None of the selected records"):

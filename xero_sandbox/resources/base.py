@@ -127,6 +127,8 @@ class Resource:
         return out
 
     presented_flags = ("HasAttachments",)
+    # Fields a list read shows only when it is paged (a read by ID always has them).
+    paged_only_fields = ()
 
     def filterable(self, ctx, obj):
         """The form ``where`` filters and ``order`` see: stored values, dates as ISO."""

@@ -30,6 +30,20 @@ PLAIN_FIELDS = (
     "XeroNetworkKey",
 )
 LIST_FIELDS = ("ContactPersons", "Addresses", "Phones")
+# What summaryOnly=true leaves out of a contact (the Contacts page, "Retrieving a smaller
+# lightweight response"); the sandbox keeps none of the tracking categories.
+SUMMARY_LEFT_OUT = (
+    "Addresses",
+    "Balances",
+    "ContactGroups",
+    "ContactPersons",
+    "IsCustomer",
+    "IsSupplier",
+    "PurchasesDefaultAccountCode",
+    "PurchasesTrackingCategories",
+    "SalesDefaultAccountCode",
+    "SalesTrackingCategories",
+)
 
 
 class Contacts(Resource):
@@ -38,6 +52,9 @@ class Contacts(Resource):
     label = "Contact"
     webhook_category = "CONTACT"
     error_flag = "HasValidationErrors"
+    # "Only retrieved on GET requests for a single contact or when pagination is used" (the
+    # Contacts page): a list read without ``page`` leaves them out.
+    paged_only_fields = ("Balances",)
 
     def find(self, ctx, element, method):
         if method == "POST" and not element.get("ContactID") and element.get("ContactNumber"):
@@ -155,10 +172,13 @@ class Contacts(Resource):
     def present(self, ctx, obj, summary=False):
         out = super().present(ctx, obj, summary)
         if summary:
-            for field in ("ContactPersons", "Addresses", "Phones"):
+            for field in SUMMARY_LEFT_OUT:
                 out.pop(field, None)
         else:
-            out["Balances"] = ctx.org.contact_balances(obj["ContactID"])
+            # Computed when read, never stored: a balance change leaves UpdatedDateUTC alone
+            # ("changes to the Balances ... will not trigger a contact to be returned with
+            # the Modified-After filter", the Contacts page).
+            out["Balances"] = ctx.org.contact_balances(obj["ContactID"], ctx.today)
         return out
 
     def default_filter(self, obj, query):

@@ -40,7 +40,15 @@ class Invoices(DocumentResource):
 
     def settle(self, ctx, doc):
         paid = sum((dec(p["Amount"]) for p in doc.get("Payments", [])), dec("0.00"))
-        credited = sum((dec(c["AppliedAmount"]) for c in doc.get("CreditNotes", [])), dec("0.00"))
+        # Credit notes, overpayments and prepayments applied (Invoice.AmountCredited).
+        credited = sum(
+            (
+                dec(c["AppliedAmount"])
+                for key in ("CreditNotes", "Overpayments", "Prepayments")
+                for c in doc.get(key, [])
+            ),
+            dec("0.00"),
+        )
         doc.setdefault("Payments", [])
         doc.setdefault("CreditNotes", [])
         doc["AmountPaid"] = paid

@@ -44,5 +44,42 @@ registry.category("web_tour.tours").add("xero_connector_purchase_order_sync", {
             content: "The link opens the purchase order in Xero",
             trigger: ".o_form_view .o_field_widget[name=xero_url] a[href*='organisationlogin']",
         },
+        {
+            content: "Preview what Xero would get",
+            trigger: ".o_form_view .o_form_statusbar button[name=action_xero_preview]",
+            run: "click",
+        },
+        {
+            content: "The preview shows the order and Xero's total next to Odoo's",
+            trigger: ".modal .o_xero_header:contains(Purchase order) ~ .o_xero_totals:contains(18.00)",
+        },
+        {
+            content: "Close the preview",
+            trigger: ".modal .modal-footer button:contains(Close)",
+            run: "click",
+        },
+        {
+            content: "Back to the list",
+            trigger: ".o_breadcrumb .breadcrumb-item a",
+            run: "click",
+        },
+        {
+            content: "The list's Xero column says the order is synced",
+            trigger: ".o_list_view td[name=xero_state] .badge:text(Synced)",
+        },
+        {
+            content: "Open the filters",
+            trigger: ".o_searchview_dropdown_toggler",
+            run: "click",
+        },
+        {
+            content: "Filter on the orders Xero refused",
+            trigger: ".o_filter_menu .o-dropdown-item:contains(Xero: error)",
+            run: "click",
+        },
+        {
+            content: "None: the synced order is filtered out",
+            trigger: ".o_view_nocontent, .o_list_view:not(:has(td[name=xero_state]))",
+        },
     ],
 });
