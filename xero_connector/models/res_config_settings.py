@@ -142,6 +142,9 @@ class ResConfigSettings(models.TransientModel):
     def action_xero_import_contacts(self):
         return self.xero_connection_id.action_import_contacts()
 
+    def action_xero_import_changes(self):
+        return self.xero_connection_id.action_import_changes()
+
     def action_xero_open_mapping(self):
         return self.xero_connection_id.action_open_mapping()
 

@@ -893,22 +893,43 @@ class XeroConnection(models.Model):
     def _cron_import(self):
         """Every import of every connected organisation, within the day's call budget."""
         for connection in self.sudo().search([("state", "=", "connected")]):
-            for _name, model_name, method in self._import_plan():
-                if connection._is_rate_limited():
-                    break
-                if not connection._import_budget_left():
-                    self.env["xero.sync.log"]._record(
-                        connection,
-                        "import",
-                        "rate_limited",
-                        self.env._(
-                            "Only %(left)s Xero calls are left today: imports wait for "
-                            "tomorrow, sending goes on.",
-                            left=connection.day_calls_left,
-                        ),
-                    )
-                    break
-                connection._run_isolated(getattr(self.env[model_name].sudo(), method), connection)
+            connection._import_all()
+
+    def _import_all(self):
+        """This organisation's imports, in order, within the day's call budget."""
+        for _name, model_name, method in self._import_plan():
+            if self._is_rate_limited():
+                break
+            if not self._import_budget_left():
+                self.env["xero.sync.log"]._record(
+                    self,
+                    "import",
+                    "rate_limited",
+                    self.env._(
+                        "Only %(left)s Xero calls are left today: imports wait for "
+                        "tomorrow, sending goes on.",
+                        left=self.day_calls_left,
+                    ),
+                )
+                break
+            self._run_isolated(getattr(self.env[model_name].sudo(), method), self)
+
+    def action_import_changes(self):
+        """The hourly import, now: statuses, balances, payments and partner summaries."""
+        self.ensure_one()
+        self._check_admin()
+        if self.state != "connected":
+            raise UserError(self._not_connected_message(self.company_id))
+        self.sudo()._import_all()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._("Xero's changes are imported: the sync log has the detail."),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     def _run_isolated(self, work, *args):
         """Run one connection's share of a scheduled action; its failure is logged and does

@@ -248,3 +248,12 @@ class TestMoveBalances(MoneyBackCase):
         self.assertEqual(self.held_for(invoice)["Total"], invoice.amount_total)
         self.run_import_cron()
         self.assertFalse(invoice.xero_changed_in_xero)
+
+    def test_the_import_runs_on_demand_from_settings(self):
+        invoice = self.sent(self.move())
+        self.pay_in_xero(invoice, invoice.amount_total)
+        settings = self.env["res.config.settings"].create({})
+        action = settings.action_xero_import_changes()
+        self.assertEqual(action["params"]["type"], "success")
+        self.env.invalidate_all()
+        self.assertEqual((invoice.xero_status, invoice.payment_state), ("PAID", "paid"))
