@@ -52,3 +52,34 @@ def test_more_than_is_due_is_refused(sandbox, raw, uk):
     invoice = approved_invoice(raw)
     with pytest.raises(ActionError):
         sandbox.actions.apply_credit(uk.tenant_id, invoice["InvoiceID"], "Prepayments", 101)
+
+
+def test_unit_amounts_come_to_2_decimals_unless_the_read_asks_for_4(raw):
+    invoice = approved_invoice(raw)
+    raw.call(
+        "POST",
+        "/Invoices?unitdp=4",
+        json={
+            "Invoices": [
+                {
+                    "InvoiceID": invoice["InvoiceID"],
+                    "LineItems": [
+                        {
+                            "Description": "Bolts",
+                            "Quantity": 1000,
+                            "UnitAmount": 0.1234,
+                            "AccountCode": "200",
+                        }
+                    ],
+                }
+            ]
+        },
+    )
+    path = "/Invoices/%s" % invoice["InvoiceID"]
+    [two] = raw.call("GET", path).json()["Invoices"]
+    [four] = raw.call("GET", path + "?unitdp=4").json()["Invoices"]
+    assert (two["LineItems"][0]["UnitAmount"], four["LineItems"][0]["UnitAmount"]) == (0.12, 0.1234)
+    listed = raw.call("GET", "/Invoices?page=1").json()["Invoices"]
+    assert [
+        i["LineItems"][0]["UnitAmount"] for i in listed if i["InvoiceID"] == invoice["InvoiceID"]
+    ] == [0.12]

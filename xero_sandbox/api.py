@@ -151,6 +151,9 @@ class AccountingAPI:
             remaining[LIMIT_SPENT[fault["problem"]]] = 0
             raise too_many_requests(RateLimited(fault["problem"], fault["retry_after"]), remaining)
         if kind == "drop_before_write":
+            # The body read first: left in the socket, the server would take it for the next
+            # request (and log it as a bad one) before the connection closes.
+            request.get_data(cache=False)
             drop_socket(request)
             raise DropConnection()
 

@@ -16,7 +16,7 @@ from .errors import (
     validation_exception,
 )
 from .html_view import ONLINE_STATUSES, online_invoice_token
-from .money import cents, dec
+from .money import cents, dec, round_to
 from .pdf import document_lines, document_pdf
 from .resources import RESOURCES
 from .resources.base import Context
@@ -27,6 +27,7 @@ DEFAULT_PAGE_SIZE = 100
 MAX_ATTACHMENTS = 10
 MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
 MAX_NOTE_LENGTH = 250
+UNITDP_ENDPOINTS = {"Invoices", "CreditNotes"}
 ATTACHMENT_ENDPOINTS = {"Invoices", "CreditNotes", "PurchaseOrders", "Contacts"}
 HISTORY_ENDPOINTS = {"Invoices", "CreditNotes", "PurchaseOrders", "Contacts", "Items", "Payments"}
 SETTINGS_LISTS = {
@@ -117,6 +118,7 @@ def list_objects(call):
         objects = objects[(page - 1) * page_size : page * page_size]
     summary = call.args.get("summaryOnly", "").lower() == "true"
     presented = [resource.present(call.ctx, obj, summary=summary) for obj in objects]
+    round_unit_amounts(call, resource, presented)
     if not page and resource.endpoint in LINES_ONLY_WHEN_PAGED:
         for item in presented:
             item.pop("LineItems", None)
@@ -150,6 +152,17 @@ def select(call, resource, objects):
         predicate = where_predicate(args["where"])
         objects = [o for o in objects if predicate(resource.filterable(call.ctx, o))]
     return objects
+
+
+def round_unit_amounts(call, resource, presented):
+    """Xero gives documents' unit amounts to 2 decimals unless the read asks unitdp=4
+    (the unitdp parameter of getInvoices, getCreditNotes and their by-ID reads)."""
+    if resource.endpoint not in UNITDP_ENDPOINTS or call.ctx.unitdp >= 4:
+        return
+    for document in presented:
+        for line in document.get("LineItems") or []:
+            if line.get("UnitAmount") is not None:
+                line["UnitAmount"] = round_to(dec(line["UnitAmount"]), call.ctx.unitdp)
 
 
 def where_predicate(text):
@@ -250,7 +263,9 @@ def get_one(call):
     obj = find_by_path(call, resource)
     if resource.endpoint in PDF_OPERATIONS and wants_pdf(call.request):
         return 200, document_as_pdf(call, resource, obj)
-    return 200, call.envelope(resource.endpoint, [resource.present(call.ctx, obj)])
+    presented = [resource.present(call.ctx, obj)]
+    round_unit_amounts(call, resource, presented)
+    return 200, call.envelope(resource.endpoint, presented)
 
 
 def wants_pdf(request):

@@ -4,7 +4,7 @@
 from xero_python.accounting import CreditNote, Invoice
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from xero_client.document_content import content_of, differences
 from xero_client.mappings.common import MappingError, text
@@ -164,7 +164,35 @@ class AccountMove(models.Model):
 
     def _xero_recover_unanswered(self, connection):
         refused = self._xero_take_over_order_bills(connection)
+        self._xero_check_unchanged_in_xero(connection)
         return super(AccountMove, self - refused)._xero_recover_unanswered(connection)
+
+    def _xero_check_unchanged_in_xero(self, connection):
+        """Before Odoo updates documents it sent, what Xero holds is read (one call per kind
+        and batch): one an accountant edited in Xero since the hourly import looked is
+        marked changed in Xero, and is not sent until someone chooses (_xero_prepare)."""
+        sent = self.filtered(
+            lambda m: (
+                m.xero_id
+                and m.xero_sent_content
+                and m.xero_operation == "upsert"
+                and not m.xero_changed_in_xero
+                and m.xero_status not in CLOSED
+            )
+        )
+        if not sent:
+            return
+        client = connection._client()
+        try:
+            for route, group in sent._xero_group_by_route():
+                documents = client.find(
+                    route.endpoint, None, i_ds=group.mapped("xero_id"), unitdp=4
+                )
+                group._xero_compare_contents(
+                    {str(getattr(d, route.id_attribute)): d for d in documents}
+                )
+        finally:
+            connection._note_calls_left(client.limits)
 
     def _xero_take_over_order_bills(self, connection):
         """A vendor bill of purchase orders Xero holds as bills takes the first one's bill
@@ -485,14 +513,19 @@ class AccountMove(models.Model):
     @api.model
     def _xero_import_invoices(self, connection):
         """Statuses and balances of the invoices and bills (and of orders sent as bills)."""
+        # Unit prices to 4 decimals, as sent: compared with what was sent, 2 would differ.
         return self._xero_import_changes(
-            connection, "invoices", "Invoices", self.env._("invoice and bill balances")
+            connection, "invoices", "Invoices", self.env._("invoice and bill balances"), unitdp=4
         )
 
     @api.model
     def _xero_import_credit_notes(self, connection):
         return self._xero_import_changes(
-            connection, "credit_notes", "CreditNotes", self.env._("credit note balances")
+            connection,
+            "credit_notes",
+            "CreditNotes",
+            self.env._("credit note balances"),
+            unitdp=4,
         )
 
     @api.model
@@ -569,8 +602,8 @@ class AccountMove(models.Model):
         change no content. Returns the moves marked or cleared."""
         touched = self.browse()
         for move in self.filtered(lambda m: m.xero_sent_content):
-            document = xero_documents[move.xero_id]
-            if document.status in CLOSED:
+            document = xero_documents.get(move.xero_id)
+            if not document or document.status in CLOSED:
                 continue
             seen = content_of(document)
             found = differences(move.xero_sent_content, seen)
@@ -598,24 +631,37 @@ class AccountMove(models.Model):
     def action_xero_send_odoo_version(self):
         """Someone chose Odoo's version of documents changed in Xero: it is sent over
         Xero's."""
-        self._xero_write({"xero_changed_in_xero": False, "xero_seen_content": False})
+        self._xero_check_may_choose()
+        # Compared with what Xero holds now, Odoo's version goes over it unasked.
+        self._xero_settle_choice({})
         self._xero_request_send()
         return self.action_xero_sync()
+
+    def _xero_check_may_choose(self):
+        if not self.env.user.has_group("xero_connector.group_xero_user"):
+            raise AccessError(
+                self.env._("You need the 'Xero: user' right to choose which version stands.")
+            )
+        self.check_access("write")
 
     def action_xero_keep_xero_version(self):
         """Someone chose Xero's version: Odoo stops asking, and what Xero holds now is what
         later changes are compared with."""
+        self._xero_check_may_choose()
+        self._xero_settle_choice({"xero_state": "synced", "xero_error": False})
+        return True
+
+    def _xero_settle_choice(self, values):
+        """Someone chose: what Xero holds now is what later changes are compared with."""
         for move in self.filtered("xero_changed_in_xero"):
             move._xero_write(
-                {
-                    "xero_changed_in_xero": False,
-                    "xero_sent_content": move.xero_seen_content,
-                    "xero_seen_content": False,
-                    "xero_state": "synced",
-                    "xero_error": False,
-                }
+                dict(
+                    values,
+                    xero_changed_in_xero=False,
+                    xero_sent_content=move.xero_seen_content,
+                    xero_seen_content=False,
+                )
             )
-        return True
 
     # -- Xero's answer ------------------------------------------------------------------------
     @api.model

@@ -132,18 +132,20 @@ class XeroPayment(models.Model):
         the document's chatter."""
         for payment in self:
             if payment.xero_status == "DELETED":
-                payment._undo()
+                work = payment._undo
             elif payment.kind != "credit" and payment.state in ("to_record", "not_recorded"):
-                try:
-                    with self.env.cr.savepoint():
-                        if payment.kind == "allocation":
-                            payment._record_allocation()
-                        else:
-                            payment._record()
-                except (UserError, ValidationError) as error:
-                    # Odoo refuses it (a journal without payment method, a locked period):
-                    # said on the payment, and the rest of the page goes on.
-                    payment._not_recorded(str(error))
+                work = (
+                    payment._record_allocation if payment.kind == "allocation" else payment._record
+                )
+            else:
+                continue
+            try:
+                with self.env.cr.savepoint():
+                    work()
+            except (UserError, ValidationError) as error:
+                # Odoo refuses it (a journal without payment method, a locked period): said
+                # on the payment, and the rest of the page goes on; Record in Odoo retries.
+                payment._not_recorded(str(error))
 
     def _record(self):
         journal = self.env["account.journal"]._xero_journal_for_bank_account(
@@ -184,6 +186,13 @@ class XeroPayment(models.Model):
             )
         if move.state != "posted":
             return self.env._("The document is not posted in Odoo.")
+        own = move._get_reconciled_payments().filtered(lambda p: not p.xero_id)
+        if own:
+            return self.env._(
+                "Odoo has payments of its own on the document (%(payments)s): Xero's is not "
+                "recorded as well. Check both, then record or leave it.",
+                payments=", ".join(own.mapped("display_name")),
+            )
         residual = abs(move.amount_residual)
         if move.currency_id.compare_amounts(self.amount, residual) > 0:
             return self.env._(
@@ -403,6 +412,7 @@ class XeroPayment(models.Model):
         """Try again the payments not recorded (a journal mapped since, say)."""
         if not self.env.user.has_group("xero_connector.group_xero_admin"):
             raise UserError(self.env._("Only a Xero administrator records Xero's payments."))
+        self.check_access("write")
         for connection, payments in self.sudo().grouped("connection_id").items():
             if not connection.record_payments:
                 raise UserError(

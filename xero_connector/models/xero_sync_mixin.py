@@ -779,6 +779,8 @@ class XeroSyncMixin(models.AbstractModel):
         dependent field is written for the current company."""
         if not values:
             return
+        # A write of the field still pending in the ORM would be flushed after this one.
+        self.flush_model([field_name])
         field = self._fields[field_name]
         rows = list(values.items())
         if field.company_dependent:

@@ -23,3 +23,4 @@ from . import test_move_payments
 from . import test_partner_summary
 from . import test_benchmark_poll
 from . import test_drift_report
+from . import test_money_back_edges

@@ -87,16 +87,7 @@ class TestMovePayments(MoneyBackCase):
         self.assertEqual(self.odoo_payments_of(refund).payment_type, "outbound")
 
     def test_a_payment_in_the_documents_currency_is_recorded_in_it(self):
-        eur = self.env.ref("base.EUR")
-        eur.active = True
-        self.env["res.currency.rate"].create(
-            {
-                "currency_id": eur.id,
-                "company_id": self.env.company.id,
-                "name": "2026-11-01",
-                "rate": 1.15,
-            }
-        )
+        eur = self.euro(1.15)
         invoice = self.sent(self.move(currency_id=eur.id))
         self.pay_in_xero(invoice, 150)
         self.run_import_cron()
@@ -143,7 +134,7 @@ class TestMovePayments(MoneyBackCase):
         self.run_import_cron()
         [xero_payment] = self.xero_payments_of(invoice)
         self.assertEqual(xero_payment.state, "not_recorded")
-        self.assertIn("Not recorded twice", xero_payment.note)
+        self.assertIn("payments of its own", xero_payment.note)
         self.assertFalse(self.odoo_payments_of(invoice))
 
     def test_a_poll_stopped_by_a_rate_limit_records_each_payment_once(self):
