@@ -647,3 +647,17 @@ def test_a_callers_own_logger_gets_masked_lines_too(endpoints, token, uk, caplog
     client.get_organisation()
     assert any(r.name == "odoo.addons.xero_connector" for r in caplog.records)
     assert token["access_token"] not in caplog.text
+
+
+def test_iter_changes_reads_more_than_a_page_changed_at_one_instant_by_page_numbers(
+    client, sandbox, monkeypatch
+):
+    """A bulk action in Xero changed more objects within a second than its largest page:
+    the import is not stuck on them for ever, it reads that window page by page."""
+    monkeypatch.setattr("xero_client.client.MAX_PAGE_SIZE", 4)
+    save_at_instants(client, sandbox, (9, 2))
+    pages = list(client.iter_changes("Contacts", page_size=2, include_archived=True))
+    names = [c.name for page in pages for c in page]
+    assert len(names) == len(set(names)) == 11
+    points = [resume_point("Contacts", c) for page in pages for c in page]
+    assert points == sorted(points)

@@ -353,7 +353,8 @@ class XeroClient:
         never ends inside a group of objects changed at the same instant: resuming after its
         last object skips none of them, whatever order Xero gives ties in (such a page may be
         larger than page_size). The price: what changed in the second before a page's end is
-        read twice, and filtered out here.
+        read twice, and filtered out here. Only when more than Xero's largest page (1,000)
+        changed within one second is that window read by page numbers, to its end.
         """
         after, size = as_resume_point(after), page_size
         while True:
@@ -374,12 +375,33 @@ class XeroClient:
                 # same point for a larger page, never for page 2 of a list that may move.
                 size = min(size * 10, MAX_PAGE_SIZE)
             elif full:
-                raise XeroError(
-                    "More than %d %s changed in the same second in Xero: they cannot be read "
-                    "in order. Import them again later." % (MAX_PAGE_SIZE, endpoint)
-                )
+                # More than Xero's largest page changed within a second (a bulk action in
+                # Xero's screens): that window is read by page numbers to its end, and the
+                # objects newer than the point are given at once, oldest change first.
+                yield from self._changes_by_page_number(endpoint, after, found, params)
+                return
             if not full:
                 return
+
+    def _changes_by_page_number(self, endpoint, after, first_page, params):
+        """Pages 2, 3... of the changes since ``after`` (page 1 being ``first_page``) until a
+        short one: one list of the objects changed after ``after``, each once."""
+        found, page = list(first_page), 2
+        while True:
+            more = self.get_page(
+                endpoint, page, MAX_PAGE_SIZE, resume_since(after), order=CHANGE_ORDER, **params
+            )
+            found.extend(more)
+            if len(more) < MAX_PAGE_SIZE:
+                break
+            page += 1
+        newer = {}
+        for xero_object in found:
+            point = resume_point(endpoint, xero_object)
+            if not after or point > after:
+                newer.setdefault(point, xero_object)
+        if newer:
+            yield [newer[point] for point in sorted(newer)]
 
     def find(self, endpoint, where, **params):
         """The objects of ``endpoint`` (Invoices, CreditNotes, Contacts...) that ``where``
