@@ -392,11 +392,18 @@ class XeroPayment(models.Model):
         self.write({"state": "recorded", "note": False})
 
     def _undo_allocation(self):
-        """The reconciliation of the credit note with the invoice is undone."""
+        """The reconciliation of the credit note with the invoice for the allocated amount
+        is undone; one a person made between them for another amount stays."""
         invoice_lines = self.invoice_move_id.line_ids
+        currency = self.currency_id
         partials = (
             self.move_id.line_ids.matched_debit_ids | self.move_id.line_ids.matched_credit_ids
-        ).filtered(lambda p: (p.debit_move_id | p.credit_move_id) & invoice_lines)
+        ).filtered(
+            lambda p: (
+                (p.debit_move_id | p.credit_move_id) & invoice_lines
+                and not currency.compare_amounts(p.debit_amount_currency, self.amount)
+            )
+        )[:1]
         if self.state == "recorded" and partials:
             partials.unlink()
             self.move_id.sudo().message_post(
