@@ -554,29 +554,30 @@ class AccountMove(models.Model):
 
     @api.model
     def _xero_import_page(self, endpoint, xero_documents):
-        """Xero's status, amounts due, paid and credited and the day it was fully paid on the
-        moves linked to these Xero documents; one voided or deleted in Xero says so in its
-        chatter (it is not sent again: Xero never reopens it). Orders sent as bills get their
-        bill's status. Returns how many records changed."""
+        """What one page of Xero's changed ``endpoint`` says: payments recorded in Odoo; for
+        invoices and credit notes, Xero's status, amounts due, paid and credited and the day
+        fully paid on the moves linked to them (one voided or deleted in Xero says so in its
+        chatter and is not sent again), edits made in Xero, allocations, overpayments and
+        prepayments, the partner summaries, and the status of orders sent as bills. Returns
+        how many records changed."""
         connection = self.env["xero.connection"].sudo()._of_company(self.env.company)
         if endpoint == "Payments":
             return self.env["xero.payment"].sudo()._import_page(connection, xero_documents)
         # The partner summaries learn of every changed document, sent from Odoo or not.
         self.env["res.partner"].sudo()._xero_note_documents(connection, endpoint, xero_documents)
-        payments = self.env["xero.payment"].sudo()
-        if endpoint == "CreditNotes":
-            allocations = payments._import_allocations(connection, xero_documents)
-        else:
-            allocations = payments._import_credits(connection, xero_documents)
         route = SALES_INVOICES if endpoint == "Invoices" else SALES_CREDIT_NOTES
-        figures = {str(getattr(d, route.id_attribute)): xero_balances(d) for d in xero_documents}
+        by_id = {str(getattr(d, route.id_attribute)): d for d in xero_documents}
+        figures = {xero_id: xero_balances(d) for xero_id, d in by_id.items()}
         linked = self.search(
             [("xero_id", "in", list(figures)), ("company_id", "=", self.env.company.id)]
         )
+        payments = self.env["xero.payment"].sudo()
+        if endpoint == "CreditNotes":
+            allocations = payments._import_allocations(connection, linked, by_id)
+        else:
+            allocations = payments._import_credits(connection, linked, by_id)
         changed = linked.filtered(lambda m: any(m[f] != v for f, v in figures[m.xero_id].items()))
-        edited = linked._xero_compare_contents(
-            {str(getattr(d, route.id_attribute)): d for d in xero_documents}
-        )
+        edited = linked._xero_compare_contents(by_id)
         for values, group in changed.grouped(lambda m: tuple(figures[m.xero_id].items())).items():
             closed = group.filtered(lambda m, v=dict(values): m.xero_status != v["xero_status"])
             group._xero_write(dict(values))

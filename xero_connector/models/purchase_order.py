@@ -357,7 +357,10 @@ class PurchaseOrder(models.Model):
 
     def _xero_line_values(self, connection):
         lines = self.order_line.sorted(lambda line: (line.sequence, line.id))
-        return self._xero_values_of_lines(connection, lines)
+        amounts = lines.filtered(lambda line: not line.display_type)._xero_amounts_together(
+            connection.company_id
+        )
+        return self._xero_values_of_lines(connection, lines, amounts)
 
     # -- Xero's answer ------------------------------------------------------------------------
     def _xero_after_sync(self, connection, results):

@@ -18,8 +18,6 @@ LINE_SYNCED_FIELDS = (
     "display_type",
     "date_planned",
 )
-# Where the cursor keeps the lines' amounts of the last order mapped (see _xero_amounts).
-AMOUNTS_CACHE = "xero_connector.purchase_order_line.amounts"
 
 
 class PurchaseOrderLine(models.Model):
@@ -44,13 +42,15 @@ class PurchaseOrderLine(models.Model):
         orders.exists()._xero_mark_dirty()
         return result
 
-    def _xero_line_values(self, connection, label):
+    def _xero_line_values(self, connection, amounts, label):
+        """``amounts``: {line id: (untaxed, taxes included)} of the order's lines, as
+        ``_xero_amounts_together`` gives them."""
         if self.display_type in TEXT_LINES:
             return {"kind": "text", "label": label, "description": text(self.name) or label}
         company = connection.company_id
         product = self.product_id.with_company(company)
         accounts = product.product_tmpl_id._get_product_accounts() if product else {}
-        untaxed, included = self._xero_amounts()
+        untaxed, included = amounts[self.id]
         return {
             "kind": "product",
             "label": label,
@@ -58,7 +58,7 @@ class PurchaseOrderLine(models.Model):
             "quantity": self.product_qty,
             "price_unit": self.price_unit,
             "discount": self.discount,
-            # Not price_subtotal: see _xero_amounts.
+            # Not price_subtotal: see _xero_amounts_together.
             "amount": amount(untaxed),
             "amount_included": amount(included),
             "account_code": self.env["xero.mapping"]._account_code(
@@ -71,42 +71,12 @@ class PurchaseOrderLine(models.Model):
             "tracking": self._xero_tracking(connection),
         }
 
-    def _xero_amounts(self):
-        """(untaxed, taxes included) of this line as its order's totals count it.
-
-        Rounding globally, Odoo computes the order's lines together and shares the cents that
-        rounding each line gains or loses against the whole order out over its lines; a
-        line's price_subtotal and price_total, computed alone, miss them (two lines of 1 x
-        10.05 less 50% are 5.03 each, the order 10.05). So the order's lines are computed
-        together, as its totals are, once per order while their figures stay the same."""
-        order = self.order_id
-        lines = order.order_line.filtered(lambda line: not line.display_type)
-        figures = (
-            order.currency_id.id,
-            order.currency_rate,
-            order.company_id.tax_calculation_rounding_method,
-            tuple(
-                (
-                    line.id,
-                    line.product_id.id,
-                    line.product_qty,
-                    line.price_unit,
-                    line.discount,
-                    tuple(line.tax_ids.ids),
-                )
-                for line in lines
-            ),
-        )
-        # The lines of one order are mapped one after the other: the last order's are kept.
-        known = self.env.cr.cache.get(AMOUNTS_CACHE)
-        if not known or known[:2] != (order.id, figures):
-            known = (order.id, figures, lines._xero_amounts_together(order.company_id))
-            self.env.cr.cache[AMOUNTS_CACHE] = known
-        return known[2][self.id]
-
     def _xero_amounts_together(self, company):
         """{line id: (untaxed, taxes included)} for these lines of one order, rounded as
-        purchase.order's _amount_all rounds them for its totals."""
+        purchase.order's _amount_all rounds them for its totals: together. Rounding globally,
+        Odoo shares the cents that rounding each line gains or loses against the whole order
+        out over its lines, which a line's price_subtotal and price_total, computed alone,
+        miss (two lines of 1 x 10.05 less 50% are 5.03 each, the order 10.05)."""
         taxes = self.env["account.tax"]
         base_lines = [line._prepare_base_line_for_taxes_computation() for line in self]
         taxes._add_tax_details_in_base_lines(base_lines, company)

@@ -12,8 +12,6 @@ PAYMENT_STATES = [
     ("undone", "Deleted in Xero, undone in Odoo"),
     ("removed", "Deleted in Xero before it was recorded"),
 ]
-# Xero's payment types: which way the money went for the document it pays.
-INBOUND_TYPES = ("out_invoice", "in_refund")
 
 
 class XeroPayment(models.Model):
@@ -237,15 +235,12 @@ class XeroPayment(models.Model):
 
     # -- credit note allocations --------------------------------------------------------------
     @api.model
-    def _import_allocations(self, connection, xero_credit_notes):
-        """Keep the allocations of these Xero credit notes (a page of what changed) between
-        documents sent from Odoo, reconcile the new ones in Odoo and undo those Xero
-        removed (a credit note's allocations are all on it: one missing was deleted)."""
-        notes = {str(n.credit_note_id): n for n in xero_credit_notes}
+    def _import_allocations(self, connection, moves, notes):
+        """Keep the allocations of the Xero credit notes (``notes``: {Xero ID: credit note},
+        a page of what changed) of these credit notes sent from Odoo that go to invoices sent
+        from Odoo, reconcile the new ones in Odoo and undo those Xero removed (a credit
+        note's allocations are all on it: one missing was deleted)."""
         company = connection.company_id
-        moves = self.env["account.move"].search(
-            [("xero_id", "in", list(notes)), ("company_id", "=", company.id)]
-        )
         invoice_ids = {
             str(a.invoice.invoice_id)
             for note in notes.values()
@@ -300,15 +295,12 @@ class XeroPayment(models.Model):
         return len(changed)
 
     @api.model
-    def _import_credits(self, connection, xero_invoices):
-        """Overpayments and prepayments Xero applied to invoices sent from Odoo: Odoo does
-        not record them (they are payments received before the invoice, in Xero's books
-        only), so each is kept, not recorded, with the reason on itself and in the
-        document's chatter, never a silent gap; one no longer applied is marked removed."""
-        invoices = {str(i.invoice_id): i for i in xero_invoices}
-        moves = self.env["account.move"].search(
-            [("xero_id", "in", list(invoices)), ("company_id", "=", connection.company_id.id)]
-        )
+    def _import_credits(self, connection, moves, invoices):
+        """Overpayments and prepayments Xero applied to these invoices sent from Odoo
+        (``invoices``: {Xero ID: invoice}, a page of what changed): Odoo does not record
+        them (they are payments received before the invoice, in Xero's books only), so each
+        is kept, not recorded, with the reason on itself and in the document's chatter,
+        never a silent gap; one no longer applied is marked removed."""
         known = self.search(
             [
                 ("connection_id", "=", connection.id),

@@ -872,9 +872,6 @@ class TestMoveLostAnswers(DocumentCase):
     def forget_key(self):
         self.sandbox._call("POST", "/sandbox/clock", json={"advance": 3600})
 
-    def held_ids(self, endpoint="Invoices"):
-        return [d["InvoiceID"] for d in self.held(endpoint)]
-
     def test_cancelled_then_posted_again_after_a_lost_answer_stays_in_xero(self):
         """Lost answer; cancel; reset to draft; post again (send by hand)."""
         invoice = self.move()
