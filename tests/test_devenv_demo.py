@@ -6,11 +6,12 @@ import pytest
 from .test_devenv import load_devenv
 
 load_devenv()
-from devenv import demo_company  # noqa: E402
+from devenv import demo, demo_company  # noqa: E402
 
 M2O = {"currency_id", "country_id", "account_fiscal_country_id", "tax_group_id"}
 M2O |= {"account_sale_tax_id", "account_purchase_tax_id", "xero_account_id"}
 M2O |= {"sales_account_id", "purchase_account_id", "xero_tax_rate_id"}
+M2O |= {"company_id", "journal_id", "xero_bank_account_id"}
 
 
 def matches(record, domain):
@@ -172,16 +173,23 @@ def test_demo_data_is_loaded_once():
     assert odoo.calls.count(("ir.demo", "install_demo")) == 1
 
 
-def test_the_mapping_wizard_is_applied_with_what_it_could_not_propose():
-    applied = []
-    odoo = FakeOdoo(
+def mapping_wizard(applied, bank_journal=False):
+    """The wizard of Settings › Xero as the demo company opens it: Xero's sandbox accounts
+    (6 is the bank account 090), Odoo's journals (2 is the bank journal)."""
+    return FakeOdoo(
         {
             "xero.account": {
                 i: {"connection_id": 7, "code": code}
-                for i, code in enumerate(["200", "260", "300", "310", "429"], start=1)
+                for i, code in enumerate(["200", "260", "300", "310", "429", "090"], start=1)
             },
             "xero.mapping.wizard": {
-                9: {"account_line_ids": [1, 2, 3], "tax_line_ids": [1], "warning": False}
+                9: {
+                    "company_id": 1,
+                    "account_line_ids": [1, 2, 3],
+                    "tax_line_ids": [1],
+                    "bank_line_ids": [1],
+                    "warning": False,
+                }
             },
             "xero.mapping.wizard.account": {
                 1: {"account_type": "income", "xero_account_id": False},
@@ -189,13 +197,25 @@ def test_the_mapping_wizard_is_applied_with_what_it_could_not_propose():
                 3: {"account_type": "asset_current", "xero_account_id": False},
             },
             "xero.mapping.wizard.tax": {1: {"xero_tax_rate_id": 3}},
+            "xero.mapping.wizard.bank": {1: {"xero_account_id": 6, "journal_id": bank_journal}},
+            "account.journal": {
+                1: {"company_id": 1, "type": "sale", "name": "Customer Invoices"},
+                2: {"company_id": 1, "type": "bank", "name": "Bank"},
+                3: {"company_id": 1, "type": "cash", "name": "Cash"},
+                4: {"company_id": 2, "type": "bank", "name": "Other company's bank"},
+            },
         },
         {
             ("xero.connection", "action_open_mapping"): lambda ids: {"res_id": 9},
             ("xero.mapping.wizard", "action_apply"): lambda ids: applied.append(ids),
         },
     )
-    taxes, accounts, warning = demo_company.apply_mappings(odoo, 7)
+
+
+def test_the_mapping_wizard_is_applied_with_what_it_could_not_propose():
+    applied = []
+    odoo = mapping_wizard(applied)
+    taxes, accounts, banks, warning = demo_company.apply_mappings(odoo, 7)
     wizard = odoo.tables["xero.mapping.wizard"][9]
     assert (wizard["sales_account_id"], wizard["purchase_account_id"]) == (1, 3)
     lines = odoo.tables["xero.mapping.wizard.account"]
@@ -203,4 +223,38 @@ def test_the_mapping_wizard_is_applied_with_what_it_could_not_propose():
     assert lines[2]["xero_account_id"] == 4, "a proposal is kept"
     assert lines[3]["xero_account_id"] is False, "a balance sheet account is left alone"
     assert applied == [[9]]
-    assert (taxes, accounts, warning) == (1, 2, "")
+    assert (taxes, accounts, banks, warning) == (1, 2, 1, "")
+
+
+def test_xeros_bank_account_is_mapped_to_the_companys_bank_journal():
+    """So that a payment made in the sandbox is recorded in Odoo at the next import."""
+    odoo = mapping_wizard([])
+    demo_company.apply_mappings(odoo, 7)
+    assert odoo.tables["xero.mapping.wizard.bank"][1]["journal_id"] == 2
+    chosen = mapping_wizard([], bank_journal=3)  # a proposal, or a choice made before
+    demo_company.apply_mappings(chosen, 7)
+    assert chosen.tables["xero.mapping.wizard.bank"][1]["journal_id"] == 3
+
+
+def test_mappings_are_applied_again_while_no_journal_records_xeros_payments():
+    odoo = FakeOdoo(
+        {
+            "account.tax": {
+                1: {"name": "VAT 20% (sales)", "company_id": 1, "xero_tax_rate_id": 3},
+                2: {"name": "VAT 20% (purchases)", "company_id": 1, "xero_tax_rate_id": 4},
+            },
+            "account.journal": {1: {"company_id": 1, "type": "bank", "name": "Bank"}},
+        }
+    )
+    assert not demo_company.mappings_applied(odoo, 1), "a demo made before the bank mapping"
+    odoo.tables["account.journal"][1]["xero_bank_account_id"] = 6
+    assert demo_company.mappings_applied(odoo, 1)
+
+
+def test_the_closing_lines_say_how_to_get_paid_in_the_sandbox(capsys):
+    demo.print_demo_banner(
+        "http://127.0.0.1:8069", "http://127.0.0.1:8070", "/tmp/demo", "Demo Company (UK)", "x"
+    )
+    out = capsys.readouterr().out
+    for words in ("Sync to Xero", "Open in Xero", "Approve", "Pay", "Import changes now"):
+        assert words in out

@@ -6,7 +6,9 @@ are the `sandbox` extra, never a production requirement."""
 
 import ast
 import re
+import subprocess
 import sys
+import textwrap
 
 from .test_devenv import REPO, load_devenv
 
@@ -102,3 +104,38 @@ def test_the_sandbox_needs_only_its_extra():
 def test_production_code_never_imports_the_sandbox():
     for folder, skip in (("xero_client", ()), ("xero_connector", {"tests"})):
         assert "xero_sandbox" not in imported_packages(folder, skip=skip), folder
+
+
+def test_the_sandbox_without_its_extra_names_the_command_that_installs_it(tmp_path):
+    """`python -m xero_sandbox` where the extra's packages cannot be imported: one line on
+    stderr naming the install command, no traceback."""
+    import_names = {dist: name for name, dist in DISTRIBUTIONS.items()}
+    missing = sorted(import_names.get(dist, dist) for dist in SANDBOX_ONLY)
+    (tmp_path / "sitecustomize.py").write_text(
+        textwrap.dedent(
+            f"""
+            import sys
+
+            class NotInstalled:
+                @staticmethod
+                def find_spec(name, path=None, target=None):
+                    if name.split(".")[0] in {missing!r}:
+                        raise ModuleNotFoundError("No module named %r" % name, name=name)
+
+            sys.meta_path.insert(0, NotInstalled)
+            """
+        )
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "xero_sandbox", "--port", "0"],
+        cwd=REPO,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    [line] = result.stderr.splitlines()
+    assert "pip install '.[sandbox]'" in line
+    assert result.stdout == ""

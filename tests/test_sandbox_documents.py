@@ -317,6 +317,63 @@ def test_deleting_one_of_two_allocations_keeps_the_other(api, sandbox, tid, cust
     assert stored(sandbox, tid, "Invoices", first.invoice_id)["AmountDue"] == 110
 
 
+def changed_since(raw, endpoint, since):
+    answer = raw.call("GET", "/%s?page=1" % endpoint, headers={"If-Modified-Since": since})
+    assert answer.status_code == 200, answer.text
+    return answer.json()[endpoint]
+
+
+def test_an_allocation_moves_the_invoices_updated_date_not_the_credit_notes(
+    api, sandbox, raw, tid, approved
+):
+    """Xero may leave a credit note's UpdatedDateUTC where it was when it allocates it (its
+    CreditNotes page shows a PAID credit note last updated years before): what changed since
+    then lists the invoice, whose amount due changed, never the credit note."""
+    note = create_credit_note(api, tid, approved.contact.contact_id)
+    before = raw.call("GET", "/CreditNotes/%s" % note.credit_note_id).json()["CreditNotes"][0]
+    for change in ("allocated", "allocation deleted"):
+        sandbox.clock.advance(5)
+        since = sandbox.clock.now().strftime("%Y-%m-%dT%H:%M:%SZ")
+        sandbox.clock.advance(5)
+        if change == "allocated":
+            made = allocate(api, tid, note.credit_note_id, approved.invoice_id, 30)
+        else:
+            raw.call(
+                "DELETE",
+                "/CreditNotes/%s/Allocations/%s" % (note.credit_note_id, made.allocation_id),
+            )
+        [invoice] = changed_since(raw, "Invoices", since)
+        assert invoice["InvoiceID"] == approved.invoice_id, change
+        assert changed_since(raw, "CreditNotes", since) == [], change
+        now = raw.call("GET", "/CreditNotes/%s" % note.credit_note_id).json()["CreditNotes"][0]
+        assert now["UpdatedDateUTC"] == before["UpdatedDateUTC"], change
+    assert [c["AppliedAmount"] for c in invoice["CreditNotes"]] == []
+    assert (now["Status"], now["RemainingCredit"]) == ("AUTHORISED", 30)
+
+
+def test_deleted_invoices_and_credit_notes_are_in_the_default_lists(
+    api, sandbox, raw, tid, customer
+):
+    """Xero lists DELETED invoices and credit notes unless a filter leaves them out (only
+    purchase orders need Status=DELETED): what changed since lists a deletion."""
+    invoice = create_invoice(api, tid, customer.contact_id)
+    note = create_credit_note(api, tid, customer.contact_id, status="DRAFT")
+    sandbox.clock.advance(5)
+    since = sandbox.clock.now().strftime("%Y-%m-%dT%H:%M:%SZ")
+    sandbox.clock.advance(5)
+    assert set_invoice_status(api, tid, invoice.invoice_id, "DELETED").status == "DELETED"
+    deleted = CreditNote(credit_note_id=note.credit_note_id, status="DELETED")
+    api.update_credit_note(tid, note.credit_note_id, CreditNotes(credit_notes=[deleted]))
+    for endpoint, id_field, object_id in (
+        ("Invoices", "InvoiceID", invoice.invoice_id),
+        ("CreditNotes", "CreditNoteID", note.credit_note_id),
+    ):
+        listed = raw.call("GET", "/%s?page=1" % endpoint).json()[endpoint]
+        assert [d["Status"] for d in listed if d[id_field] == object_id] == ["DELETED"]
+        changed = changed_since(raw, endpoint, since)
+        assert [(d[id_field], d["Status"]) for d in changed] == [(object_id, "DELETED")]
+
+
 # -- deleting an item -----------------------------------------------------------------------
 def test_deleting_an_item(api, sandbox, tid, customer):
     items = Items(items=[Item(code="WIDGET", name="Widget"), Item(code="STOCK", name="Stock")])

@@ -103,6 +103,61 @@ def test_html_view_lists_objects_and_resolves_xero_deep_links(sandbox, raw, uk):
         assert requests.get(url, timeout=5).status_code == 200
 
 
+def test_an_invoice_is_approved_and_paid_in_the_html_view(sandbox, raw, uk):
+    """What a person does in Xero's screens, in the sandbox's pages: Approve on a draft,
+    then Pay on the approved invoice, into the organisation's bank account."""
+    invoice = raw.call(
+        "PUT",
+        "/Invoices",
+        json={
+            "Invoices": [
+                {
+                    "Type": "ACCREC",
+                    "Contact": {"Name": "Payer Ltd"},
+                    "DueDate": "2030-01-31",
+                    "LineItems": [
+                        {
+                            "Description": "Work",
+                            "Quantity": 1,
+                            "UnitAmount": 100,
+                            "AccountCode": "200",
+                        }
+                    ],
+                }
+            ]
+        },
+    ).json()["Invoices"][0]
+    assert invoice["Status"] == "DRAFT"
+    page_url = "%s/sandbox/ui/%s/invoices/%s" % (sandbox.url, uk.tenant_id, invoice["InvoiceID"])
+    page = requests.get(page_url, timeout=5).text
+    assert 'action="%s/approve"' % page_url[len(sandbox.url) :] in page
+    assert "/pay" not in page, "a draft cannot be paid"
+
+    approved = requests.post(page_url + "/approve", allow_redirects=False, timeout=5)
+    assert (approved.status_code, approved.headers["Location"]) == (
+        303,
+        page_url[len(sandbox.url) :],
+    )
+    assert uk.get("Invoices", invoice["InvoiceID"])["Status"] == "AUTHORISED"
+    page = requests.get(page_url, timeout=5).text
+    assert "/approve" not in page
+    assert 'action="%s/pay"' % page_url[len(sandbox.url) :] in page
+
+    part = requests.post(page_url + "/pay", data={"amount": "20"}, allow_redirects=False, timeout=5)
+    assert part.status_code == 303
+    held = uk.get("Invoices", invoice["InvoiceID"])
+    assert (held["Status"], float(held["AmountDue"])) == ("AUTHORISED", invoice["Total"] - 20)
+    requests.post(page_url + "/pay", data={"amount": ""}, timeout=5)  # the amount due
+    held = uk.get("Invoices", invoice["InvoiceID"])
+    assert (held["Status"], float(held["AmountDue"])) == ("PAID", 0.0)
+    payments = [p for p in uk.all("Payments") if p["Invoice"]["InvoiceID"] == invoice["InvoiceID"]]
+    assert {p["Account"]["Code"] for p in payments} == {"090"}
+
+    refused = requests.post(page_url + "/pay", data={"amount": "1"}, timeout=5)
+    assert refused.status_code == 400 and "text/html" in refused.headers["Content-Type"]
+    assert "<p>Payments can only be made against Authorised documents</p>" in refused.text
+
+
 def test_state_file_keeps_data_and_tokens_across_restarts(tmp_path):
     state_file = str(tmp_path / "sandbox.json")
     first = Sandbox(state_file=state_file).start()

@@ -40,6 +40,8 @@ from xero_python.accounting import (
 )
 from xero_python.exceptions import AccountingBadRequestException, ApiException
 
+from xero_sandbox.allocations import TOO_LARGE
+
 INVOICE_DATE = date(2024, 5, 1)
 DUE_DATE = date(2024, 5, 31)
 
@@ -622,7 +624,7 @@ def test_allocation_beyond_the_remaining_credit_is_rejected(
     with pytest.raises(AccountingBadRequestException) as caught:
         allocate(api, tid, credit_note.credit_note_id, authorised_invoice.invoice_id, 30.01)
     assert caught.value.status == 400
-    assert "cannot exceed the remaining credit" in error_messages(caught.value)[0]
+    assert error_messages(caught.value)[0] == TOO_LARGE % {"label": "Credit Note"}
     held = stored(sandbox, tid, "CreditNotes", credit_note.credit_note_id)
     assert (held["RemainingCredit"], held["Allocations"]) == (30, [])
 

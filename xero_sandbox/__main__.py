@@ -2,8 +2,19 @@
 
 import argparse
 import logging
+import sys
 
-from .server import Sandbox
+OWN_PACKAGES = ("xero_sandbox", "xero_client")
+
+try:
+    from .server import Sandbox
+except ModuleNotFoundError as error:
+    if (error.name or "").split(".")[0] in OWN_PACKAGES:
+        raise
+    sys.exit(
+        "python -m xero_sandbox needs the packages of the 'sandbox' extra (%s): install them "
+        "with pip install '.[sandbox]' from this repository's folder" % error
+    )
 
 
 def main(argv=None):

@@ -1,10 +1,10 @@
 """Sandbox-only actions, outside Xero's paths: what a person would do in Xero's own screens,
 and the knobs tests turn (limits, faults, clock, reset, request log)."""
 
-import uuid
+from datetime import date
 
+from . import books
 from .errors import ElementInvalid
-from .money import cents, dec
 from .resources import RESOURCES
 from .resources.base import Context
 
@@ -73,35 +73,24 @@ class Actions:
         return RESOURCES["payments"].present(ctx, payment)
 
     def apply_credit(self, tenant_id, invoice_id, kind, amount, date=None):
-        """A Xero user applies an overpayment or a prepayment (``kind``: Overpayments or
-        Prepayments) of the invoice's contact to it, as Xero's screens do: the invoice lists
-        it with its AppliedAmount, counts it in AmountCredited and owes that much less."""
+        """A Xero user records an overpayment or a prepayment (``kind``: Overpayments or
+        Prepayments) from the invoice's contact and applies it to the invoice, as Xero's
+        screens do: the same bank transaction and allocation as PUT /BankTransactions and PUT
+        /{kind}/{id}/Allocations make, so the invoice lists it with its AppliedAmount, counts
+        it in AmountCredited and owes that much less."""
         org = self.org(tenant_id)
         invoice = org.get("Invoices", invoice_id)
         if not invoice:
             raise ActionError("Unknown invoice %s" % invoice_id)
-        value = cents(dec(amount if amount is not None else invoice["AmountDue"]))
-        if invoice["Status"] != "AUTHORISED" or not 0 < value <= dec(invoice["AmountDue"]):
-            raise ActionError("Only an approved invoice's amount due can be credited")
+        value = amount if amount is not None else invoice["AmountDue"]
+        advances = RESOURCES[kind.lower()]
 
         def apply(ctx):
-            id_field = "OverpaymentID" if kind == "Overpayments" else "PrepaymentID"
-            entry = {
-                id_field: str(uuid.uuid4()),
-                "AppliedAmount": value,
-                "Date": date or ctx.today.isoformat(),
-                "Total": value,
-            }
-            updated = dict(invoice, **{kind: list(invoice.get(kind, [])) + [entry]})
-            resource = RESOURCES["invoices"]
-            resource.settle(ctx, updated)
-            if updated["AmountDue"] == 0:
-                updated["Status"] = "PAID"
-                updated["FullyPaidOnDate"] = entry["Date"]
-            ctx.touch(updated)
-            org.put("Invoices", updated, "InvoiceID")
-            ctx.event(resource, updated, False)
-            return updated
+            element = advance_for(org, invoice, advances, value, date)
+            made = RESOURCES["banktransactions"].upsert(ctx, element, "PUT")
+            allocation = {"Invoice": {"InvoiceID": invoice["InvoiceID"]}, "Amount": value}
+            advances.allocate(ctx, made["BankTransactionID"], dict(allocation, Date=date))
+            return org.get("Invoices", invoice["InvoiceID"])
 
         ctx, updated = self.write(org, apply)
         return RESOURCES["invoices"].present(ctx, updated)
@@ -117,6 +106,34 @@ class Actions:
         element = dict(changes, **{resource.id_field: object_id})
         ctx, obj = self.write(org, lambda c: resource.upsert(c, element, "POST"))
         return resource.present(ctx, obj)
+
+    def set_lock_dates(self, tenant_id, values):
+        """The organisation's PeriodLockDate and EndOfYearLockDate (ISO days; null: none), as
+        an adviser sets them in Xero's financial settings."""
+        org = self.org(tenant_id)
+        with org.lock:
+            try:
+                books.set_lock_dates(org, values)
+            except ValueError as exc:
+                raise ActionError(str(exc)) from None
+        self.state.save(org)
+        return {field: org.settings["Organisation"].get(field) for field, _ in books.LOCK_DATES}
+
+    def set_day_rate(self, tenant_id, values):
+        """The rate feed's ``rate`` for ``currency`` (units per unit of the base currency) on
+        ``date``, or on every day without one: what a payment or a document without a
+        CurrencyRate takes."""
+        org = self.org(tenant_id)
+        try:
+            on_day = date.fromisoformat(values["date"]) if values.get("date") else None
+            with org.lock:
+                books.set_day_rate(org, values["currency"], values["rate"], on_day)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ActionError(
+                "A day rate needs a currency and a rate above zero: %s" % exc
+            ) from None
+        self.state.save(org)
+        return {"currency": values["currency"], "rate": str(values["rate"])}
 
     def held(self, tenant_id, collection):
         """What the organisation holds, as stored, for tests in another process."""
@@ -184,6 +201,37 @@ class Actions:
             }
             for o in self.state.orgs.values()
         ]
+
+
+def advance_for(org, invoice, advances, amount, on_date):
+    """The bank transaction that receives (pays) ``amount`` in advance from (to) the
+    invoice's contact, in its currency, into the first bank account; a prepayment's line takes
+    the invoice's first account."""
+    side = "RECEIVE" if invoice["Type"] == "ACCREC" else "SPEND"
+    banks = [a for a in org.settings["Accounts"] if a["Type"] == "BANK"]
+    bank = next((a for a in banks if a.get("CurrencyCode") == invoice["CurrencyCode"]), banks[0])
+    if advances.endpoint == "Prepayments" and bank.get("CurrencyCode") != invoice["CurrencyCode"]:
+        # Xero takes a prepayment in its bank account's currency only.
+        raise ActionError(
+            "%s has no %s bank account: a prepayment in %s cannot be applied to this invoice"
+            % (org.name, invoice["CurrencyCode"], invoice["CurrencyCode"])
+        )
+    line = {"Description": "%s applied in Xero" % advances.label, "LineAmount": amount}
+    codes = [li["AccountCode"] for li in invoice["LineItems"] if li.get("AccountCode")]
+    if advances.endpoint == "Prepayments" and codes:
+        line["AccountCode"] = codes[0]
+    element = {
+        "Type": "%s-%s" % (side, advances.label.upper()),
+        "Contact": {"ContactID": invoice["Contact"]["ContactID"]},
+        "BankAccount": {"Code": bank["Code"]},
+        "CurrencyCode": invoice["CurrencyCode"],
+        "CurrencyRate": invoice.get("CurrencyRate"),
+        "LineAmountTypes": "NoTax",
+        "LineItems": [line],
+    }
+    if on_date:
+        element["Date"] = on_date
+    return element
 
 
 def positive_int(key, value):

@@ -3,6 +3,7 @@ authentication, tenant, scope, rate limits, injected faults, spec validation, id
 the operation itself, then webhooks and the request log."""
 
 import hashlib
+import json
 import socket
 import time
 
@@ -45,9 +46,14 @@ SCOPE_FAMILIES = {
     "BatchPayments": "payments",
     "Overpayments": "payments",
     "Prepayments": "payments",
+    "BankTransactions": "banktransactions",
+    "BankTransfers": "banktransactions",
 }
-LEGACY_TRANSACTION_FAMILIES = {"invoices", "payments"}
+LEGACY_TRANSACTION_FAMILIES = {"invoices", "payments", "banktransactions"}
 WRITE_METHODS = {"PUT", "POST", "DELETE"}
+
+# Operations whose bodies Xero documents wrapped in a list, beside the declared form.
+DOCUMENTED_WRAPPERS = {"deletePayment": "Payments"}
 
 
 class DropConnection(Exception):
@@ -178,7 +184,7 @@ class AccountingAPI:
                 operation,
                 request.args.to_dict(flat=False),
                 request.headers,
-                raw or None,
+                unwrapped_body(operation, body, raw) or None,
                 content_type,
             )
         except SpecError as exc:
@@ -365,3 +371,15 @@ def error_title(status):
         503: "Service Unavailable",
         504: "Gateway Timeout",
     }.get(status, "Error")
+
+
+def unwrapped_body(operation, body, raw):
+    """The raw body to check against the description: for a body Xero documents wrapped in
+    a list its description does not declare (``{"Payments": [{"Status": "DELETED"}]}`` to
+    delete a payment, on Xero's Payments page), the first element it wraps (the operation
+    refuses more than one in Xero's words)."""
+    wrapper = DOCUMENTED_WRAPPERS.get(operation.operation_id)
+    elements = body.get(wrapper) if wrapper and isinstance(body, dict) else None
+    if isinstance(elements, list) and elements and isinstance(elements[0], dict):
+        return json.dumps(elements[0]).encode()
+    return raw

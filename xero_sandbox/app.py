@@ -6,6 +6,7 @@ import re
 
 from werkzeug.wrappers import Request, Response
 
+from . import html_view
 from .actions import ActionError
 from .api import API_PREFIX, DropConnection, drop_socket
 from .errors import XeroError, json_response, problem, validation_exception
@@ -15,8 +16,10 @@ from .spec import SpecError
 _logger = logging.getLogger(__name__)
 CONNECTION_RE = re.compile(r"^/connections/([^/]+)$", re.IGNORECASE)
 UI_RE = re.compile(r"^/sandbox/ui/([^/]+)/([a-z]+)(?:/([^/]+))?$")
+UI_ACTION_RE = re.compile(r"^/sandbox/ui/([^/]+)/(invoices|bills)/([^/]+)/(approve|pay)$")
 ONLINE_INVOICE_RE = re.compile(r"^/in/([A-Za-z0-9]+)$")
 TENANT_DATA_RE = re.compile(r"^/sandbox/tenants/([^/]+)/data/([A-Za-z]+)$")
+TENANT_BOOKS_RE = re.compile(r"^/sandbox/tenants/([^/]+)/(lock-dates|day-rates)$")
 TENANT_ACTION_RE = re.compile(
     r"^/sandbox/tenants/([^/]+)/([A-Za-z]+)/([^/]+)(/pay|/apply-overpayment|/apply-prepayment)?$"
 )
@@ -95,6 +98,9 @@ class SandboxApp:
             return json_response({"status": "ok", "tenants": len(sandbox.state.orgs)})
         if path == "/sandbox/ui":
             return sandbox.html.index()
+        match = UI_ACTION_RE.match(path)
+        if match and method == "POST":
+            return self.ui_action(request, *match.groups())
         match = UI_RE.match(path)
         if match:
             tenant, page, object_id = match.groups()
@@ -127,6 +133,10 @@ class SandboxApp:
                 body.get("url"), body.get("key")
             ),
             ("POST", "/sandbox/webhooks/intent"): sandbox.webhooks.intent_to_receive,
+            ("PUT", "/sandbox/webhooks/settings"): lambda: sandbox.webhooks.configure_settings(
+                body
+            ),
+            ("POST", "/sandbox/webhooks/send"): lambda: sandbox.webhooks.send(body),
             ("GET", "/sandbox/apps"): lambda: {
                 k: {"redirect_uris": v["redirect_uris"]} for k, v in sandbox.state.apps.items()
             },
@@ -145,6 +155,12 @@ class SandboxApp:
         match = TENANT_DATA_RE.match(path)
         if match and method == "GET":
             return json_response(actions.held(*match.groups()))
+        match = TENANT_BOOKS_RE.match(path)
+        if match and method == "PUT":
+            tenant, setting = match.groups()
+            if setting == "lock-dates":
+                return json_response(actions.set_lock_dates(tenant, body))
+            return json_response(actions.set_day_rate(tenant, body))
         match = TENANT_ACTION_RE.match(path)
         if match and method == "POST":
             tenant, endpoint, object_id, pay = match.groups()
@@ -170,6 +186,22 @@ class SandboxApp:
                 )
             return json_response(actions.edit(tenant, endpoint, object_id, body))
         raise problem(404, "Not Found", "No sandbox action at %s %s" % (method, path))
+
+    def ui_action(self, request, tenant, page, invoice_id, action):
+        """Approve or Pay pressed on an invoice's page (see html_view): done as a Xero user
+        would, then back to the page; what Xero would refuse, said on a page of its own."""
+        actions = self.sandbox.actions
+        invoice_page = "/sandbox/ui/%s/%s/%s" % (tenant, page, invoice_id)
+        try:
+            if action == "approve":
+                actions.edit(tenant, "invoices", invoice_id, {"Status": "AUTHORISED"})
+            else:
+                actions.pay_invoice(tenant, invoice_id, request.form.get("amount") or None)
+        except (ActionError, ValueError) as error:
+            return html_view.refused_page(str(error), invoice_page)
+        except XeroError as error:
+            return html_view.refused_page(error.raw_body.decode(), invoice_page)
+        return html_view.redirect(invoice_page, 303)
 
     @staticmethod
     def json_body(request):

@@ -5,6 +5,7 @@ import re
 import uuid
 from datetime import date
 
+from . import allocations, books
 from .dates import parse_date, parse_http_date, to_ms_date
 from .errors import (
     ElementInvalid,
@@ -17,9 +18,10 @@ from .errors import (
 )
 from .html_view import ONLINE_STATUSES, online_invoice_token
 from .money import cents, dec, round_to
+from .payment_handlers import PAYMENT_HANDLERS, apply_allocations
 from .pdf import document_lines, document_pdf
 from .resources import RESOURCES
-from .resources.base import Context
+from .resources.base import Context, store_settled
 from .where import WhereError, compile_where
 
 MAX_PAGE_SIZE = 1000
@@ -27,7 +29,7 @@ DEFAULT_PAGE_SIZE = 100
 MAX_ATTACHMENTS = 10
 MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
 MAX_NOTE_LENGTH = 250
-UNITDP_ENDPOINTS = {"Invoices", "CreditNotes"}
+UNITDP_ENDPOINTS = {"Invoices", "CreditNotes", "BankTransactions", "Overpayments", "Prepayments"}
 ATTACHMENT_ENDPOINTS = {"Invoices", "CreditNotes", "PurchaseOrders", "Contacts"}
 HISTORY_ENDPOINTS = {"Invoices", "CreditNotes", "PurchaseOrders", "Contacts", "Items", "Payments"}
 SETTINGS_LISTS = {
@@ -105,7 +107,7 @@ def list_objects(call):
     resource = RESOURCES[call.endpoint.lower()]
     objects = select(call, resource, call.org.all(resource.endpoint))
     objects = ordered(call, objects)
-    page, page_size = paging(call)
+    page, page_size = paging(call) if resource.pageable else (None, None)
     extra = {}
     if page:
         total = len(objects)
@@ -369,7 +371,7 @@ def write_batch(call):
     resource = RESOURCES[call.endpoint.lower()]
     elements = call.body.get(resource.endpoint)
     # createPayment takes one Payment, on an invoice or on a credit note (a refund).
-    single = call.body.keys() & {"Invoice", "CreditNote"}
+    single = call.body.keys() & {"Invoice", "CreditNote", "InvoiceNumber", "CreditNoteNumber"}
     if elements is None and resource.endpoint == "Payments" and single:
         elements = [call.body]
     if not isinstance(elements, list):
@@ -419,36 +421,66 @@ def element_for_summary(resource, ok, value):
     return {resource.id_field: value[resource.id_field], "ValidationErrors": []}
 
 
+# Xero's answer to a payment update that carries more than its Status (Xero Developer
+# community answers: "Only Status accepted for updates."), and its documented body for a
+# deletion, {"Payments": [{"Status": "DELETED"}]}, beside the description's PaymentDelete.
+ONLY_STATUS = "Only Status accepted for updates."
+
+
 def delete_payment(call):
     resource = RESOURCES["payments"]
     payment = find_by_path(call, resource)
-    if (call.body.get("Status") or "").upper() != "DELETED":
+    change = payment_change(call.body, payment["PaymentID"])
+    if set(change) - {"Status"}:
+        raise single_validation_error(ONLY_STATUS)
+    if (change.get("Status") or "").upper() != "DELETED":
         raise single_validation_error("Only Status DELETED can be set on an existing payment")
+    return delete_object(call, resource, payment)
+
+
+def delete_object(call, resource, obj):
+    """``resource.delete`` of ``obj``, all or nothing; its refusal is Xero's 400."""
     call.org.begin()
     try:
-        deleted = resource.delete(call.ctx, payment)
+        deleted = resource.delete(call.ctx, obj)
     except ElementInvalid as exc:
         call.org.rollback_to(0)
         raise single_validation_error(exc.messages[0]) from exc
     finally:
         call.org.end()
     call.writes = True
-    return 200, call.envelope("Payments", [resource.present(call.ctx, deleted)])
+    return 200, call.envelope(resource.endpoint, [resource.present(call.ctx, deleted)])
+
+
+def payment_change(body, payment_id):
+    """What a POST /Payments/{id} asks to change: the body itself, or the one element of its
+    ``Payments`` list (whose PaymentID, if any, must be the path's)."""
+    if "Payments" not in body:
+        body = dict(body)
+        if str(body.pop("PaymentID", payment_id)).lower() != payment_id.lower():
+            raise single_validation_error(ONLY_STATUS)
+        return body
+    elements = body["Payments"]
+    if not isinstance(elements, list) or len(elements) != 1 or not isinstance(elements[0], dict):
+        raise single_validation_error(ONLY_STATUS)
+    element = dict(elements[0])
+    if str(element.pop("PaymentID", payment_id)).lower() != payment_id.lower():
+        raise single_validation_error(ONLY_STATUS)
+    return dict({k: v for k, v in body.items() if k != "Payments"}, **element)
 
 
 def create_allocation(call):
+    """PUT /CreditNotes/{id}/Allocations: each allocation applied, or refused with Xero's
+    words (see ``payment_handlers.apply_allocations``)."""
     credit_note = find_by_path(call, RESOURCES["creditnotes"])
-    allocations = call.body.get("Allocations") or []
-    call.org.begin()
-    try:
-        created = [allocate(call, credit_note, a) for a in allocations]
-    except ElementInvalid as exc:
-        call.org.rollback_to(0)
-        raise single_validation_error(exc.messages[0]) from exc
-    finally:
-        call.org.end()
-    call.writes = True
-    return 200, call.envelope("Allocations", created)
+    return apply_allocations(call, lambda allocation: allocate(call, credit_note, allocation))
+
+
+def refused_allocation(allocation, messages):
+    echoed = dict(allocation) if isinstance(allocation, dict) else {}
+    echoed["ValidationErrors"] = [{"Message": m} for m in messages]
+    echoed["StatusAttributeString"] = "ERROR"
+    return echoed
 
 
 def allocate(call, credit_note, allocation):
@@ -458,11 +490,15 @@ def allocate(call, credit_note, allocation):
     amount = cents(dec(allocation.get("Amount"), dec(0)))
     check_allocation(credit_note, invoice, amount)
     allocation_id = str(uuid.uuid4())
-    on_date = (
-        parse_date(allocation["Date"]).isoformat()
-        if allocation.get("Date")
-        else (ctx.today.isoformat())
-    )
+    try:
+        on_date = (
+            parse_date(allocation["Date"]).isoformat()
+            if allocation.get("Date")
+            else ctx.today.isoformat()
+        )
+    except ValueError:
+        raise ElementInvalid("Date is not a valid date") from None
+    books.check_unlocked(org, on_date)
     credit_entry = {
         "AllocationID": allocation_id,
         "Amount": amount,
@@ -491,23 +527,9 @@ def allocate(call, credit_note, allocation):
 
 
 def check_allocation(credit_note, invoice, amount):
-    if not invoice:
-        raise ElementInvalid("Invoice could not be found")
-    if credit_note["Status"] != "AUTHORISED" or invoice["Status"] != "AUTHORISED":
-        raise ElementInvalid("Only AUTHORISED credit notes can be allocated to AUTHORISED invoices")
-    if credit_note["Type"][:6] != invoice["Type"][:6]:
-        raise ElementInvalid("The credit note and the invoice must be of the same side")
-    if credit_note["Contact"]["ContactID"] != invoice["Contact"]["ContactID"]:
-        raise ElementInvalid("The credit note and the invoice must belong to the same contact")
-    if (
-        amount <= 0
-        or amount > dec(credit_note["RemainingCredit"])
-        or amount > dec(invoice["AmountDue"])
-    ):
-        raise ElementInvalid(
-            "The allocated amount must be positive and cannot exceed the "
-            "remaining credit or the amount due"
-        )
+    allocations.check_allocation(
+        "Credit Note", credit_note, invoice, amount, credit_note["Type"].replace("CREDIT", "")
+    )
 
 
 def settle_both(ctx, doc, endpoint, list_field, entry, outstanding_field):
@@ -526,14 +548,6 @@ def settle_both(ctx, doc, endpoint, list_field, entry, outstanding_field):
     )
 
 
-def store_settled(ctx, resource, updated, change, details):
-    """Keep a document whose payments or allocations changed, with its event and history."""
-    ctx.touch(updated)
-    ctx.org.put(resource.endpoint, updated, resource.id_field)
-    ctx.event(resource, updated, False)
-    ctx.history(resource, updated, change, details)
-
-
 def delete_allocation(call):
     """DELETE /CreditNotes/{id}/Allocations/{AllocationID}: the credit goes back to the credit
     note and the amount back to the invoice (a PAID one is AUTHORISED again).
@@ -550,6 +564,9 @@ def delete_allocation(call):
         raise not_found()
     org, ctx = call.org, call.ctx
     invoice = org.get("Invoices", entry["Invoice"]["InvoiceID"])
+    locked = books.lock_errors(org, entry["Date"])
+    if locked:
+        raise single_validation_error(locked[0])
     org.begin()
     try:
         unsettle(
@@ -817,6 +834,14 @@ for _plural, _singular in (
             "update" + _singular: write_batch,
         }
     )
+# Written by the operations of payment_handlers.
+for _plural, _singular in (
+    ("BatchPayments", "BatchPayment"),
+    ("BankTransactions", "BankTransaction"),
+    ("Overpayments", "Overpayment"),
+    ("Prepayments", "Prepayment"),
+):
+    RESOURCE_OPS.update({"get" + _plural: list_objects, "get" + _singular: get_one})
 
 HANDLERS = dict(
     RESOURCE_OPS,
@@ -834,6 +859,7 @@ HANDLERS = dict(
         "getAccount": get_account,
         "getTrackingCategory": get_tracking_category,
         **{op: get_settings_list for op in SETTINGS_LISTS},
+        **PAYMENT_HANDLERS,
     },
 )
 

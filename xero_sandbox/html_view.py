@@ -4,6 +4,10 @@ connection open something real. Deep links use Xero's own shape:
 
 Online invoices (what a customer sees, ``https://in.xero.com/<token>`` in Xero) are served at
 ``/in/<token>``; ``GET /Invoices/{id}/OnlineInvoice`` gives their address.
+
+An invoice's or bill's page has what a person presses in Xero to get money in or out:
+*Approve* on a draft or one awaiting approval, *Pay* (into the organisation's first bank
+account) on an approved one. Their forms post to ``.../<id>/approve`` and ``.../<id>/pay``.
 """
 
 import hashlib
@@ -50,6 +54,9 @@ GUID_RE = re.compile(
     r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
     r"[0-9a-fA-F]{12}"
 )
+# The pages whose objects can be approved and paid from their page (see ``invoice_actions``).
+PAYABLE_PAGES = ("invoices", "bills")
+APPROVABLE_STATUSES = ("DRAFT", "SUBMITTED")
 TOKEN_ALPHABET = string.ascii_letters + string.digits
 TOKEN_LENGTH = 40  # as Xero's online invoice tokens
 # The statuses of a sales invoice its customer can see online (see handlers.get_online_invoice).
@@ -134,12 +141,13 @@ class HtmlView:
             or object_id
         )
         content = (
-            '%s<h2>%s</h2><p class="status">%s</p><table>%s</table>%s'
+            '%s<h2>%s</h2><p class="status">%s</p>%s<table>%s</table>%s'
             "<h3>Attachments</h3><ul>%s</ul><h3>History</h3><ul>%s</ul>"
         ) % (
             nav(org),
             esc(title),
             esc(obj.get("Status") or obj.get("ContactStatus") or ""),
+            invoice_actions(org, page_name, obj) if page_name in PAYABLE_PAGES else "",
             fields,
             lines,
             attachments,
@@ -172,6 +180,28 @@ class HtmlView:
             if obj and (not type_filter or obj.get(type_filter[0]) == type_filter[1]):
                 return redirect("/sandbox/ui/%s/%s/%s" % (org.tenant_id, page_name, object_id))
         return not_found_page()
+
+
+def invoice_actions(org, page_name, invoice):
+    """The Approve button of a draft (or one awaiting approval), the Pay form of an approved
+    invoice with an amount due (the whole of it unless told less)."""
+    action = "/sandbox/ui/%s/%s/%s/" % (org.tenant_id, page_name, invoice["InvoiceID"])
+    if invoice["Status"] in APPROVABLE_STATUSES:
+        return '<form method="post" action="%sapprove"><button>Approve</button></form>' % action
+    if invoice["Status"] == "AUTHORISED" and float(invoice.get("AmountDue") or 0) > 0:
+        return (
+            '<form method="post" action="%spay">Amount <input name="amount" value="%s"> '
+            "<button>Pay</button> (into the organisation's bank account)</form>"
+        ) % (action, esc(invoice["AmountDue"]))
+    return ""
+
+
+def refused_page(message, back):
+    """What an Approve or a Pay that Xero would refuse says instead, with a way back."""
+    content = '<p>%s</p><p><a href="%s">Back</a></p>' % (esc(message), esc(back))
+    response = page("Refused", content)
+    response.status_code = 400
+    return response
 
 
 def online_invoice_token(tenant_id, invoice_id):
@@ -317,5 +347,5 @@ def not_found_page():
     return response
 
 
-def redirect(location):
-    return Response(status=302, headers={"Location": location})
+def redirect(location, status=302):
+    return Response(status=status, headers={"Location": location})

@@ -5,16 +5,30 @@ import copy
 import threading
 from collections import OrderedDict
 
+from xero_client.mappings.common import normalised
+
 from .encoding import dumps
 from .money import cents, dec
 
-COLLECTIONS = ("Contacts", "Invoices", "CreditNotes", "PurchaseOrders", "Payments", "Items")
+COLLECTIONS = (
+    "Contacts",
+    "Invoices",
+    "CreditNotes",
+    "PurchaseOrders",
+    "Payments",
+    "Items",
+    "BatchPayments",
+    "BankTransactions",
+    "Overpayments",
+    "Prepayments",
+)
 RECEIVABLE, PAYABLE = "AccountsReceivable", "AccountsPayable"
 SETTINGS = ("Organisation", "Accounts", "TaxRates", "TrackingCategories", "Currencies")
 
 
 def name_key(name):
-    return (name or "").strip().lower() or None
+    """A contact's name as Xero compares it: trimmed, inner whitespace collapsed, case aside."""
+    return normalised(name) or None
 
 
 # What objects are looked up by, per collection: index name -> the object's key (None: not

@@ -176,12 +176,7 @@ class Sandbox:
         return {"now": self.clock.now().isoformat(), "speed": self.clock.speed}
 
     def webhook_status(self):
-        config = self.state.webhook
-        return {
-            "url": config.get("url"),
-            "status": config.get("status"),
-            "deliveries": list(self.webhooks.deliveries),
-        }
+        return self.webhooks.status()
 
 
 def endpoint_name(api_path):

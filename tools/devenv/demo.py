@@ -296,8 +296,11 @@ def demo_mappings(session, company, connection, connected_now, demo):
     try:
         if not connected_now and mappings_applied(session, company):
             return "kept"
-        step("mapping the demo company's accounts and taxes to Xero's (Settings › Xero)")
-        taxes, accounts, warning = apply_mappings(session, connection["id"])
+        step(
+            "mapping the demo company's accounts, taxes and bank journal to Xero's "
+            "(Settings › Xero)"
+        )
+        taxes, accounts, banks, warning = apply_mappings(session, connection["id"])
     except (OSError, ValueError, KeyError, RpcError) as err:
         raise DemoFailed(
             f"mapping the demo company's accounts and taxes failed: {err}\n"
@@ -305,7 +308,7 @@ def demo_mappings(session, company, connection, connected_now, demo):
         ) from err
     if warning:
         say(f"the mapping wizard still warns: {warning}")
-    return f"{taxes} taxes and {accounts} accounts mapped now"
+    return f"{taxes} taxes, {accounts} accounts and {banks} bank account(s) mapped now"
 
 
 def print_demo_banner(odoo_url, sandbox_url, demo, tenant_name, how):
@@ -315,6 +318,10 @@ def print_demo_banner(odoo_url, sandbox_url, demo, tenant_name, how):
     say(f"  Sandbox:  {sandbox_url}/sandbox/ui   (what the organisations hold)")
     say(f"  Settings: {odoo_url}/odoo/settings#xero_connector")
     say(f"  State and logs: {demo}/")
+    say("  Money back: send a posted invoice (Sync to Xero); in its Xero tab, Open in Xero")
+    say("    shows it in the sandbox's pages: press Approve (it arrives as a draft), then Pay.")
+    say("    Settings › Xero › Import changes now (or the hourly import) records the payment")
+    say("    in Odoo, in the Bank journal, and the invoice is paid.")
     say("  Stop everything with: make demo-stop")
 
 

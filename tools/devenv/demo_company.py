@@ -13,7 +13,8 @@ Odoo's ORM over JSON-RPC, as the admin user, in this order:
    then lands on the British company: its invoices, bills and purchase orders are in GBP and
    carry the company's default VAT;
 4. after the connection: ``apply_mappings``, the mapping wizard of Settings › Xero opened
-   (it imports Xero's lists and proposes matches) and applied.
+   (it imports Xero's lists and proposes matches) and applied, with the organisation's bank
+   account mapped to the company's bank journal, where payments made in Xero are recorded.
 
 Each step checks first and does only what is missing, so `make demo` can run it every time.
 """
@@ -216,26 +217,39 @@ def xero_account(session, connection_id, code):
 
 
 def mappings_applied(session, company_id):
-    """Whether the company's standard VAT taxes are mapped to Xero rates."""
+    """Whether the company's standard VAT taxes are mapped to Xero rates and a journal
+    records the payments of a Xero bank account."""
     names = list(DEFAULT_TAXES.values())
+    context = _company_context(company_id)
     taxes = session.call(
         "account.tax",
         "search_read",
         [("company_id", "=", company_id), ("name", "in", names)],
         ["xero_tax_rate_id"],
-        context=_company_context(company_id),
+        context=context,
     )
-    return len(taxes) == len(names) and all(t["xero_tax_rate_id"] for t in taxes)
+    bank_mapped = _one(
+        session,
+        "account.journal",
+        [("company_id", "=", company_id), ("xero_bank_account_id", "!=", False)],
+        context,
+    )
+    taxes_mapped = len(taxes) == len(names) and all(t["xero_tax_rate_id"] for t in taxes)
+    return taxes_mapped and bool(bank_mapped)
 
 
 def apply_mappings(session, connection_id):
     """Open the mapping wizard (it imports Xero's lists and proposes matches), map what open
-    documents use and it left unmapped as a bookkeeper would (by account type), set the
-    default sales and purchase accounts, and apply. Returns the wizard's remaining warning."""
+    documents use and it left unmapped as a bookkeeper would (by account type), Xero's bank
+    accounts to the company's bank journals, set the default sales and purchase accounts,
+    and apply. Returns ``mapping_summary``."""
     action = session.call("xero.connection", "action_open_mapping", [connection_id])
     wizard = action["res_id"]
     values = session.call(
-        "xero.mapping.wizard", "read", [wizard], ["account_line_ids", *DEFAULT_XERO_ACCOUNTS]
+        "xero.mapping.wizard",
+        "read",
+        [wizard],
+        ["company_id", "account_line_ids", "bank_line_ids", *DEFAULT_XERO_ACCOUNTS],
     )[0]
     defaults = {
         field: xero_account(session, connection_id, code)
@@ -261,18 +275,46 @@ def apply_mappings(session, connection_id):
                     [line["id"]],
                     {"xero_account_id": target},
                 )
+    map_bank_accounts(session, _m2o(values["company_id"]), values["bank_line_ids"])
     session.call("xero.mapping.wizard", "action_apply", [wizard])
     return mapping_summary(session, connection_id)
 
 
+def map_bank_accounts(session, company_id, bank_line_ids):
+    """Each Xero bank account of the wizard that records its payments in no journal, to a
+    bank journal of the company that records none (the sandbox's one account to the demo's
+    "Bank"), as an administrator does in Settings › Xero: Odoo then records the payments
+    made in Xero."""
+    lines = session.call(
+        "xero.mapping.wizard.bank", "read", bank_line_ids, ["xero_account_id", "journal_id"]
+    )
+    taken = {_m2o(line["journal_id"]) for line in lines}
+    free = [
+        journal
+        for journal in session.call(
+            "account.journal",
+            "search",
+            [("company_id", "=", company_id), ("type", "=", "bank")],
+            context=_company_context(company_id),
+        )
+        if journal not in taken
+    ]
+    for line in lines:
+        if not line["journal_id"] and free:
+            session.call(
+                "xero.mapping.wizard.bank", "write", [line["id"]], {"journal_id": free.pop(0)}
+            )
+
+
 def mapping_summary(session, connection_id):
-    """(mapped taxes, mapped accounts, the warning of a freshly opened wizard or '')."""
+    """(mapped taxes, mapped accounts, mapped bank accounts, the warning of a freshly opened
+    wizard or '')."""
     action = session.call("xero.connection", "action_open_mapping", [connection_id])
     wizard = session.call(
         "xero.mapping.wizard",
         "read",
         [action["res_id"]],
-        ["tax_line_ids", "account_line_ids", "warning"],
+        ["tax_line_ids", "account_line_ids", "bank_line_ids", "warning"],
     )[0]
     taxes = session.call(
         "xero.mapping.wizard.tax", "read", wizard["tax_line_ids"], ["xero_tax_rate_id"]
@@ -280,9 +322,13 @@ def mapping_summary(session, connection_id):
     accounts = session.call(
         "xero.mapping.wizard.account", "read", wizard["account_line_ids"], ["xero_account_id"]
     )
+    banks = session.call(
+        "xero.mapping.wizard.bank", "read", wizard["bank_line_ids"], ["journal_id"]
+    )
     return (
         sum(1 for t in taxes if t["xero_tax_rate_id"]),
         sum(1 for a in accounts if a["xero_account_id"]),
+        sum(1 for b in banks if b["journal_id"]),
         wizard["warning"] or "",
     )
 

@@ -4,6 +4,7 @@ rates and tracking categories (pure functions, plain dicts in and out, no I/O).
 Each match comes with its reason: "code", "name", "rate" (a standard tax of the same rate),
 "kind" (a tax of the same special kind: zero-rated, exempt, reverse charge, capital...) or
 "type" (an account of a compatible type, by the words of its name or by what it is used for).
+A percent tax is only ever matched to a Xero rate of the same value, whatever the reason.
 What nothing in Xero fits is left for the administrator to map by hand: a doubtful proposal is
 worse than none, since a document then goes to Xero with the wrong tax or account.
 """
@@ -37,9 +38,6 @@ TAX_KINDS = (
     "zero",
     "standard",
 )
-# Kinds whose Xero rate must also have the tax's rate. For the others the kind decides: Xero
-# reports an input-taxed purchase or a postponed import VAT at 0% whatever Odoo computes.
-RATE_BOUND_KINDS = frozenset({"standard", "capital", "non_deductible"})
 TAX_KIND_WORDS = {
     "reverse_charge": {"reverse", "rc", "drc", "autoliquidation"},
     "ec": {"ec", "eu", "intra", "intracommunity", "intracom", "acquisition", "acquisitions"},
@@ -320,14 +318,14 @@ def types_compatible(odoo_account, xero_account):
 # -- taxes ------------------------------------------------------------------------------------
 def match_taxes(odoo_taxes, xero_rates):
     """{odoo_id: (xero_tax_type, "name" | "rate" | "kind")} among the active rates of the
-    tax's side and of its kind (see TAX_KINDS).
+    tax's side, of its kind (see TAX_KINDS) and of its value (see ``fitting_rates``).
 
-    Within its kind, a tax matches the rate of the same name, else: an ordinary (standard)
-    tax the one rate of the same value (ties go to the rate whose special purpose, if any,
-    the Odoo name mentions, then to the side's standard report type, then to the closest
-    name); a tax of a special kind the rate of that kind, of the same value if there is one,
-    closest by name. Nothing is proposed when no rate of the kind applies, or on a tie. Taxes
-    that are not percentages of one side go by their name only.
+    Among those, a tax matches the rate of the same name, else: an ordinary (standard) tax the
+    one rate (ties go to the rate whose special purpose, if any, the Odoo name mentions, then
+    to the side's standard report type, then to the closest name); a tax of a special kind the
+    rate closest by name. Nothing is proposed when no rate fits, or on a tie. Percent taxes of
+    neither side go by their name among the rates of their value, other taxes by their name
+    only.
     """
     matches = {}
     for tax in odoo_taxes:
@@ -352,24 +350,38 @@ def applies_to_side(rate, side):
 
 def match_tax(tax, candidates):
     """(rate dict, reason) or None."""
-    if tax.get("amount_type") != "percent" or tax.get("type_tax_use") not in STANDARD_REPORT_TYPE:
+    if tax.get("amount_type") != "percent":
         return tagged(rate_by_name(tax, candidates), "name")
-    kind = odoo_tax_kind(tax)
-    same_kind = [r for r in candidates if xero_rate_kind(r) == kind]
-    named = rate_by_name(tax, same_kind)
+    if tax.get("type_tax_use") not in STANDARD_REPORT_TYPE:
+        return tagged(rate_by_name(tax, [r for r in candidates if same_value(tax, r)]), "name")
+    fitting = fitting_rates(tax, candidates)
+    named = rate_by_name(tax, fitting)
     if named:
         return named, "name"
-    amount = float(tax.get("amount") or 0)
-    same_rate = [r for r in same_kind if abs(r["rate"] - amount) < RATE_TOLERANCE]
-    if kind == "standard":
-        return tagged(best_rate(tax, same_rate), "rate")
-    if kind in RATE_BOUND_KINDS:
-        pool = same_rate
-    else:
-        # A rate of another value would put another amount of tax on the return: only a
-        # Xero rate of 0% (input-taxed, exempt, postponed...) may stand for it.
-        pool = same_rate or [r for r in same_kind if abs(r["rate"]) < RATE_TOLERANCE]
-    return tagged(closest_rate_of_kind(tax, pool), "kind")
+    if odoo_tax_kind(tax) == "standard":
+        return tagged(best_rate(tax, fitting), "rate")
+    return tagged(closest_rate_of_kind(tax, fitting), "kind")
+
+
+def fitting_rates(tax, xero_rates):
+    """The active Xero rates of a percent tax's side, kind and value: the only ones it may be
+    matched to. A rate of another value would put another amount of tax on the document than
+    Odoo's (and on the return), whatever its kind."""
+    kind = odoo_tax_kind(tax)
+    return [
+        r
+        for r in side_candidates(tax, xero_rates)
+        if same_value(tax, r) and xero_rate_kind(r) == kind
+    ]
+
+
+def same_value(tax, rate):
+    """Whether the Xero rate puts as much tax on a document as the Odoo tax: Xero's effective
+    rate against the Odoo tax's net rate (``net_amount``: its rate times what its tax lines
+    add up to, e.g. 0 for a postponed import VAT or a reverse charge that adds and takes off
+    20%), else its rate."""
+    value = tax.get("net_amount", tax.get("amount"))
+    return abs(rate["rate"] - float(value or 0)) < RATE_TOLERANCE
 
 
 def tagged(rate, reason):

@@ -62,6 +62,24 @@ class XeroOAuthController(http.Controller):
             return self._message(request.env._("Unknown Xero connection."), 404)
         connection.check_access("write")
         connection._check_admin()
+        # The authorisation's organisations are chosen by whoever signed in to Xero for it,
+        # not by any other administrator of the company.
+        if connection.sudo().oauth_user_id != request.env.user:
+            return self._message(
+                request.env._(
+                    "Only the user who signed in to Xero for this connection can choose its "
+                    "organisation. Start again from Settings › Xero."
+                ),
+                403,
+            )
+        if not connection._oauth_state_matches(request.env.user):
+            return self._message(
+                request.env._(
+                    "This Xero sign-in is more than 15 minutes old: start again from "
+                    "Settings › Xero."
+                ),
+                403,
+            )
         tenants = [t for t in connection._authorized_tenants() if t["tenantId"] == tenant_id]
         if not tenants:
             return self._message(

@@ -15,7 +15,7 @@ from xero_client.routes import BILL_CREDIT_NOTES, BILLS, SALES_CREDIT_NOTES, SAL
 
 from .res_partner import SUMMARY_IMPORT
 from .xero_document_line_mixin import amount
-from .xero_document_mixin import CLAIM_SEPARATOR, CLOSED
+from .xero_document_mixin import CLAIM_SEPARATOR, CLOSED, LOOKUP_TERMS
 from .xero_sync_mixin import XeroDataError
 
 MOVE_ROUTES = {
@@ -185,9 +185,7 @@ class AccountMove(models.Model):
         client = connection._client()
         try:
             for route, group in sent._xero_group_by_route():
-                documents = client.find(
-                    route.endpoint, None, i_ds=group.mapped("xero_id"), unitdp=4
-                )
+                documents = self._xero_read_by_ids(client, route.endpoint, group.mapped("xero_id"))
                 group._xero_compare_contents(
                     {str(getattr(d, route.id_attribute)): d for d in documents}
                 )
@@ -512,7 +510,12 @@ class AccountMove(models.Model):
     # -- Xero to Odoo -------------------------------------------------------------------------
     @api.model
     def _xero_import_invoices(self, connection):
-        """Statuses and balances of the invoices and bills (and of orders sent as bills)."""
+        """Statuses and balances of the invoices and bills (and of orders sent as bills).
+
+        Xero's list of what changed holds its DELETED and VOIDED documents too (no filter
+        leaves them out: the import asks for none): a move whose document Xero deleted or
+        voided takes that status, says so once in its chatter, owes nothing in Xero, is not
+        compared with what was sent and is not sent again. The same holds for credit notes."""
         # Unit prices to 4 decimals, as sent: compared with what was sent, 2 would differ.
         return self._xero_import_changes(
             connection, "invoices", "Invoices", self.env._("invoice and bill balances"), unitdp=4
@@ -520,6 +523,9 @@ class AccountMove(models.Model):
 
     @api.model
     def _xero_import_credit_notes(self, connection):
+        """Statuses, credit left and allocations of the credit notes. Xero may not move a
+        credit note's UpdatedDateUTC when it allocates it: the import of the invoices reads
+        those again (see _xero_import_allocated_credit_notes)."""
         return self._xero_import_changes(
             connection,
             "credit_notes",
@@ -594,7 +600,86 @@ class AccountMove(models.Model):
             orders = self.env["purchase.order"]._xero_store_statuses(
                 statuses, notable=("PAID", "VOIDED", "DELETED")
             )
+            allocations += self._xero_import_allocated_credit_notes(connection, by_id)
         return len(changed | edited) + orders + allocations
+
+    @api.model
+    def _xero_import_allocated_credit_notes(self, connection, invoices):
+        """Xero may leave a credit note's UpdatedDateUTC where it was when it allocates the
+        credit note or deletes one of its allocations (its CreditNotes page shows a credit
+        note paid years after its last update): what changed in CreditNotes can miss that.
+        The invoice's UpdatedDateUTC moves (its amount due changed), and it lists the credit
+        notes allocated to it. So the credit notes sent from Odoo that these changed invoices
+        ({Xero ID: invoice}) list, or no longer list, otherwise than the allocations Odoo
+        holds are read again (one call per 25, never one per document) and imported as
+        changed: their status and credit left, their allocations reconciled or undone. An
+        allocation to an invoice not sent from Odoo, of which Odoo keeps nothing, has its
+        credit note read again whenever that invoice changes. Returns how many records
+        changed."""
+        differing = self._xero_allocations_differing(connection, invoices)
+        notes = self.search(
+            [
+                ("xero_id", "in", list(differing)),
+                ("move_type", "in", ("out_refund", "in_refund")),
+                ("company_id", "=", self.env.company.id),
+            ]
+        )
+        if not notes:
+            return 0
+        client = connection._client()
+        try:
+            found = self._xero_read_by_ids(client, "CreditNotes", notes.mapped("xero_id"))
+        finally:
+            connection._note_calls_left(client.limits)
+        return self._xero_import_page("CreditNotes", found) if found else 0
+
+    @api.model
+    def _xero_read_by_ids(self, client, endpoint, xero_ids):
+        """The Xero invoices or credit notes (``endpoint``) of these IDs, with their lines and
+        unit prices to 4 decimals, as sent. Invoices are asked for by their list of IDs, in
+        one call; GET CreditNotes takes no such list, so credit notes are asked for by their
+        IDs in ``where``, 25 a call."""
+        if endpoint == "Invoices":
+            return client.find(endpoint, None, i_ds=list(xero_ids), unitdp=4)
+        found = []
+        for start in range(0, len(xero_ids), LOOKUP_TERMS):
+            where = " OR ".join(
+                'CreditNoteID==guid("%s")' % xero_id
+                for xero_id in xero_ids[start : start + LOOKUP_TERMS]
+            )
+            found += client.find(endpoint, where, unitdp=4)
+        return found
+
+    @api.model
+    def _xero_allocations_differing(self, connection, invoices):
+        """The Xero IDs of the credit notes whose allocations to these Xero invoices
+        ({Xero ID: invoice}), as the invoices list them, are not those Odoo holds."""
+        listed, held = {}, {}
+        for invoice_id, invoice in invoices.items():
+            for credit in invoice.credit_notes or []:
+                key = (str(credit.credit_note_id), invoice_id)
+                listed.setdefault(key, []).append(amount(credit.applied_amount))
+        allocations = (
+            self.env["xero.payment"]
+            .sudo()
+            .search(
+                [
+                    ("connection_id", "=", connection.id),
+                    ("kind", "=", "allocation"),
+                    ("xero_status", "=", "AUTHORISED"),
+                    ("invoice_move_id.xero_id", "in", list(invoices)),
+                ]
+            )
+        )
+        for allocation in allocations:
+            key = (allocation.move_id.xero_id, allocation.invoice_move_id.xero_id)
+            held.setdefault(key, []).append(amount(allocation.amount))
+        return {
+            note_id
+            for note_id, invoice_id in listed.keys() | held.keys()
+            if sorted(listed.get((note_id, invoice_id), []))
+            != sorted(held.get((note_id, invoice_id), []))
+        }
 
     def _xero_compare_contents(self, xero_documents):
         """These moves whose Xero document ({Xero ID: document}) no longer holds what Odoo
@@ -717,6 +802,10 @@ def xero_balances(document):
     else:
         due, credited = document.remaining_credit, document.applied_amount
         paid = sum(amount(p.amount) for p in document.payments or [])
+    if document.status in CLOSED:
+        # Nothing is due on a voided or deleted document, whatever the read says (Xero gives
+        # a deleted invoice's total when read by its ID, 0 in its lists).
+        due = 0
     return {
         "xero_status": document.status,
         "xero_amount_total": float(amount(document.total or 0)),

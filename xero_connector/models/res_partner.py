@@ -11,9 +11,11 @@ from xero_python.accounting import Contact
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.fields import Domain
+from odoo.tools import SQL
 
 from xero_client.client import MAX_IDS, MAX_PAGE_SIZE, resume_point
-from xero_client.mappings.common import normalised
+from xero_client.mappings.common import clean, normalised
 from xero_client.mappings.contact import (
     MAX_CONTACT_PERSONS,
     contact_from_xero,
@@ -261,7 +263,7 @@ class ResPartner(models.Model):
     def _xero_link_existing(self, connection, payloads):
         """Before creating, look in the index of Xero's contacts for the same name, email or
         tax number. A Xero contact is linked to one partner per company: a new partner whose
-        name is taken (Xero's names are unique, case aside) is refused, not merged."""
+        name is taken (Xero's names are unique, case and spaces aside) is refused, not merged."""
         new = self.filtered(lambda p: not p.xero_id)
         if not new:
             return self.browse(), {}
@@ -311,8 +313,8 @@ class ResPartner(models.Model):
     def _xero_name_taken_message(self, holder):
         return self.env._(
             "Xero already has a contact named '%(name)s' for the partner '%(holder)s' (ID "
-            "%(holder_id)s): Xero's contact names are unique, whatever their case. Rename one "
-            "of the two partners, or merge them.",
+            "%(holder_id)s): Xero's contact names are unique, whatever their case and spacing. "
+            "Rename one of the two partners, or merge them.",
             name=self.name,
             holder=holder.display_name,
             holder_id=holder.id,
@@ -427,13 +429,15 @@ class ResPartner(models.Model):
         ]
 
     def _xero_find_for_import(self, values, linkable):
+        """The partner an imported contact is: same name, else email, else tax number, each
+        compared as Xero compares names (``normalised``)."""
         for field, value in (
             ("name", values["name"]),
             ("email", values.get("email")),
             ("vat", values.get("vat")),
         ):
-            if value:
-                partner = self.search(linkable + [(field, "=ilike", value)], limit=1)
+            if normalised(value):
+                partner = self.search(linkable + [same_text_domain(field, value)], limit=1)
                 if partner:
                     return partner
         return self.browse()
@@ -512,8 +516,8 @@ class ResPartner(models.Model):
         }
 
     def _xero_import_children(self, children):
-        existing = {(c.name or "").strip().lower() for c in self.child_ids}
-        new = [c for c in children if c.get("name") and c["name"].strip().lower() not in existing]
+        known = {"", *(normalised(c.name) for c in self.child_ids)}  # no name: not added
+        new = [c for c in children if normalised(c.get("name")) not in known]
         if new:
             self.create(
                 [
@@ -753,6 +757,19 @@ class ResPartner(models.Model):
             .search(["|", ("xero_summary_at", "!=", False), ("xero_sales_this_year", "!=", 0)])
         )
         partners._xero_write(dict.fromkeys(SUMMARY_FIELDS, False))
+
+
+def same_text_domain(field, value):
+    """Records whose ``field`` is ``value`` once both are ``normalised`` (trimmed, inner
+    whitespace collapsed, case aside), in one query: SQL's counterpart of that function."""
+    return Domain.custom(
+        to_sql=lambda model, alias, query: SQL(
+            "lower(btrim(regexp_replace(%s, '\\s+', ' ', 'g'))) = lower(%s)",
+            model._field_to_sql(alias, field, query),
+            clean(value),
+        ),
+        predicate=lambda record: normalised(record[field]) == normalised(value),
+    )
 
 
 def balance_values(balances):

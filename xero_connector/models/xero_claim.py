@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
 import time
+from datetime import timedelta
 
 import psycopg2
 
@@ -9,6 +10,10 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 CLAIM_ATTEMPTS = 3
+# Far longer than any send (a request, a run of the scheduled action) takes: a claim this old
+# is no write's in flight.
+STALE_AFTER = timedelta(days=1)
+NOW_UTC = SQL("(now() AT TIME ZONE 'UTC')")
 
 _logger = logging.getLogger(__name__)
 
@@ -21,7 +26,12 @@ class XeroClaim(models.Model):
     code). Within one transaction the index sees it coming; two workers sending "Delta Traders"
     and "delta traders" at once do not see each other. So a record new to Xero claims its key
     in a transaction of its own, committed before the write: the second worker finds the claim
-    and refuses its record instead of merging it into the first one's object."""
+    and refuses its record instead of merging it into the first one's object.
+
+    Once its record is linked to its Xero object, or deleted, a claim protects nothing: the
+    index knows the object, and a deleted holder's key is taken over. Those claims are pruned
+    daily, once no send can still be under way. A claim of a record that exists unlinked is
+    kept, however old: it is how the record finds its object after a lost answer."""
 
     _name = "xero.claim"
     _description = "Xero natural key claimed by a record"
@@ -33,6 +43,7 @@ class XeroClaim(models.Model):
     res_model = fields.Char(required=True)
     key = fields.Char(required=True)
     res_id = fields.Integer(required=True)
+    claimed_at = fields.Datetime(required=True, default=fields.Datetime.now)
 
     _key_unique = models.Constraint(
         "unique(connection_id, res_model, key)", "A key is claimed by one record."
@@ -75,9 +86,11 @@ class XeroClaim(models.Model):
             else:
                 cr.execute(
                     SQL(
-                        "UPDATE xero_claim SET res_id = %s WHERE connection_id = %s"
-                        " AND res_model = %s AND key = %s AND res_id = %s",
+                        "UPDATE xero_claim SET res_id = %s, claimed_at = %s"
+                        " WHERE connection_id = %s AND res_model = %s AND key = %s"
+                        " AND res_id = %s",
                         record_id,
+                        NOW_UTC,
                         connection.id,
                         model,
                         key,
@@ -104,16 +117,23 @@ class XeroClaim(models.Model):
         return held
 
     @api.model
-    def _release(self, records):
-        """Records that will not create their Xero object now give their claims up (in a
-        transaction of their own: the claims were committed in one)."""
+    def _release(self, records, connection=None):
+        """Records that will not create their Xero object now give their claims up in this
+        connection's organisation (by default, that of each record's company); their claims
+        in other organisations stay. In a transaction of its own: the claims were committed
+        in one."""
         if not records:
+            return
+        connections = connection or self._connections_of(records)
+        if not connections:
             return
         try:
             with self.env.registry.cursor() as cr:
                 cr.execute(
                     SQL(
-                        "DELETE FROM xero_claim WHERE res_model = %s AND res_id IN %s",
+                        "DELETE FROM xero_claim WHERE connection_id IN %s AND res_model = %s"
+                        " AND res_id IN %s",
+                        tuple(connections.ids),
                         records._name,
                         tuple(records.ids),
                     ),
@@ -124,6 +144,55 @@ class XeroClaim(models.Model):
             _logger.info("Xero claims of %s kept: %s", records, error)
 
     @api.model
+    def _connections_of(self, records):
+        if "company_id" not in records._fields:
+            return self.env["xero.connection"]
+        return (
+            self.env["xero.connection"]
+            .sudo()
+            .search([("company_id", "in", records.company_id.ids)])
+        )
+
+    @api.model
+    def _cron_prune(self):
+        """Forget the claims that can no longer matter: their record is linked to its Xero
+        object in the claim's organisation, or is gone (or its model is), and the claim is
+        older than any send."""
+        stale_before = fields.Datetime.now() - STALE_AFTER
+        self.env.cr.execute(
+            "SELECT DISTINCT connection_id, res_model FROM xero_claim WHERE claimed_at < %s",
+            (stale_before,),
+        )
+        for connection_id, model_name in self.env.cr.fetchall():
+            connection = self.env["xero.connection"].sudo().browse(connection_id)
+            self.env.cr.execute(
+                SQL(
+                    "DELETE FROM xero_claim WHERE connection_id = %s AND res_model = %s"
+                    " AND claimed_at < %s AND NOT %s",
+                    connection_id,
+                    model_name,
+                    stale_before,
+                    self._held_by_unlinked_record(connection, model_name),
+                )
+            )
+
+    @api.model
+    def _held_by_unlinked_record(self, connection, model_name):
+        """SQL: the claim's record exists and has no Xero object in the connection's
+        organisation yet (a send of it may have happened unanswered)."""
+        if model_name not in self.env:
+            return SQL("FALSE")
+        unlinked = (
+            self.env[model_name]
+            .sudo()
+            .with_company(connection.company_id)
+            .with_context(active_test=False)
+            ._search([("xero_id", "=", False)])
+        )
+        unlinked.add_where(SQL("%s = xero_claim.res_id", SQL.identifier(unlinked.table, "id")))
+        return SQL("EXISTS (%s)", unlinked.select())
+
+    @api.model
     def _claim_keys(self, cr, connection_id, model, wanted):
         """Insert the claims of ``{key: record id}`` where the key is free; returns {key:
         the id of the record holding it now}."""
@@ -131,12 +200,12 @@ class XeroClaim(models.Model):
         cr.execute(
             SQL(
                 """
-                INSERT INTO xero_claim (connection_id, res_model, key, res_id)
+                INSERT INTO xero_claim (connection_id, res_model, key, res_id, claimed_at)
                 VALUES %s
                 ON CONFLICT (connection_id, res_model, key) DO NOTHING
                 """,
                 SQL(", ").join(
-                    SQL("(%s, %s, %s, %s)", connection_id, model, key, res_id)
+                    SQL("(%s, %s, %s, %s, %s)", connection_id, model, key, res_id, NOW_UTC)
                     for key, res_id in rows
                 ),
             ),

@@ -896,23 +896,45 @@ class XeroConnection(models.Model):
             connection._import_all()
 
     def _import_all(self):
-        """This organisation's imports, in order, within the day's call budget."""
+        """This organisation's imports, in order, within the day's call budget. In a
+        scheduled action each import's end is committed, as its pages are: a later import
+        that fails rolls back no further."""
         for _name, model_name, method in self._import_plan():
-            if self._is_rate_limited():
+            if not self._import_one(model_name, method):
                 break
-            if not self._import_budget_left():
-                self.env["xero.sync.log"]._record(
-                    self,
-                    "import",
-                    "rate_limited",
-                    self.env._(
-                        "Only %(left)s Xero calls are left today: imports wait for "
-                        "tomorrow, sending goes on.",
-                        left=self.day_calls_left,
-                    ),
-                )
+            if self.env.context.get("cron_id"):
+                self.env["ir.cron"]._commit_progress()
+
+    def _import_one(self, model_name, method):
+        """One import, unless Xero's limits say wait. False: the later imports wait too."""
+        if self._is_rate_limited():
+            return False
+        if not self._import_budget_left():
+            self.env["xero.sync.log"]._record(
+                self,
+                "import",
+                "rate_limited",
+                self.env._(
+                    "Only %(left)s Xero calls are left today: imports wait for "
+                    "tomorrow, sending goes on.",
+                    left=self.day_calls_left,
+                ),
+            )
+            return False
+        self._run_isolated(getattr(self.env[model_name].sudo(), method), self)
+        return True
+
+    def _import_all_committed(self):
+        """The imports from a button, each in a transaction of its own, committed as it ends
+        (as the scheduled action commits its progress): a request commits once, at its end,
+        so one import that fails would roll back those done before it in the same click."""
+        self.env.flush_all()
+        for _name, model_name, method in self._import_plan():
+            with self.env.registry.cursor() as cr:
+                go_on = self.with_env(self.env(cr=cr))._import_one(model_name, method)
+            if not go_on:
                 break
-            self._run_isolated(getattr(self.env[model_name].sudo(), method), self)
+        self.env.invalidate_all()
 
     def action_import_changes(self):
         """The hourly import, now: statuses, balances, payments and partner summaries."""
@@ -920,7 +942,7 @@ class XeroConnection(models.Model):
         self._check_admin()
         if self.state != "connected":
             raise UserError(self._not_connected_message(self.company_id))
-        self.sudo()._import_all()
+        self.sudo()._import_all_committed()
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",

@@ -54,6 +54,13 @@ class XeroDocumentMixin(models.AbstractModel):
         readonly=True,
         help="1 + the revision whose PDF Xero holds (0: none): a retry does not upload it again.",
     )
+    xero_pdf_skipped = fields.Boolean(
+        string="PDF not sent to Xero",
+        copy=False,
+        readonly=True,
+        help="Odoo has no PDF engine (wkhtmltopdf): its PDF was not sent to Xero, as its "
+        "chatter says (once).",
+    )
     # Each document model declares its own ``xero_attachment_ids``, the files Xero holds,
     # on a relation table of its own.
 
@@ -261,7 +268,7 @@ class XeroDocumentMixin(models.AbstractModel):
         for record, document in found.items():
             record._xero_link_found(document)
         absent = unsure - refused - self.browse([m.id for m in found])
-        self.env["xero.claim"]._release(absent)
+        self.env["xero.claim"]._release(absent, connection)
         nothing_to_remove = absent.filtered(lambda m: m.xero_operation == "remove")
         nothing_to_remove._xero_write(
             {"xero_state": "not_synced", "xero_operation": "upsert", "xero_error": False}
@@ -607,12 +614,15 @@ class XeroDocumentMixin(models.AbstractModel):
         if not connection.send_attachments:
             return False
         held = len(self.xero_attachment_ids) + (1 if self.xero_pdf_revision else 0)
-        if self.xero_pdf_revision != self.xero_revision + 1:
-            name, content = self._xero_pdf()
+        pdf = self.xero_pdf_revision != self.xero_revision + 1 and self._xero_rendered_pdf()
+        if pdf:
+            name, content = pdf
             # The same file name: Xero replaces the PDF it holds.
             client.attach(route.endpoint, self.xero_id, name, content)
             held += 0 if self.xero_pdf_revision else 1
-            self._xero_write({"xero_pdf_revision": self.xero_revision + 1})
+            self._xero_write(
+                {"xero_pdf_revision": self.xero_revision + 1, "xero_pdf_skipped": False}
+            )
         files = self._xero_files_to_attach()
         room = max(MAX_XERO_ATTACHMENTS - held, 0)
         for attachment in files[:room]:
@@ -632,6 +642,27 @@ class XeroDocumentMixin(models.AbstractModel):
     def _xero_pdf(self):
         """(file name, content) of the document's PDF."""
         raise NotImplementedError
+
+    def _xero_rendered_pdf(self):
+        """(file name, content) of the document's PDF; None when Odoo has no PDF engine
+        (wkhtmltopdf, which Odoo needs to render a report): the PDF is skipped, the history
+        note and files still go, and the chatter says so once, not at every send. Any other
+        failure to render stays an error (a warning on the document)."""
+        try:
+            return self._xero_pdf()
+        except UserError:
+            if self.env["ir.actions.report"].get_wkhtmltopdf_state() != "install":
+                raise
+        if not self.xero_pdf_skipped:
+            self._xero_write({"xero_pdf_skipped": True})
+            self.sudo()._message_log(
+                body=self.env._(
+                    "Odoo has no PDF engine (wkhtmltopdf): its PDF of this document is not "
+                    "sent to Xero; the rest of the send goes on. Once wkhtmltopdf is installed, "
+                    "the PDF goes with the next send."
+                )
+            )
+        return None
 
     def _xero_files_to_attach(self):
         """The files attached to the document that Xero does not hold yet, but its PDF."""

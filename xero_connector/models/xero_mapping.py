@@ -299,35 +299,9 @@ class XeroMapping(models.AbstractModel):
 
     def _propose_taxes(self, connection, company):
         taxes = self._odoo_taxes(company).filtered(lambda t: t.xero_tax_match != "manual")
-        rates = self.env["xero.tax.rate"].search([("connection_id", "=", connection.id)])
+        rates = self._xero_tax_rates(connection)
         by_type = {r.tax_type: r for r in rates}
-        matches = match_taxes(
-            [
-                {
-                    "id": t.id,
-                    "name": t.name,
-                    "description": html2plaintext(t.description or ""),
-                    "invoice_label": t.invoice_label,
-                    "amount": t.amount,
-                    "amount_type": t.amount_type,
-                    "type_tax_use": t.type_tax_use,
-                    "tax_scope": t.tax_scope,
-                }
-                for t in taxes
-            ],
-            [
-                {
-                    "tax_type": r.tax_type,
-                    "name": r.name,
-                    "rate": r.rate,
-                    "status": "ACTIVE",
-                    "can_revenue": r.can_revenue,
-                    "can_expense": r.can_expense,
-                    "report_tax_type": r.report_tax_type or None,
-                }
-                for r in rates
-            ],
-        )
+        matches = match_taxes([self._tax_dict(t) for t in taxes], self._rate_dicts(rates))
         for tax in taxes:
             tax_type, reason = matches.get(tax.id, (None, False))
             tax.write(
@@ -336,6 +310,41 @@ class XeroMapping(models.AbstractModel):
                     "xero_tax_match": reason or False,
                 }
             )
+
+    @api.model
+    def _xero_tax_rates(self, connection):
+        return self.env["xero.tax.rate"].search([("connection_id", "=", connection.id)])
+
+    @api.model
+    def _tax_dict(self, tax):
+        """An Odoo tax as the matching functions take it."""
+        return {
+            "id": tax.id,
+            "name": tax.name,
+            "description": html2plaintext(tax.description or ""),
+            "invoice_label": tax.invoice_label,
+            "amount": tax.amount,
+            "net_amount": tax.amount * tax_lines_factor(tax),
+            "amount_type": tax.amount_type,
+            "type_tax_use": tax.type_tax_use,
+            "tax_scope": tax.tax_scope,
+        }
+
+    @api.model
+    def _rate_dicts(self, rates):
+        """Xero tax rates (``xero.tax.rate``, all active) as the matching functions take them."""
+        return [
+            {
+                "tax_type": r.tax_type,
+                "name": r.name,
+                "rate": r.rate,
+                "status": "ACTIVE",
+                "can_revenue": r.can_revenue,
+                "can_expense": r.can_expense,
+                "report_tax_type": r.report_tax_type or None,
+            }
+            for r in rates
+        ]
 
     def _propose_tracking(self, connection, company):
         plans = self._odoo_plans().with_company(company)
@@ -606,3 +615,10 @@ class XeroMapping(models.AbstractModel):
             "taxes": taxes.filtered(lambda t: not t.xero_tax_rate_id),
             "analytics": analytics,
         }
+
+
+def tax_lines_factor(tax):
+    """What the tax lines of an invoice add up to, as a share of the tax (1 for most taxes;
+    0 for one that adds and takes off the same tax, as a reverse charge does)."""
+    lines = tax.invoice_repartition_line_ids.filtered(lambda line: line.repartition_type == "tax")
+    return sum(lines.mapped("factor_percent")) / 100 if lines else 1.0

@@ -3,7 +3,7 @@
 import time
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from xero_client.errors import RateLimited, RequestRejected, XeroError
 
@@ -13,26 +13,51 @@ REMOVAL_STATES = [
     ("error", "Error"),
     ("cancelled", "Cancelled"),
 ]
+# What Xero hears, and whether it has: the connector's own to write (see _write_outcome).
+SENT_FIELDS = {"connection_id", "res_model", "endpoint", "xero_id", "state"}
 
 
 class XeroRemoval(models.Model):
     """A record deleted in Odoo whose Xero object must be archived, voided or deleted: the
-    record is gone, so what Xero must hear is kept here until it has heard it."""
+    record is gone, so what Xero must hear is kept here until it has heard it.
+
+    Nobody re-points a removal at another Xero object, nor says it was done: what is sent and
+    its state are written by the connector alone, whatever the user's rights."""
 
     _name = "xero.removal"
     _description = "Xero removal to send"
     _order = "id"
 
     connection_id = fields.Many2one(
-        "xero.connection", required=True, index=True, ondelete="cascade"
+        "xero.connection", required=True, readonly=True, index=True, ondelete="cascade"
     )
     company_id = fields.Many2one(related="connection_id.company_id", store=True)
-    res_model = fields.Char(string="Model", required=True)
-    record_name = fields.Char(string="Record")
-    endpoint = fields.Char(required=True)
-    xero_id = fields.Char(string="Xero ID", required=True)
-    state = fields.Selection(REMOVAL_STATES, default="pending", required=True, index=True)
+    res_model = fields.Char(string="Model", required=True, readonly=True)
+    record_name = fields.Char(string="Record", readonly=True)
+    endpoint = fields.Char(required=True, readonly=True)
+    xero_id = fields.Char(string="Xero ID", required=True, readonly=True)
+    state = fields.Selection(
+        REMOVAL_STATES, default="pending", required=True, readonly=True, index=True
+    )
     error = fields.Text(readonly=True)
+
+    def write(self, vals):
+        if SENT_FIELDS & set(vals) and not (
+            self.env.su and self.env.context.get("xero_removal_outcome")
+        ):
+            raise AccessError(
+                self.env._(
+                    "What a removal sends to Xero, and its status, are the Xero connector's "
+                    "to write: nobody may change %(fields)s.",
+                    fields=", ".join(sorted(SENT_FIELDS & set(vals))),
+                )
+            )
+        return super().write(vals)
+
+    def _write_outcome(self, values):
+        """The connector's own writes of what Xero answered (and of a removal no longer to
+        send): the only way a removal's state changes."""
+        return self.sudo().with_context(xero_removal_outcome=True).write(values)
 
     @api.model
     def _queue(self, records_by_connection):
@@ -61,7 +86,7 @@ class XeroRemoval(models.Model):
                     ("xero_id", "in", xero_ids),
                     ("state", "=", "pending"),
                 ]
-            ).write({"state": "cancelled"})
+            )._write_outcome({"state": "cancelled"})
 
     @api.model
     def _removed_ids(self, connection, xero_ids):
@@ -93,7 +118,7 @@ class XeroRemoval(models.Model):
             connection._note_rate_limit(error.retry_after)
             return False
         except RequestRejected as error:
-            self.write({"state": "error", "error": error.message})
+            self._write_outcome({"state": "error", "error": error.message})
             return True
         except (XeroError, UserError) as error:
             connection._set_error(getattr(error, "message", None) or str(error))
@@ -105,7 +130,7 @@ class XeroRemoval(models.Model):
 
     def _apply_result(self, connection, result, duration):
         message = False if result.ok else " ".join(result.errors)
-        self.write({"state": "done" if result.ok else "error", "error": message})
+        self._write_outcome({"state": "done" if result.ok else "error", "error": message})
         self.env["xero.sync.log"]._record(
             connection,
             "remove",

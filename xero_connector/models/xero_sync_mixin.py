@@ -864,7 +864,7 @@ class XeroSyncMixin(models.AbstractModel):
 
     def _xero_mark_error(self, connection, message, operation, duration=0.0):
         self._xero_write({"xero_state": "error", "xero_error": message, "xero_lost_batch": False})
-        self.env["xero.claim"]._release(self.filtered(lambda r: not r.xero_id))
+        self.env["xero.claim"]._release(self.filtered(lambda r: not r.xero_id), connection)
         self.env["xero.sync.log"]._record(
             connection, operation, "error", message, records=self, duration=duration
         )

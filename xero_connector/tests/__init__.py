@@ -24,3 +24,8 @@ from . import test_partner_summary
 from . import test_benchmark_poll
 from . import test_drift_report
 from . import test_money_back_edges
+from . import test_followups_without_pdf_engine
+from . import test_partner_names
+from . import test_claims
+from . import test_import_commits
+from . import test_move_import_edges

@@ -85,3 +85,35 @@ class TestAccess(XeroCase):
         partner = self.env["res.partner"].create({"name": "Plain", "is_company": True})
         with self.assertRaises(UserError):
             partner.with_user(plain).action_xero_sync()
+
+    def test_nobody_re_points_a_removal_or_says_it_was_sent(self):
+        partner = self.env["res.partner"].create({"name": "Removed Ltd", "is_company": True})
+        partner.action_xero_sync()
+        removed_id = partner.xero_id
+        partner.unlink()
+        removal = self.env["xero.removal"].search([("xero_id", "=", removed_id)])
+        self.assertEqual(removal.state, "pending")
+        kept_id = next(c["ContactID"] for c in self.held_contacts() if c["ContactID"] != removed_id)
+        manager = new_test_user(
+            self.env, "xero_manager", groups="xero_connector.group_xero_admin,base.group_user"
+        )
+        changes = [
+            {"xero_id": kept_id},
+            {"endpoint": "Invoices"},
+            {"res_model": "account.move"},
+            {"state": "done"},
+            {"state": "cancelled"},
+        ]
+        for user in (self.env.ref("base.user_admin"), manager):
+            for values in changes:
+                with self.subTest(user=user.login, values=values):
+                    with self.assertRaises(AccessError):
+                        removal.with_user(user).write(values)
+        with self.assertRaises(AccessError):
+            removal.sudo().write({"xero_id": kept_id})
+        readonly = removal.fields_get(["xero_id", "endpoint", "res_model", "state"], ["readonly"])
+        self.assertTrue(all(field["readonly"] for field in readonly.values()))
+        self.run_push_cron()
+        self.assertEqual((removal.state, removal.xero_id), ("done", removed_id))
+        status = {c["ContactID"]: c["ContactStatus"] for c in self.held_contacts()}
+        self.assertEqual(status, {removed_id: "ARCHIVED", kept_id: "ACTIVE"})

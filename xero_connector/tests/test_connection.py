@@ -1,5 +1,6 @@
 # Copyright 2026 xero_connector developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import re
 from datetime import timedelta
 
 import requests
@@ -258,3 +259,42 @@ class TestConnection(XeroCase):
             connection.access_token or connection.refresh_token or connection.client_secret
         )
         self.assertEqual(connection.state, "disconnected")
+
+    def test_only_who_signed_in_chooses_the_organisation(self):
+        """Another administrator of the company, even a system one, cannot pick the
+        organisation of an authorisation someone else is completing."""
+        self.connection.action_disconnect()
+        page = self.connect(tenant="all")
+        self.assertEqual(page.status_code, 200)
+        new_test_user(
+            self.env,
+            "other_system_admin",
+            groups="base.group_system,xero_connector.group_xero_admin",
+        )
+        australia = self.sandbox.tenant("AU")
+        self.authenticate("other_system_admin", "other_system_admin")
+        answer = self.select_organisation(australia)
+        self.assertEqual(answer.status_code, 403, answer.text[:300])
+        self.env.invalidate_all()
+        self.assertEqual(self.connection.state, "disconnected")
+        self.assertFalse(self.connection.tenant_id or self.connection.last_error)
+        self.authenticate("admin", "admin")
+        answer = self.select_organisation(australia)
+        self.assertEqual(answer.status_code, 303, answer.text[:300])
+        self.env.invalidate_all()
+        self.assertEqual(self.connection.tenant_name, "Demo Company (AU)")
+        self.assertEqual(self.connection.state, "connected")
+
+    def select_organisation(self, tenant):
+        """The selection page's form, posted from the logged-in user's own session."""
+        web_client = self.url_open("/odoo")
+        token = re.search(r'csrf_token: "([^"]+)"', web_client.text).group(1)
+        return self.url_open(
+            "/xero/oauth/select",
+            data={
+                "csrf_token": token,
+                "connection_id": self.connection.id,
+                "tenant_id": tenant["tenantId"],
+            },
+            allow_redirects=False,
+        )

@@ -439,6 +439,32 @@ class TestMappingAU(MappingCase):
         )
         self.assertFalse(self.xero_rate("OUTPUT2"), "the UK rates are not this organisation's")
 
+    def test_purchases_for_input_taxed_sales_are_left_to_map_with_a_hint(self):
+        """l10n_au's "10% INP" (GST paid, not claimed back) is not Xero's 0% Input Taxed:
+        nothing is proposed, and the wizard says what Xero lacks."""
+        inp_purchase = self.tax("10% INP", 10, "purchase")
+        inp_purchase.write(
+            {
+                "description": "Purchases for Input Taxed Sales",
+                "invoice_label": "10% Purchases for Input Taxed Sales",
+            }
+        )
+        inp_sale = self.tax("0% INP", 0, "sale")
+        inp_sale.write({"description": "Input Taxed Sales", "invoice_label": "0% Input Taxed"})
+        odd = self.tax("15% GST S", 15, "sale")
+        wizard = self.open_wizard()
+        self.assertFalse(inp_purchase.xero_tax_rate_id)
+        self.assertEqual(inp_sale.xero_tax_rate_id.tax_type, "INPUTTAXED")
+        self.assertFalse(odd.xero_tax_rate_id)
+        left_to_map = wizard.warning.split("Nothing in Xero was found to fit these")[1]
+        self.assertIn(
+            "\n- 10% INP (Xero has no 10% rate for input-taxed purchases: create one in Xero, "
+            "or map it by hand)",
+            left_to_map,
+        )
+        self.assertIn("\n- 15% GST S (Xero has no 15% rate for sales", left_to_map)
+        self.assertNotIn("- 0% INP", left_to_map)
+
 
 @tagged("post_install", "-at_install")
 class TestProductsAsItems(MappingCase):

@@ -554,13 +554,22 @@ class TestMoveSync(DocumentCase):
     def test_a_pdf_that_cannot_be_rendered_is_a_warning_not_a_lost_send(self):
         invoice = self.move()
         invoice.action_post()
-        with patch.object(
-            type(self.env["account.move"]), "_xero_pdf", side_effect=UserError("No wkhtmltopdf")
+        # Odoo has its PDF engine, and still cannot render the report (no engine at all is
+        # test_followups_without_pdf_engine's).
+        with (
+            patch.object(
+                type(self.env["ir.actions.report"]), "get_wkhtmltopdf_state", return_value="ok"
+            ),
+            patch.object(
+                type(self.env["account.move"]),
+                "_xero_pdf",
+                side_effect=UserError("The report cannot be rendered"),
+            ),
         ):
             invoice.action_xero_sync()
         self.assertEqual(invoice.xero_state, "synced")
         self.assertTrue(invoice.xero_id)
-        self.assertIn("No wkhtmltopdf", invoice.xero_warning)
+        self.assertIn("The report cannot be rendered", invoice.xero_warning)
         self.assertFalse(invoice.xero_followup_pending)
 
     def test_an_organisation_lost_during_the_files_keeps_them_for_later(self):

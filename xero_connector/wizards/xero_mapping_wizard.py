@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from xero_client.errors import XeroError
+from xero_client.mappings.matching import fitting_rates, odoo_tax_kind
 
 from ..models.account_journal import XERO_BANK_TYPE
 
@@ -73,6 +74,7 @@ class XeroMappingWizard(models.TransientModel):
         company = connection.company_id
         mapping = self.env["xero.mapping"]
         unmapped = mapping._unmapped_in_open_documents(connection)
+        without = mapping._without_mapping(connection)
         used_accounts, used_taxes, used_analytics = (
             unmapped["accounts"],
             unmapped["taxes"],
@@ -151,7 +153,9 @@ class XeroMappingWizard(models.TransientModel):
                 for c in self.env["product.category"].with_company(company).search([])
             ],
             "bank_line_ids": self._bank_line_values(connection),
-            "warning": self._warning_text(unmapped, mapping._without_mapping(connection)),
+            "warning": self._warning_text(
+                unmapped, without, self._tax_hints(connection, without["taxes"])
+            ),
         }
 
     @api.model
@@ -178,9 +182,61 @@ class XeroMappingWizard(models.TransientModel):
         return lines
 
     @api.model
-    def _warning_text(self, unmapped, without=None):
+    def _tax_hints(self, connection, taxes):
+        """{tax: why no Xero rate was proposed for it} for the percent taxes of sales and
+        purchases: Xero has no rate of their kind and value, or has several."""
+        mapping = self.env["xero.mapping"]
+        rates = mapping._rate_dicts(mapping._xero_tax_rates(connection))
+        hints = {}
+        for tax in taxes:
+            if tax.amount_type != "percent" or tax.type_tax_use not in ("sale", "purchase"):
+                continue
+            values = mapping._tax_dict(tax)
+            fitting = fitting_rates(values, rates)
+            if fitting:
+                hints[tax] = self.env._(
+                    "Xero rates that fit it: %(rates)s; choose one",
+                    rates=", ".join(rate["name"] for rate in fitting),
+                )
+            else:
+                hints[tax] = self._no_rate_hint(tax, odoo_tax_kind(values))
+        return hints
+
+    @api.model
+    def _no_rate_hint(self, tax, kind):
+        env = self.env
+        side = env._("sales") if tax.type_tax_use == "sale" else env._("purchases")
+        kinds = {
+            "reverse_charge": env._("reverse-charge"),
+            "import": env._("import"),
+            "ec": env._("EC"),
+            "input_taxed": env._("input-taxed"),
+            "non_deductible": env._("non-deductible"),
+            "exempt": env._("exempt"),
+            "no_tax": env._("untaxed"),
+            "capital": env._("capital"),
+            "zero": env._("zero-rated"),
+        }
+        rate = "%g%%" % tax.amount
+        if kind in kinds:
+            return env._(
+                "Xero has no %(rate)s rate for %(kind)s %(side)s: create one in Xero, or map "
+                "it by hand",
+                rate=rate,
+                kind=kinds[kind],
+                side=side,
+            )
+        return env._(
+            "Xero has no %(rate)s rate for %(side)s: create one in Xero, or map it by hand",
+            rate=rate,
+            side=side,
+        )
+
+    @api.model
+    def _warning_text(self, unmapped, without=None, hints=None):
         """What open documents use without a mapping, then what nothing in Xero was found to
-        fit (``without``: see ``xero.mapping._without_mapping``)."""
+        fit (``without``: see ``xero.mapping._without_mapping``), with why where ``hints``
+        ({record: text}) say."""
         paragraphs = []
         used = self._warning_parts(unmapped)
         if used:
@@ -191,7 +247,7 @@ class XeroMappingWizard(models.TransientModel):
                     parts="\n".join(used),
                 )
             )
-        unproposed = self._warning_parts(without or {})
+        unproposed = self._warning_parts(without or {}, hints)
         if unproposed:
             paragraphs.append(
                 self.env._(
@@ -203,25 +259,30 @@ class XeroMappingWizard(models.TransientModel):
         return "\n\n".join(paragraphs) or False
 
     @api.model
-    def _warning_parts(self, records_by_kind):
+    def _warning_parts(self, records_by_kind, hints=None):
         labels = (
             ("taxes", self.env._("Taxes")),
             ("accounts", self.env._("Accounts")),
             ("analytics", self.env._("Analytic accounts")),
         )
+        hints = hints or {}
         parts = []
         for key, label in labels:
             records = records_by_kind.get(key)
             if records:
-                names = records.mapped("display_name")
-                shown = ", ".join(names[:WARNING_NAMES])
+                names = [
+                    "%s (%s)" % (r.display_name, hints[r]) if r in hints else r.display_name
+                    for r in records
+                ]
+                hinted = any(r in hints for r in records)  # then one per line
+                shown = ("\n- " if hinted else ", ").join(names[:WARNING_NAMES])
                 if len(names) > WARNING_NAMES:
                     shown = self.env._(
                         "%(names)s and %(count)s more",
                         names=shown,
                         count=len(names) - WARNING_NAMES,
                     )
-                parts.append("%s: %s" % (label, shown))
+                parts.append(("%s:\n- %s" if hinted else "%s: %s") % (label, shown))
         return parts
 
     def action_apply(self):

@@ -1,5 +1,8 @@
 """One module per Xero object type; ``RESOURCES`` maps the API's endpoint names to them."""
 
+from .advances import Overpayments, Prepayments
+from .bank_transactions import BankTransactions
+from .batch_payments import BatchPayments
 from .contacts import Contacts
 from .credit_notes import CreditNotes
 from .invoices import Invoices
@@ -9,5 +12,16 @@ from .purchase_orders import PurchaseOrders
 
 RESOURCES = {
     r.endpoint.lower(): r
-    for r in (Contacts(), Invoices(), CreditNotes(), PurchaseOrders(), Payments(), Items())
+    for r in (
+        Contacts(),
+        Invoices(),
+        CreditNotes(),
+        PurchaseOrders(),
+        Payments(),
+        Items(),
+        BatchPayments(),
+        BankTransactions(),
+        Overpayments(),
+        Prepayments(),
+    )
 }

@@ -6,6 +6,7 @@ from decimal import Decimal
 from ..dates import to_ms_date
 from ..errors import ElementInvalid
 from ..money import MAX_AMOUNT, too_large
+from ..webhooks import event_data
 
 # The user Xero shows on history records of changes made through the API (its "History and
 # Notes" page).
@@ -44,6 +45,7 @@ class Context:
                     resource.endpoint,
                     obj[resource.id_field],
                     "CREATE" if created else "UPDATE",
+                    event_data(resource.webhook_category, obj),
                 )
             )
 
@@ -129,6 +131,8 @@ class Resource:
     presented_flags = ("HasAttachments",)
     # Fields a list read shows only when it is paged (a read by ID always has them).
     paged_only_fields = ()
+    # Whether its list read takes ``page`` (a parameter its operation declares).
+    pageable = True
 
     def filterable(self, ctx, obj):
         """The form ``where`` filters and ``order`` see: stored values, dates as ISO."""
@@ -204,3 +208,19 @@ def text_field(element, name, max_length, errors, label=None):
     if value is not None and len(str(value)) > max_length:
         errors.append("%s must not be longer than %d characters" % (label or name, max_length))
     return value
+
+
+# Xero may leave a credit note's UpdatedDateUTC where it was when it allocates the credit
+# note, or deletes one of its allocations: its CreditNotes page shows a PAID credit note last
+# updated six years before the allocation that paid it. The invoice's moves (its amount due
+# changed). Never kinder: a credit note's does not move, and If-Modified-Since misses it.
+KEEP_UPDATED_WHEN_SETTLED = ("CreditNotes",)
+
+
+def store_settled(ctx, resource, updated, change, details):
+    """Keep a document whose payments or allocations changed, with its event and history."""
+    if resource.endpoint not in KEEP_UPDATED_WHEN_SETTLED:
+        ctx.touch(updated)
+    ctx.org.put(resource.endpoint, updated, resource.id_field)
+    ctx.event(resource, updated, False)
+    ctx.history(resource, updated, change, details)

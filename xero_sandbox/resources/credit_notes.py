@@ -15,6 +15,7 @@ class CreditNotes(DocumentResource):
     types = ("ACCRECCREDIT", "ACCPAYCREDIT")
     unique_number_types = ("ACCRECCREDIT",)
     number_taken = "Credit Note # must be unique."
+    locked_by_date = True
     # The CreditNote of Xero's description has no Url (unlike Invoice): Xero keeps none.
     header_fields = tuple(f for f in HEADER_FIELDS if f != "Url")
 

@@ -1,9 +1,9 @@
 """Invoices, credit notes and purchase orders: contact, lines, totals, status rules."""
 
-from .. import documents
+from .. import books, documents
 from ..dates import parse_date
 from ..errors import ElementInvalid
-from ..money import MAX_AMOUNT, dec, round_to, too_large
+from ..money import MAX_AMOUNT, too_large
 from .base import Resource, merged
 
 HEADER_FIELDS = (
@@ -24,7 +24,6 @@ DOCUMENT_DATE_FIELDS = (
     "DeliveryDate",
     "ExpectedArrivalDate",
 )
-CURRENCY_RATE_PLACES = 6
 SUPPLIER_TYPES = ("ACCPAY", "ACCPAYCREDIT")
 STATUS_CHANGES = {
     "SUBMITTED": "Submitted",
@@ -47,6 +46,10 @@ class DocumentResource(Resource):
     types = ()
     header_fields = HEADER_FIELDS
     closing_statuses = ("VOIDED", "DELETED")
+    # Whether the organisation's lock dates hold it (posted documents: not purchase orders).
+    locked_by_date = False
+    # The statuses of a document that is in the books (a draft is not, yet).
+    posted_statuses = ("AUTHORISED", "PAID", "VOIDED")
 
     # -- hooks ------------------------------------------------------------------------------
     def sales_side(self, doc):
@@ -72,7 +75,6 @@ class DocumentResource(Resource):
             "LineItems": [],
             "LineAmountTypes": "Exclusive",
             "CurrencyCode": ctx.org.base_currency,
-            "CurrencyRate": dec(1),
             "HasErrors": False,
         }
         if doc_type:
@@ -94,6 +96,8 @@ class DocumentResource(Resource):
         if wanted in self.closing_statuses:
             if reason and wanted == "VOIDED":
                 raise ElementInvalid(reason)
+            if current in self.posted_statuses:
+                self.check_unlocked(ctx, existing)
             return dict(existing, Status=wanted)
         doc = merged(existing, element, self.header_fields + (self.number_field,))
         if doc.get("Type") in SUPPLIER_TYPES:
@@ -108,6 +112,10 @@ class DocumentResource(Resource):
         self.apply_line_amount_types(doc, element, errors)
         if errors:
             raise ElementInvalid(*errors)
+        if current in self.posted_statuses:
+            self.check_unlocked(ctx, existing)  # never moved out of a locked period either
+        if wanted in self.posted_statuses or current in self.posted_statuses:
+            self.check_unlocked(ctx, doc)
         self.apply_lines(ctx, doc, element)
         self.apply_number(ctx, doc, creating)
         self.check_required(ctx, doc)
@@ -152,19 +160,23 @@ class DocumentResource(Resource):
         code = element.get("CurrencyCode") or doc.get("CurrencyCode")
         if not ctx.org.currency_enabled(code):
             errors.append("The currency code %s is not enabled for this organisation." % code)
+        if "CurrencyRate" not in element and code != doc.get("CurrencyCode"):
+            doc.pop("CurrencyRate", None)  # another currency: the old rate no longer holds
         doc["CurrencyCode"] = code
-        if code == ctx.org.base_currency:
-            doc["CurrencyRate"] = dec(1)
-            return
         try:
-            rate = dec(doc.get("CurrencyRate"), dec(1))
-        except ValueError:
-            errors.append("CurrencyRate must be a number")
-            return
-        if rate <= 0:
-            errors.append("CurrencyRate must be greater than zero")
-        # Xero keeps a rate to 6 decimals ("max length = [18].[6]", the Invoices page).
-        doc["CurrencyRate"] = round_to(rate, CURRENCY_RATE_PLACES)
+            on_day = parse_date(doc["Date"])
+        except (KeyError, ValueError):
+            on_day = ctx.today
+        try:
+            doc["CurrencyRate"] = books.currency_rate(
+                ctx.org, code, doc.get("CurrencyRate"), on_day
+            )
+        except ElementInvalid as exc:
+            errors.extend(exc.messages)
+
+    def check_unlocked(self, ctx, doc):
+        if self.locked_by_date:
+            books.check_unlocked(ctx.org, doc.get("Date") or ctx.today.isoformat())
 
     def apply_line_amount_types(self, doc, element, errors):
         value = element.get("LineAmountTypes", doc.get("LineAmountTypes"))

@@ -17,6 +17,7 @@ class Invoices(DocumentResource):
     types = ("ACCREC", "ACCPAY")
     unique_number_types = ("ACCREC",)
     number_taken = "Invoice # must be unique."
+    locked_by_date = True
 
     def find_by_natural_key(self, ctx, element):
         number = element.get("InvoiceNumber")
