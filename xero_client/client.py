@@ -19,6 +19,8 @@ from xero_python.accounting import (
     HistoryRecords,
     Invoices,
     Items,
+    PaymentDelete,
+    Payments,
     PurchaseOrders,
 )
 from xero_python.api_client import ApiClient, Configuration
@@ -111,7 +113,13 @@ COLLECTIONS = {
         create="create_purchase_orders",
     ),
     "Payments": Collection(
-        "payments", "payment_id", "get_payment", "get_payments", history="create_payment_history"
+        "payments",
+        "payment_id",
+        "get_payment",
+        "get_payments",
+        model=Payments,
+        create="create_payments",
+        history="create_payment_history",
     ),
     "Items": Collection(
         "items",
@@ -507,6 +515,29 @@ class XeroClient:
                 "before sending them again." % (len(returned), len(elements))
             )
         return [element_result(index, element) for index, element in enumerate(returned)]
+
+    def delete_payments(self, payment_ids, idempotency_scope):
+        """Delete these payments (Xero never edits one): a call each, as Xero deletes a
+        payment by its own path only. One ``ElementResult`` per payment, in order; a refusal
+        (a locked period, a reconciled bank line) is that payment's, the others go on."""
+        results = []
+        for index, payment_id in enumerate(payment_ids):
+            body = serialize(PaymentDelete(status="DELETED"))
+            try:
+                answer = self.call(
+                    "delete_payment",
+                    payment_id,
+                    body,
+                    idempotency_key=idempotency_key_for(
+                        "Payments/%s" % payment_id, idempotency_scope, body, {}
+                    ),
+                )
+            except RequestRejected as error:
+                errors = error.validation_errors or [error.message]
+                results.append(ElementResult(False, errors=errors, index=index))
+                continue
+            results.append(element_result(index, (answer.payments or [None])[0]))
+        return results
 
     def attach(self, endpoint, object_id, file_name, content_bytes, include_online=False):
         """Upload ``content_bytes`` as the file ``file_name`` of an object of ``endpoint``

@@ -28,6 +28,7 @@ BILLS = Route("Invoices", "InvoiceID", "bill")
 SALES_CREDIT_NOTES = Route("CreditNotes", "CreditNoteID", "credit_note")
 BILL_CREDIT_NOTES = Route("CreditNotes", "CreditNoteID", "bill_credit_note")
 PURCHASE_ORDERS = Route("PurchaseOrders", "PurchaseOrderID", "purchase_order")
+PAYMENTS = Route("Payments", "PaymentID")
 
 
 def drain_order(depends_on):
