@@ -3,7 +3,7 @@
 {
     "name": "Xero Connector",
     "summary": "Sync contacts, purchase orders, invoices, bills and credit notes with Xero",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "category": "Accounting",
     "license": "LGPL-3",
     "author": "xero_connector developers",
@@ -23,6 +23,7 @@
         "views/account_move_views.xml",
         "views/purchase_order_views.xml",
         "views/xero_payment_views.xml",
+        "views/xero_odoo_payment_views.xml",
         "views/xero_drift_views.xml",
         "views/xero_document_preview_views.xml",
         "views/xero_mapping_wizard_views.xml",

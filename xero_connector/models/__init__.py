@@ -29,6 +29,8 @@ from . import purchase_order
 from . import purchase_order_line
 from . import account_payment
 from . import xero_payment
+from . import xero_odoo_payment
+from . import account_partial_reconcile
 from . import res_config_settings
 from . import account_journal
 from . import xero_contact_document

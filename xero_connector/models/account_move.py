@@ -95,6 +95,13 @@ class AccountMove(models.Model):
         "which version stands.",
     )
     xero_changes = fields.Text(string="Changes in Xero", copy=False, readonly=True)
+    xero_payments_stale = fields.Boolean(
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+        help="Its reconciliations changed: the payments Odoo sends Xero for it are looked at "
+        "again at the next send.",
+    )
     xero_attachment_ids = fields.Many2many(
         "ir.attachment",
         "account_move_xero_attachment_rel",
@@ -285,7 +292,20 @@ class AccountMove(models.Model):
     def _post(self, soft=True):
         posted = super()._post(soft=soft)
         posted._xero_send_when_posted()
+        posted._xero_note_money_changed()
         return posted
+
+    def button_draft(self):
+        self._xero_note_money_changed()
+        return super().button_draft()
+
+    def _xero_note_money_changed(self):
+        """Payment or bank statement entries posted, reset or cancelled: the documents they
+        pay have the payments Odoo sends Xero looked at again (a reset keeps its
+        reconciliations, but is no longer money in the books)."""
+        money = self.filtered(lambda m: m.origin_payment_id or m.statement_line_id)
+        partials = money.line_ids.matched_debit_ids | money.line_ids.matched_credit_ids
+        self.env["xero.odoo.payment"]._note_stale(partials._xero_documents())
 
     def _xero_send_when_posted(self):
         """Posted documents go to Xero at the next run when their company sends that kind
@@ -313,6 +333,7 @@ class AccountMove(models.Model):
 
     def button_cancel(self):
         documents = self.filtered(lambda m: m.move_type in DOCUMENT_TYPES)
+        self._xero_note_money_changed()
         result = super().button_cancel()
         documents._xero_write({"xero_sent_by_id": self.env.user.id})
         documents._xero_request_removal()
@@ -538,7 +559,7 @@ class AccountMove(models.Model):
     def _xero_import_payments(self, connection):
         """Xero's payments on the documents sent from Odoo, recorded in Odoo (unless the
         company keeps payments in Xero only: then nothing is asked)."""
-        if not connection.record_payments:
+        if not connection._records_xero_payments():
             return 0
         return self._xero_import_changes(connection, "payments", "Payments", self.env._("payments"))
 
@@ -788,6 +809,10 @@ class AccountMove(models.Model):
         self.browse(
             [m.id for m, d in results.items() if d.status not in CLOSED]
         )._xero_remove_replaced_order_bills()
+        # Paid in Odoo before it reached Xero: its payments follow it.
+        self.env["xero.odoo.payment"]._note_stale(
+            self.filtered(lambda m: m.payment_state != "not_paid")
+        )
         self._xero_after_documents_sent(connection, results)
 
 

@@ -71,9 +71,7 @@ class ResConfigSettings(models.TransientModel):
     xero_send_attachments = fields.Boolean(
         related="xero_connection_id.send_attachments", readonly=False
     )
-    xero_record_payments = fields.Boolean(
-        related="xero_connection_id.record_payments", readonly=False
-    )
+    xero_payment_flow = fields.Selection(related="xero_connection_id.payment_flow", readonly=False)
 
     @api.model
     def default_get(self, fields_list):

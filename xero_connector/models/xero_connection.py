@@ -41,11 +41,17 @@ USER_WRITABLE_FIELDS = {
     "status_in_refund",
     "send_history_notes",
     "send_attachments",
-    "record_payments",
+    "payment_flow",
     "send_purchase_order",
     "status_purchase_order",
     "purchase_order_as",
 }
+PAYMENT_FLOWS = [
+    ("both", "Both ways"),
+    ("from_xero", "Xero's payments into Odoo"),
+    ("to_xero", "Odoo's payments into Xero"),
+    ("none", "Neither: each side keeps its own"),
+]
 SERVER_URL_PARAM = "xero_connector.server_url"
 BATCH_SIZE = 50
 # Below this many calls left today, polling stops so that what Odoo sends still gets through.
@@ -244,12 +250,17 @@ class XeroConnection(models.Model):
         help="The document's PDF and the files attached to it go to Xero once each: one call "
         "per file.",
     )
-    record_payments = fields.Boolean(
-        string="Record Xero's payments in Odoo",
-        default=True,
-        help="Each payment made in Xero becomes an Odoo payment in the journal mapped to its "
-        "Xero bank account, reconciled with its invoice or bill. Off: payments stay in Xero "
-        "only, and documents still show Xero's status and amounts due.",
+    payment_flow = fields.Selection(
+        PAYMENT_FLOWS,
+        string="Payments",
+        default="both",
+        required=True,
+        help="Where payments are recorded. Both ways: each payment belongs to the side where "
+        "it was made and is copied to the other once, never back. Xero's into Odoo: payments "
+        "made in Xero become Odoo payments in the journal mapped to their Xero bank account; "
+        "Odoo's stay in Odoo. Odoo's into Xero: payments registered or reconciled in Odoo "
+        "become Xero payments on the documents they pay; Xero's stay in Xero. Neither: each "
+        "side keeps its own, and documents still show Xero's status and amounts due.",
     )
 
     _company_unique = models.Constraint(
@@ -779,6 +790,14 @@ class XeroConnection(models.Model):
         ):
             return True
         return self.day_calls_left > IMPORT_CALL_RESERVE
+
+    def _records_xero_payments(self):
+        """Whether Xero's payments are recorded in Odoo."""
+        return self.payment_flow in ("both", "from_xero")
+
+    def _sends_odoo_payments(self):
+        """Whether Odoo's payments go to Xero."""
+        return self.payment_flow in ("both", "to_xero")
 
     @api.model
     def _of_company(self, company):

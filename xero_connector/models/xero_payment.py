@@ -98,12 +98,20 @@ class XeroPayment(models.Model):
                 [("connection_id", "=", connection.id), ("xero_id", "in", list(targets))]
             )
         }
+        sent_from_odoo = set(
+            self.env["xero.odoo.payment"]
+            .with_context(active_test=False)
+            .search(
+                [("company_id", "=", connection.company_id.id), ("xero_id", "in", list(targets))]
+            )
+            .mapped("xero_id")
+        )
         changed = self.browse()
         for xero_payment in xero_payments:
             payment_id = str(xero_payment.payment_id)
             move = move_of.get(targets[payment_id])
-            if not move:
-                continue  # a document Odoo did not send
+            if not move or payment_id in sent_from_odoo:
+                continue  # a document Odoo did not send, or a payment Odoo sent
             values = payment_values(xero_payment)
             payment = known.get(payment_id)
             if payment:
@@ -119,7 +127,7 @@ class XeroPayment(models.Model):
                         move_id=move.id,
                     )
                 )
-        if connection.record_payments:
+        if connection._records_xero_payments():
             changed._record_in_odoo()
         return len(changed)
 
@@ -290,7 +298,7 @@ class XeroPayment(models.Model):
                         "xero_status": "AUTHORISED",
                     }
                 )
-        if connection.record_payments:
+        if connection._records_xero_payments():
             changed._record_in_odoo()
         return len(changed)
 
@@ -413,7 +421,7 @@ class XeroPayment(models.Model):
             raise UserError(self.env._("Only a Xero administrator records Xero's payments."))
         self.check_access("write")
         for connection, payments in self.sudo().grouped("connection_id").items():
-            if not connection.record_payments:
+            if not connection._records_xero_payments():
                 raise UserError(
                     self.env._(
                         "%(company)s keeps payments in Xero only (Settings › Xero).",

@@ -150,20 +150,20 @@ class TestMappingBank(MappingCase):
         journal.xero_bank_account_id = False
         self.assertFalse(journals._xero_journal_for_bank_account(self.connection, bank.xero_id))
 
-    def test_recording_payments_is_switched_in_settings(self):
-        self.assertTrue(self.connection.record_payments)
-        form = Form(self.env["res.config.settings"])  # the switch is in Settings › Xero
-        self.assertTrue(form.xero_record_payments)
-        form.xero_record_payments = False
+    def test_where_payments_are_recorded_is_chosen_in_settings(self):
+        self.assertEqual(self.connection.payment_flow, "both")
+        form = Form(self.env["res.config.settings"])  # the choice is in Settings › Xero
+        self.assertEqual(form.xero_payment_flow, "both")
+        form.xero_payment_flow = "to_xero"
         form.save().execute()
-        self.assertFalse(self.connection.record_payments)
-        self.assertFalse(self.env["res.config.settings"].create({}).xero_record_payments)
+        self.assertEqual(self.connection.payment_flow, "to_xero")
+        self.assertEqual(self.env["res.config.settings"].create({}).xero_payment_flow, "to_xero")
         # A Xero administrator, not a system administrator, may turn it on again.
         admin = new_test_user(
             self.env, "xero_bank_admin", groups="xero_connector.group_xero_admin,base.group_user"
         )
         try:
-            self.connection.with_user(admin).write({"record_payments": True})
+            self.connection.with_user(admin).write({"payment_flow": "from_xero"})
         except AccessError as error:
-            self.fail("A Xero administrator could not switch recording: %s" % error)
-        self.assertTrue(self.connection.record_payments)
+            self.fail("A Xero administrator could not choose: %s" % error)
+        self.assertEqual(self.connection.payment_flow, "from_xero")

@@ -147,11 +147,11 @@ class TestMoneyBackEdges(MoneyBackCase):
         )
 
     def test_payments_made_while_recording_was_off_are_recorded_once_on(self):
-        self.connection.record_payments = False
+        self.connection.payment_flow = "to_xero"
         invoice = self.sent(self.move())
         self.pay_in_xero(invoice, 100)
         self.run_import_cron()
-        self.connection.record_payments = True
+        self.connection.payment_flow = "both"
         self.run_import_cron()
         self.assertEqual(invoice.payment_state, "partial")
 

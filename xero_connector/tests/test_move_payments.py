@@ -113,7 +113,7 @@ class TestMovePayments(MoneyBackCase):
         self.assertEqual(invoice.payment_state, "partial")
 
     def test_a_company_keeping_payments_in_xero_only_asks_nothing(self):
-        self.connection.record_payments = False
+        self.connection.payment_flow = "none"
         invoice = self.sent(self.move())
         self.pay_in_xero(invoice, 100)
         self.sandbox._call("DELETE", "/sandbox/requests")

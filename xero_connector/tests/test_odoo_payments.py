@@ -1,0 +1,220 @@
+# Copyright 2026 xero_connector developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.tests import tagged
+
+from .test_engine import requests_log
+from .test_move_balances import MoneyBackCase
+
+
+@tagged("post_install", "-at_install")
+class TestOdooPaymentsToXero(MoneyBackCase):
+    """Payments registered in Odoo reach Xero as Xero payments on the documents they pay,
+    once; what undoes them in Odoo deletes them in Xero; nothing is echoed back."""
+
+    def register(self, *documents, amount=None, memo=None, group=True, **values):
+        moves = self.env["account.move"].union(*documents)
+        wizard_values = dict(
+            {"journal_id": self.bank_journal.id, "payment_date": "2026-11-25"}, **values
+        )
+        if amount is not None:
+            wizard_values["amount"] = amount
+        if memo:
+            wizard_values["communication"] = memo
+        wizard_values["group_payment"] = group
+        payments = (
+            self.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=moves.ids)
+            .create(wizard_values)
+            ._create_payments()
+        )
+        self.env.invalidate_all()
+        return payments
+
+    def xero_payments(self):
+        return self.held("Payments")
+
+    def payment_calls(self):
+        """The calls to Xero's payments since the last look: ["PUT /Payments", ...]."""
+        calls = [
+            "%s %s" % (r["method"], r["path"])
+            for r in requests_log(self.sandbox)
+            if "/Payments" in r["path"]
+        ]
+        self.sandbox._call("DELETE", "/sandbox/requests")
+        return calls
+
+    def live_xero_payments(self):
+        return [p for p in self.xero_payments() if p["Status"] == "AUTHORISED"]
+
+    def sent_payments(self, document):
+        return (
+            self.env["xero.odoo.payment"]
+            .with_context(active_test=False)
+            .search([("move_id", "=", document.id)])
+        )
+
+    def test_a_payment_registered_in_odoo_pays_the_invoice_in_xero(self):
+        invoice = self.sent(self.move())
+        payment = self.register(invoice, memo="Thanks")
+        self.run_push_cron()
+        [held] = self.xero_payments()
+        self.assertEqual(held["Invoice"]["InvoiceID"], invoice.xero_id)
+        self.assertEqual(held["Amount"], invoice.amount_total)
+        self.assertEqual(held["Account"]["Code"], "090")
+        self.assertEqual(held["Date"], "2026-11-25")
+        self.assertIn(payment.name, held["Reference"])
+        self.assertIn("Thanks", held["Reference"])
+        self.assertEqual(held["CurrencyRate"], 1)
+        self.assertEqual(
+            (self.held_for(invoice)["AmountDue"], self.held_for(invoice)["Status"]), (0, "PAID")
+        )
+        [sent] = self.sent_payments(invoice)
+        self.assertEqual((sent.xero_state, sent.xero_id), ("synced", held["PaymentID"]))
+        # Nothing new: the next runs send nothing.
+        self.payment_calls()
+        self.run_push_cron()
+        self.assertEqual(self.payment_calls(), [])
+
+    def test_one_payment_of_several_documents_goes_as_one_call(self):
+        first, second = self.sent(self.move(), self.move())
+        part = self.register(first, amount=100, group=False)
+        self.register(second)
+        self.assertTrue(part)
+        self.payment_calls()
+        self.run_push_cron()
+        self.assertEqual(self.payment_calls(), ["PUT /Payments"])
+        amounts = sorted(p["Amount"] for p in self.live_xero_payments())
+        self.assertEqual(amounts, sorted([100, second.amount_total]))
+        self.assertEqual(self.held_for(first)["AmountDue"], first.amount_total - 100)
+
+    def test_reset_cancel_and_unreconcile_delete_the_xero_payment(self):
+        invoice = self.sent(self.move())
+        payment = self.register(invoice)
+        self.run_push_cron()
+        self.assertEqual(len(self.live_xero_payments()), 1)
+        payment.action_draft()
+        self.run_push_cron()
+        self.assertEqual(self.live_xero_payments(), [])
+        self.assertEqual(self.held_for(invoice)["AmountDue"], invoice.amount_total)
+        payment.action_post()
+        self.run_push_cron()
+        self.assertEqual(len(self.live_xero_payments()), 1)
+        self.assertEqual(self.held_for(invoice)["AmountDue"], 0)
+        # Unreconciled from the invoice: deleted in Xero, the payment stays in Odoo.
+        invoice.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        ).remove_move_reconcile()
+        self.run_push_cron()
+        self.assertEqual(self.live_xero_payments(), [])
+        self.assertEqual(len(self.xero_payments()), 2)
+        self.assertEqual(set(self.sent_payments(invoice).mapped("active")), {False})
+
+    def test_a_part_payment_changed_in_odoo_is_deleted_and_sent_again(self):
+        invoice = self.sent(self.move())
+        payment = self.register(invoice, amount=100)
+        self.run_push_cron()
+        payment.action_draft()
+        payment.amount = 150
+        payment.action_post()
+        receivable = (invoice | payment.move_id).line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        receivable.reconcile()
+        self.run_push_cron()
+        [live] = self.live_xero_payments()
+        self.assertEqual(live["Amount"], 150)
+        self.assertEqual(self.held_for(invoice)["AmountDue"], invoice.amount_total - 150)
+
+    def test_a_payment_from_xero_is_never_sent_back(self):
+        invoice = self.sent(self.move())
+        self.pay_in_xero(invoice, invoice.amount_total)
+        self.run_import_cron()
+        self.assertEqual(invoice.payment_state, "paid")
+        self.payment_calls()
+        self.run_push_cron()
+        self.assertEqual(self.payment_calls(), [])
+        self.assertEqual(len(self.xero_payments()), 1)
+        self.assertFalse(self.sent_payments(invoice))
+
+    def test_a_payment_sent_from_odoo_is_never_recorded_again(self):
+        invoice = self.sent(self.move())
+        self.register(invoice)
+        self.run_push_cron()
+        self.run_import_cron()
+        odoo_payments = self.env["account.payment"].search([("partner_id", "=", self.customer.id)])
+        self.assertEqual(len(odoo_payments), 1)
+        self.assertFalse(self.env["xero.payment"].search([("move_id", "=", invoice.id)]))
+        self.assertEqual(invoice.payment_state, "paid")
+        self.assertEqual(invoice.xero_status, "PAID")
+
+    def test_a_euro_payment_books_odoos_amount_in_pounds(self):
+        eur = self.euro(1.15)
+        invoice = self.sent(self.move(currency_id=eur.id))
+        self.env["res.currency.rate"].create(
+            {
+                "currency_id": eur.id,
+                "company_id": self.env.company.id,
+                "name": "2026-11-24",
+                "rate": 1.1,
+            }
+        )
+        payment = self.register(invoice, currency_id=eur.id)
+        self.run_push_cron()
+        [held] = self.xero_payments()
+        self.assertEqual(held["Amount"], invoice.amount_total)
+        odoo_pounds = abs(
+            payment.move_id.line_ids.filtered(
+                lambda line: line.account_id.account_type == "asset_receivable"
+            ).balance
+        )
+        self.assertAlmostEqual(held["BankAmount"], odoo_pounds, places=2)
+        self.assertAlmostEqual(held["CurrencyRate"], 1.1, places=4)
+
+    def test_where_payments_go_is_the_companys_choice(self):
+        invoice = self.sent(self.move())
+        self.connection.payment_flow = "from_xero"
+        self.register(invoice)
+        self.run_push_cron()
+        self.assertEqual(self.xero_payments(), [])
+        self.connection.payment_flow = "both"
+        other = self.sent(self.move())
+        self.register(other)
+        self.run_push_cron()
+        [held] = self.xero_payments()
+        self.assertEqual(held["Invoice"]["InvoiceID"], other.xero_id)
+
+    def test_a_payment_xero_refuses_is_an_error_on_it_and_on_the_document(self):
+        invoice = self.sent(self.move())
+        self.connection.payment_flow = "to_xero"
+        self.pay_in_xero(invoice, 300)  # paid in part in Xero, not imported
+        self.register(invoice)
+        self.run_push_cron()
+        [sent] = self.sent_payments(invoice)
+        self.assertEqual(sent.xero_state, "error")
+        self.assertIn("Payment amount exceeds the amount outstanding", sent.xero_error)
+        self.assertTrue(any("did not reach Xero" in (m.body or "") for m in invoice.message_ids))
+        self.assertEqual(len(self.xero_payments()), 1)
+
+    def test_a_journal_mapped_to_no_xero_account_says_so(self):
+        invoice = self.sent(self.move())
+        self.bank_journal.xero_bank_account_id = False
+        self.register(invoice)
+        self.run_push_cron()
+        [sent] = self.sent_payments(invoice)
+        self.assertEqual(sent.xero_state, "error")
+        self.assertIn("is mapped to no Xero account", sent.xero_error)
+        self.assertEqual(self.xero_payments(), [])
+
+    def test_a_lost_answer_is_found_in_xero_not_sent_twice(self):
+        invoice = self.sent(self.move())
+        self.register(invoice)
+        self.sandbox.add_fault(kind="drop_after_write", method="PUT", path="^/Payments$", times=1)
+        self.run_push_cron()
+        [sent] = self.sent_payments(invoice)
+        self.assertEqual((sent.xero_state, sent.xero_id), ("pending", False))
+        self.assertTrue(sent.xero_lost_batch)
+        # Long after: Xero has forgotten the idempotency key.
+        self.sandbox._call("POST", "/sandbox/clock", json={"advance": 3600})
+        self.run_push_cron()
+        [held] = self.xero_payments()
+        self.assertEqual((sent.xero_state, sent.xero_id), ("synced", held["PaymentID"]))
