@@ -13,6 +13,7 @@ import urllib3
 import xero_python
 from xero_python.accounting import (
     AccountingApi,
+    Allocations,
     Contacts,
     CreditNotes,
     HistoryRecord,
@@ -130,6 +131,13 @@ COLLECTIONS = {
         history="create_item_history",
     ),
 }
+
+
+@dataclass
+class DeletedAllocation:
+    """What is known of an allocation Xero removed: its ID."""
+
+    allocation_id: str
 
 
 @dataclass
@@ -538,6 +546,42 @@ class XeroClient:
                 continue
             results.append(element_result(index, (answer.payments or [None])[0]))
         return results
+
+    def allocate_credit_note(self, credit_note_id, allocations, idempotency_scope):
+        """Allocate a credit note to invoices (``allocations``: SDK ``Allocation`` objects):
+        one call, with ``summarizeErrors=false``, one ``ElementResult`` per allocation."""
+        body = serialize(Allocations(allocations=list(allocations)))
+        answer = self.call(
+            "create_credit_note_allocation",
+            credit_note_id,
+            body,
+            summarize_errors=False,
+            idempotency_key=idempotency_key_for(
+                "CreditNotes/%s/Allocations" % credit_note_id, idempotency_scope, body, {}
+            ),
+        )
+        returned = answer.allocations or []
+        if len(returned) != len(allocations):
+            raise XeroError(
+                "Xero answered %d allocations for the %d sent: check the credit note in Xero "
+                "before sending them again." % (len(returned), len(allocations))
+            )
+        return [element_result(index, element) for index, element in enumerate(returned)]
+
+    def delete_allocation(self, credit_note_id, allocation_id):
+        """Remove one allocation of a credit note: one call, an ``ElementResult``. Xero's
+        answer is not the one its description declares (XeroAPI/xero-python#159): it is not
+        read."""
+        try:
+            self.call(
+                "delete_credit_note_allocations",
+                credit_note_id,
+                allocation_id,
+                _preload_content=False,
+            )
+        except RequestRejected as error:
+            return ElementResult(False, errors=error.validation_errors or [error.message])
+        return ElementResult(True, data=DeletedAllocation(allocation_id))
 
     def attach(self, endpoint, object_id, file_name, content_bytes, include_online=False):
         """Upload ``content_bytes`` as the file ``file_name`` of an object of ``endpoint``

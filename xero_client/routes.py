@@ -29,6 +29,7 @@ SALES_CREDIT_NOTES = Route("CreditNotes", "CreditNoteID", "credit_note")
 BILL_CREDIT_NOTES = Route("CreditNotes", "CreditNoteID", "bill_credit_note")
 PURCHASE_ORDERS = Route("PurchaseOrders", "PurchaseOrderID", "purchase_order")
 PAYMENTS = Route("Payments", "PaymentID")
+CREDIT_NOTE_ALLOCATIONS = Route("Allocations", "AllocationID")
 
 
 def drain_order(depends_on):

@@ -8,7 +8,7 @@ Odoo's to the cent wherever a rate of Xero's 6 decimals allows it."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from xero_python.accounting import Account, CreditNote, Invoice, Payment
+from xero_python.accounting import Account, Allocation, CreditNote, Invoice, Payment
 
 from .common import built_for_xero, clean
 
@@ -73,3 +73,20 @@ def rate_booking(amount, booked):
 
     candidates = [centre + RATE_STEP * step for step in (0, -1, 1, -2, 2)]
     return min((r for r in candidates if r > 0), key=lambda r: (miss(r), abs(r - exact)))
+
+
+def allocation_to_xero(values):
+    """The SDK's ``Allocation`` of ``amount`` of a credit note to an invoice on ``date``
+    (``label``, ``invoice_id``, ``amount`` in their currency, ``date``)."""
+    return built_for_xero(values["label"], build_allocation, values)
+
+
+def build_allocation(values):
+    amount = Decimal(str(values["amount"])).quantize(CENT, ROUND_HALF_UP)
+    if amount <= 0:
+        raise ValueError("an allocation's amount must be greater than zero")
+    return Allocation(
+        invoice=Invoice(invoice_id=values["invoice_id"]),
+        amount=float(amount),
+        date=values["date"],
+    )

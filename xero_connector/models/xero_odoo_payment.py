@@ -3,8 +3,8 @@
 from odoo import api, fields, models
 
 from xero_client.mappings.common import clean
-from xero_client.mappings.payment import REFERENCE_LENGTH, payment_to_xero
-from xero_client.routes import PAYMENTS
+from xero_client.mappings.payment import REFERENCE_LENGTH, allocation_to_xero, payment_to_xero
+from xero_client.routes import CREDIT_NOTE_ALLOCATIONS, PAYMENTS
 
 from .xero_sync_mixin import XeroDataError
 
@@ -17,7 +17,8 @@ LOOKUP_TERMS = 25
 class XeroOdooPayment(models.Model):
     """A payment made in Odoo, as the Xero payment it becomes: the share of one money entry
     (an Odoo payment's journal entry, or a bank statement line's) that settles one document
-    that is in Xero.
+    that is in Xero; or a credit note reconciled in Odoo with an invoice, as the Xero
+    allocation it becomes.
 
     Odoo keeps a payment's matches as reconciliation rows, which come and go as people
     reconcile, reset to draft and re-post; Xero keeps payments, which are never edited. So
@@ -38,6 +39,12 @@ class XeroOdooPayment(models.Model):
         default=True, help="Archived: the pair is gone in Odoo and its Xero payment deleted."
     )
     company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
+    kind = fields.Selection(
+        [("payment", "Payment"), ("allocation", "Credit note allocation")],
+        default="payment",
+        required=True,
+        readonly=True,
+    )
     move_id = fields.Many2one(
         "account.move",
         string="Document",
@@ -50,12 +57,20 @@ class XeroOdooPayment(models.Model):
     money_move_id = fields.Many2one(
         "account.move",
         string="Payment entry",
-        required=True,
         readonly=True,
         index=True,
         ondelete="cascade",
         check_company=True,
         help="The journal entry of the Odoo payment or bank statement line.",
+    )
+    invoice_move_id = fields.Many2one(
+        "account.move",
+        string="Allocated to",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="cascade",
+        check_company=True,
+        help="The invoice a credit note is allocated to.",
     )
     payment_id = fields.Many2one(related="money_move_id.origin_payment_id", string="Payment")
     journal_id = fields.Many2one(related="money_move_id.journal_id")
@@ -73,18 +88,38 @@ class XeroOdooPayment(models.Model):
     reference = fields.Char(readonly=True)
 
     _pair_unique = models.UniqueIndex(
-        "(move_id, money_move_id) WHERE active",
+        "(move_id, money_move_id) WHERE active AND money_move_id IS NOT NULL",
         "A payment entry pays a document once in Xero.",
     )
+    _allocation_unique = models.UniqueIndex(
+        "(move_id, invoice_move_id) WHERE active AND invoice_move_id IS NOT NULL",
+        "A credit note is allocated to an invoice once in Xero.",
+    )
+    _counterpart = models.Constraint(
+        "CHECK((kind = 'payment') = (money_move_id IS NOT NULL)"
+        " AND (kind = 'allocation') = (invoice_move_id IS NOT NULL))",
+        "A payment has its payment entry, an allocation its invoice.",
+    )
 
-    @api.depends("money_move_id", "move_id")
+    @api.depends("money_move_id", "move_id", "invoice_move_id")
     def _compute_display_name(self):
         for payment in self:
-            payment.display_name = self.env._(
-                "%(payment)s on %(document)s",
-                payment=payment.money_move_id.name,
-                document=payment.move_id.name,
+            payment.display_name = (
+                self.env._(
+                    "%(payment)s on %(document)s",
+                    payment=payment.money_move_id.name,
+                    document=payment.move_id.name,
+                )
+                if payment.kind == "payment"
+                else self.env._(
+                    "%(credit_note)s allocated to %(invoice)s",
+                    credit_note=payment.move_id.name,
+                    invoice=payment.invoice_move_id.name,
+                )
             )
+
+    def _xero_get_route(self):
+        return PAYMENTS if self.kind == "payment" else CREDIT_NOTE_ALLOCATIONS
 
     # -- which payments Xero must hold ---------------------------------------------------------
     @api.model
@@ -117,8 +152,8 @@ class XeroOdooPayment(models.Model):
         """Bring the pairs of these documents (of one company) in line with their
         reconciliations."""
         in_xero = documents.filtered(lambda m: m.xero_id and m.state == "posted")
-        held = self.with_context(active_test=False).search(
-            [("move_id", "in", documents.ids), ("active", "=", True)]
+        held = self.search(
+            ["|", ("move_id", "in", documents.ids), ("invoice_move_id", "in", documents.ids)]
         )
         self._follow(company, self._pairs_of(in_xero), held)
 
@@ -126,7 +161,7 @@ class XeroOdooPayment(models.Model):
     def _follow(self, company, wanted, held):
         """Create the pairs Odoo has and Xero lacks, remove from Xero those Odoo no longer
         has (or has for another amount)."""
-        by_pair = {(p.move_id, p.money_move_id): p for p in held}
+        by_pair = {(p.move_id, p.money_move_id, p.invoice_move_id): p for p in held}
         to_create = []
         for pair, values in wanted.items():
             current = by_pair.pop(pair, None)
@@ -134,8 +169,15 @@ class XeroOdooPayment(models.Model):
                 continue
             if current:
                 current._xero_withdraw()
+            document, money, invoice = pair
             to_create.append(
-                dict(values, company_id=company.id, move_id=pair[0].id, money_move_id=pair[1].id)
+                dict(
+                    values,
+                    company_id=company.id,
+                    move_id=document.id,
+                    money_move_id=money.id,
+                    invoice_move_id=invoice.id,
+                )
             )
         for gone in by_pair.values():
             gone._xero_withdraw()
@@ -163,6 +205,15 @@ class XeroOdooPayment(models.Model):
 
     # -- what is sent ---------------------------------------------------------------------------
     def _xero_prepare(self, connection):
+        if self.kind == "allocation":
+            return allocation_to_xero(
+                {
+                    "label": self.display_name,
+                    "invoice_id": self.invoice_move_id.xero_id,
+                    "amount": self.amount,
+                    "date": self.date,
+                }
+            )
         document = self.move_id
         account = self.journal_id.xero_bank_account_id
         if not account:
@@ -213,13 +264,17 @@ class XeroOdooPayment(models.Model):
         if not unsure:
             return self
         client = connection._client()
+        payments = unsure.filtered(lambda p: p.kind == "payment")
         try:
-            for start in range(0, len(unsure), LOOKUP_TERMS):
-                chunk = unsure[start : start + LOOKUP_TERMS]
+            for start in range(0, len(payments), LOOKUP_TERMS):
+                chunk = payments[start : start + LOOKUP_TERMS]
                 where = " OR ".join(
                     'Reference=="%s"' % p._xero_reference().replace('"', '\\"') for p in chunk
                 )
                 chunk._xero_link_found(client.find("Payments", where))
+            for credit_note, allocations in (unsure - payments).grouped("move_id").items():
+                found = client.get_by_id("CreditNotes", credit_note.xero_id)
+                allocations._xero_link_found_allocations(found.allocations if found else [])
         finally:
             connection._note_calls_left(client.limits)
         found = unsure.filtered("xero_id")
@@ -251,6 +306,26 @@ class XeroOdooPayment(models.Model):
                     taken.add(str(found.payment_id))
                     break
 
+    def _xero_link_found_allocations(self, xero_allocations):
+        """Link these allocations (of one credit note) to those Xero holds of the same invoice
+        and amount that no other allocation is linked to."""
+        ids = [str(a.allocation_id) for a in xero_allocations if a.allocation_id]
+        taken = set(
+            self.with_context(active_test=False).search([("xero_id", "in", ids)]).mapped("xero_id")
+        )
+        for allocation in self:
+            for found in xero_allocations:
+                if (
+                    str(found.allocation_id) not in taken
+                    and not found.is_deleted
+                    and found.invoice
+                    and str(found.invoice.invoice_id) == allocation.invoice_move_id.xero_id
+                    and not allocation.currency_id.compare_amounts(found.amount, allocation.amount)
+                ):
+                    allocation._xero_store_ids({allocation.id: str(found.allocation_id)})
+                    taken.add(str(found.allocation_id))
+                    break
+
     def _xero_reference(self):
         return clean(self.reference)[:REFERENCE_LENGTH]
 
@@ -258,33 +333,54 @@ class XeroOdooPayment(models.Model):
         return self.xero_id
 
     def _xero_save(self, connection, route, payloads):
-        """New payments go together in one call; a payment is deleted by its own call."""
-        removals = self.filtered(lambda p: p.xero_operation == "remove")
-        if removals and removals != self:
+        """New payments go together in one call, a credit note's new allocations in one call;
+        a payment or an allocation is deleted by a call of its own."""
+        removing = self[:1].xero_operation == "remove"
+        if any((p.xero_operation == "remove") != removing for p in self):
             raise ValueError("A batch of Xero payments either creates or deletes")
 
         def save():
             client = connection._client()
-            scope = self._xero_idempotency_scope(connection)
             try:
-                if removals:
-                    results = client.delete_payments([payloads[p.id] for p in self], scope)
-                else:
-                    results = client.save(
-                        route.endpoint, [payloads[p.id] for p in self], scope, create_only=True
-                    )
+                return client, self._xero_write_with(client, connection, route, payloads)
             finally:
                 connection._note_calls_left(client.limits)
-            return client, results
 
         return self._xero_with_fresh_token(connection, save)
 
+    def _xero_write_with(self, client, connection, route, payloads):
+        """The calls that send these records (one kind, one operation); their results in the
+        records' order."""
+        scope = self._xero_idempotency_scope(connection)
+        if route == PAYMENTS:
+            if self[:1].xero_operation == "remove":
+                return client.delete_payments([payloads[p.id] for p in self], scope)
+            return client.save(
+                route.endpoint, [payloads[p.id] for p in self], scope, create_only=True
+            )
+        results = {}
+        for credit_note, allocations in self.grouped("move_id").items():
+            if allocations[:1].xero_operation == "remove":
+                answers = [
+                    client.delete_allocation(credit_note.xero_id, payloads[a.id])
+                    for a in allocations
+                ]
+            else:
+                answers = client.allocate_credit_note(
+                    credit_note.xero_id, [payloads[a.id] for a in allocations], scope
+                )
+            results.update(zip(allocations.ids, answers, strict=True))
+        return [results[a.id] for a in self]
+
     def _xero_group_by_route(self):
-        """Deletions and creations never share a call."""
-        for operation in ("remove", "upsert"):
-            group = self.filtered(lambda p, o=operation: p.xero_operation == o)
-            if group:
-                yield PAYMENTS, group
+        """Payments and allocations, deletions and creations, never share a call."""
+        for route, kind in ((PAYMENTS, "payment"), (CREDIT_NOTE_ALLOCATIONS, "allocation")):
+            for operation in ("remove", "upsert"):
+                group = self.filtered(
+                    lambda p, k=kind, o=operation: p.kind == k and p.xero_operation == o
+                )
+                if group:
+                    yield route, group
 
     def _xero_apply_results(self, connection, route, results, linked, duration, client):
         """A deleted payment stays archived; one withdrawn while its creation was on its way
@@ -299,8 +395,8 @@ class XeroOdooPayment(models.Model):
         outcome = super()._xero_apply_failure(connection, route, result, client, operation)
         self.move_id.sudo().message_post(
             body=self.env._(
-                "The payment %(payment)s of %(amount)s did not reach Xero: %(reason)s",
-                payment=self.money_move_id.name,
+                "%(payment)s (%(amount)s) did not reach Xero: %(reason)s",
+                payment=self.display_name,
                 amount=self.currency_id.format(self.amount),
                 reason=" ".join(result.errors),
             )
@@ -322,39 +418,92 @@ class XeroOdooPayment(models.Model):
     # -- pairs of documents and money entries ----------------------------------------------------
     @api.model
     def _pairs_of(self, documents):
-        """{(document, money entry): values} of the payments Odoo holds on these documents:
-        the posted money entries (payments that did not come from Xero, bank statement lines)
-        reconciled with their receivable or payable lines, each pair's amounts summed over
-        the reconciliation rows it has (instalments, several matches)."""
-        pairs = {}
+        """{(document, money entry, invoice): values} of the payments and allocations Odoo
+        holds on these documents: the posted money entries (payments that did not come from
+        Xero, bank statement lines) reconciled with their receivable or payable lines, and the
+        credit notes reconciled with invoices (both in Xero), less what Xero allocated itself;
+        each pair's amounts summed over the reconciliation rows it has (instalments, several
+        matches). A payment's key has no invoice, an allocation's no money entry."""
+        pairs, seen = {}, set()
+        empty = self.env["account.move"]
         for document in documents:
             lines = document.line_ids.filtered(
                 lambda line: line.account_id.account_type in RECEIVABLE_TYPES
             )
             for partial in lines.matched_debit_ids | lines.matched_credit_ids:
+                if partial.id in seen:
+                    continue  # a credit note and its invoice, both among the documents
+                seen.add(partial.id)
                 document_is_debit = partial.debit_move_id in lines
-                money_line = partial.credit_move_id if document_is_debit else partial.debit_move_id
-                if not self._is_money_for_xero(money_line.move_id):
-                    continue
+                other_line = partial.credit_move_id if document_is_debit else partial.debit_move_id
                 amounts = (partial.debit_amount_currency, partial.credit_amount_currency)
-                amount, money_amount = amounts if document_is_debit else amounts[::-1]
-                values = pairs.setdefault(
-                    (document, money_line.move_id),
-                    self._pair_values(document, money_line.move_id),
-                )
-                values["amount"] += amount
-                booked = self._booked(document, money_line, amount, money_amount)
-                if booked is None or values["amount_company_currency"] is None:
-                    values["amount_company_currency"] = None
-                else:
-                    values["amount_company_currency"] += booked
-        for (document, _money), values in pairs.items():
+                amount, other_amount = amounts if document_is_debit else amounts[::-1]
+                other = other_line.move_id
+                if self._is_money_for_xero(other):
+                    values = pairs.setdefault(
+                        (document, other, empty), self._pair_values(document, other)
+                    )
+                    values["amount"] += amount
+                    booked = self._booked(document, other_line, amount, other_amount)
+                    if booked is None or values["amount_company_currency"] is None:
+                        values["amount_company_currency"] = None
+                    else:
+                        values["amount_company_currency"] += booked
+                elif self._is_allocation(document, other):
+                    on_credit_note = document.move_type.endswith("refund")
+                    credit_note, invoice = (
+                        (document, other) if on_credit_note else (other, document)
+                    )
+                    values = pairs.setdefault(
+                        (credit_note, empty, invoice), self._allocation_values(credit_note)
+                    )
+                    values["amount"] += amount if on_credit_note else other_amount
+                    values["date"] = max(values["date"], partial.max_date)
+        for (document, _money, invoice), values in pairs.items():
             values["amount"] = document.currency_id.round(values["amount"])
+            if invoice:
+                values["amount"] -= self._allocated_by_xero(document, invoice)
             if values["amount_company_currency"] is not None:
                 values["amount_company_currency"] = document.company_id.currency_id.round(
                     values["amount_company_currency"]
                 )
         return {pair: values for pair, values in pairs.items() if values["amount"] > 0}
+
+    @api.model
+    def _is_allocation(self, document, other):
+        """Whether ``other``, reconciled with ``document``, makes a credit note allocation
+        Odoo sends: a posted invoice and a credit note of one side, both in Xero."""
+        kinds = {document.move_type, other.move_type}
+        return (
+            kinds in ({"out_invoice", "out_refund"}, {"in_invoice", "in_refund"})
+            and other.state == "posted"
+            and bool(other.xero_id)
+        )
+
+    @api.model
+    def _allocation_values(self, credit_note):
+        return {
+            "kind": "allocation",
+            "currency_id": credit_note.currency_id.id,
+            "amount": 0.0,
+            "amount_company_currency": 0.0,
+            "date": credit_note.invoice_date or credit_note.date,
+            "reference": False,
+        }
+
+    @api.model
+    def _allocated_by_xero(self, credit_note, invoice):
+        """What Xero allocated of the credit note to the invoice itself, recorded in Odoo:
+        Xero's own, never sent back."""
+        recorded = self.env["xero.payment"].search(
+            [
+                ("kind", "=", "allocation"),
+                ("move_id", "=", credit_note.id),
+                ("invoice_move_id", "=", invoice.id),
+                ("state", "=", "recorded"),
+            ]
+        )
+        return sum(recorded.mapped("amount"))
 
     @api.model
     def _is_money_for_xero(self, move):

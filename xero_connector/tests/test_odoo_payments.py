@@ -218,3 +218,46 @@ class TestOdooPaymentsToXero(MoneyBackCase):
         self.run_push_cron()
         [held] = self.xero_payments()
         self.assertEqual((sent.xero_state, sent.xero_id), ("synced", held["PaymentID"]))
+
+    def receivable(self, *moves):
+        return (
+            self.env["account.move"]
+            .union(*moves)
+            .line_ids.filtered(lambda line: line.account_id.account_type == "asset_receivable")
+        )
+
+    def test_a_credit_note_reconciled_in_odoo_is_allocated_in_xero(self):
+        invoice = self.sent(self.move())
+        refund = self.sent(self.move("out_refund", lines=[{"name": "Refund", "price_unit": 100}]))
+        self.receivable(invoice, refund).reconcile()
+        self.payment_calls()
+        self.run_push_cron()
+        self.assertEqual(self.payment_calls(), [])  # an allocation is no payment
+        held_refund = self.held_for(refund)
+        self.assertEqual(held_refund["RemainingCredit"], 0)
+        [allocation] = held_refund["Allocations"]
+        self.assertEqual(allocation["Invoice"]["InvoiceID"], invoice.xero_id)
+        self.assertEqual(allocation["Amount"], refund.amount_total)
+        self.assertEqual(
+            self.held_for(invoice)["AmountDue"], invoice.amount_total - refund.amount_total
+        )
+        [sent] = self.sent_payments(refund)
+        self.assertEqual((sent.kind, sent.xero_state), ("allocation", "synced"))
+        self.assertEqual(sent.xero_id, allocation["AllocationID"])
+        # Unreconciled in Odoo: removed in Xero.
+        self.receivable(refund).remove_move_reconcile()
+        self.run_push_cron()
+        self.assertEqual(self.held_for(refund)["RemainingCredit"], refund.amount_total)
+        self.assertEqual(self.held_for(invoice)["AmountDue"], invoice.amount_total)
+        self.assertFalse(sent.active)
+
+    def test_an_allocation_made_in_xero_is_never_sent_back(self):
+        invoice = self.sent(self.move())
+        refund = self.sent(self.move("out_refund", lines=[{"name": "Refund", "price_unit": 100}]))
+        self.allocate_in_xero(refund, invoice, refund.amount_total)
+        self.run_import_cron()
+        self.assertEqual(refund.payment_state, "paid")
+        self.run_push_cron()
+        self.assertEqual(len(self.held_for(refund)["Allocations"]), 1)
+        self.assertFalse(self.sent_payments(refund))
+        self.assertEqual(self.held_for(invoice)["AmountDue"], invoice.amount_total - 120)
