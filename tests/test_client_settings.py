@@ -33,8 +33,10 @@ def test_the_uk_chart_is_read_in_one_call_with_plain_values(client_for, uk, sand
         "status": "ACTIVE",
         "class": "REVENUE",
         "system_account": "",
+        "takes_payments": False,
     }
     assert accounts["200"]["xero_id"]
+    assert (accounts["090"]["takes_payments"], accounts["615"]["takes_payments"]) == (True, True)
     assert (accounts["090"]["type"], accounts["090"]["class"]) == ("BANK", "ASSET")
     assert accounts["610"]["system_account"] == "DEBTORS"
     assert (accounts["820"]["name"], accounts["820"]["system_account"]) == ("VAT", "GST")

@@ -49,6 +49,9 @@ US_TAX_RATES = [
     ("State Sales Tax", "TAX001", "8.25", "OUTPUT"),
 ]
 
+# Accounts other than bank accounts that take payments ("Enable payments to this account"):
+# a clearing account, through which payments recorded elsewhere reach Xero.
+TAKES_PAYMENTS = {"615"}
 # (code, name, type, tax type for sales/purchase side, system account)
 CHART = [
     ("090", "Business Bank Account", "BANK", "NONE", None),
@@ -62,6 +65,7 @@ CHART = [
     ("445", "Light, Power, Heating", "OVERHEADS", "{inp}", None),
     ("469", "Rent", "OVERHEADS", "{exempt_in}", None),
     ("610", "Accounts Receivable", "CURRENT", "NONE", "DEBTORS"),
+    ("615", "Payments Clearing", "CURRENT", "NONE", None),
     ("630", "Inventory", "INVENTORY", "{inp}", None),
     ("720", "Computer Equipment", "FIXED", "{inp}", None),
     ("800", "Accounts Payable", "CURRLIAB", "NONE", "CREDITORS"),
@@ -207,7 +211,7 @@ def account_objects(tenant_id, country):
             "TaxType": tax.format(**params),
             "Status": "ACTIVE",
             "Class": ACCOUNT_CLASS[acc_type],
-            "EnablePaymentsToAccount": acc_type == "BANK",
+            "EnablePaymentsToAccount": acc_type == "BANK" or code in TAKES_PAYMENTS,
             "ShowInExpenseClaims": acc_type == "OVERHEADS",
             "ReportingCode": ACCOUNT_CLASS[acc_type][:3],
             "HasAttachments": False,

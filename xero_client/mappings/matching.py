@@ -117,6 +117,7 @@ def account_dict(sdk_account):
         "status": plain(sdk_account.status),
         "class": plain(sdk_account._class),
         "system_account": plain(sdk_account.system_account),
+        "takes_payments": bool(sdk_account.enable_payments_to_account),
     }
 
 

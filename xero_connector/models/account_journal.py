@@ -31,8 +31,10 @@ class AccountJournal(models.Model):
         check_company=True,
         index="btree_not_null",
         ondelete="set null",
-        domain=[("account_type", "=", XERO_BANK_TYPE)],
-        help="Xero's payments through this Xero bank account are recorded in this journal.",
+        domain=["|", ("account_type", "=", XERO_BANK_TYPE), ("takes_payments", "=", True)],
+        help="Xero's payments through this Xero account (a bank account, or one that takes "
+        "payments) are recorded in this journal, and this journal's payments go to Xero "
+        "through it.",
     )
     xero_bank_account_match = fields.Selection(BANK_MATCH_REASONS, copy=False)
 
@@ -65,11 +67,11 @@ class AccountJournal(models.Model):
                         account=xero_account.display_name,
                     )
                 )
-            if xero_account.account_type != XERO_BANK_TYPE:
+            if xero_account.account_type != XERO_BANK_TYPE and not xero_account.takes_payments:
                 raise ValidationError(
                     self.env._(
-                        "'%(account)s' is not a bank account in Xero: journal '%(journal)s' "
-                        "can only be mapped to one.",
+                        "'%(account)s' is neither a bank account in Xero nor one that takes "
+                        "payments: journal '%(journal)s' can only be mapped to one.",
                         account=xero_account.display_name,
                         journal=journal.display_name,
                     )

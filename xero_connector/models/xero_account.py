@@ -21,6 +21,10 @@ class XeroAccount(models.Model):
     tax_type = fields.Char(string="Default tax type")
     bank_account_number = fields.Char(help="Xero's BankAccountNumber, for bank accounts.")
     status = fields.Char()
+    takes_payments = fields.Boolean(
+        help="Xero's 'Enable payments to this account': payments may go through it, as "
+        "through a bank account (a clearing account, say)."
+    )
     active = fields.Boolean(default=True)
 
     _xero_id_unique = models.Constraint(

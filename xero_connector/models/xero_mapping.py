@@ -108,6 +108,7 @@ class XeroMapping(models.AbstractModel):
                 "account_class": a["class"] or False,
                 "tax_type": a["tax_type"] or False,
                 "bank_account_number": a.get("bank_account_number") or False,
+                "takes_payments": a.get("takes_payments", False),
                 "status": a["status"],
             }
             for a in accounts

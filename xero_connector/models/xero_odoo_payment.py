@@ -76,7 +76,9 @@ class XeroOdooPayment(models.Model):
     journal_id = fields.Many2one(related="money_move_id.journal_id")
     partner_id = fields.Many2one(related="move_id.commercial_partner_id", string="Partner")
     currency_id = fields.Many2one("res.currency", required=True, readonly=True)
-    company_currency_id = fields.Many2one(related="company_id.currency_id")
+    company_currency_id = fields.Many2one(
+        related="company_id.currency_id", string="Company currency"
+    )
     amount = fields.Monetary(readonly=True, help="In the document's currency.")
     amount_company_currency = fields.Monetary(
         currency_field="company_currency_id",
@@ -86,6 +88,13 @@ class XeroOdooPayment(models.Model):
     )
     date = fields.Date(readonly=True)
     reference = fields.Char(readonly=True)
+    xero_status = fields.Selection(
+        [("AUTHORISED", "Paid"), ("DELETED", "Deleted")],
+        string="Status in Xero",
+        readonly=True,
+        help="As the import of Xero's payments last read it: deleted there, it shows in the "
+        "drift report.",
+    )
 
     _pair_unique = models.UniqueIndex(
         "(move_id, money_move_id) WHERE active AND money_move_id IS NOT NULL",
@@ -133,6 +142,9 @@ class XeroOdooPayment(models.Model):
                 (tuple(documents.ids),),
             )
             documents.invalidate_recordset(["xero_payments_stale"])
+        if documents.filtered("xero_id"):
+            # Sent in the next minutes, not at the push's next hour.
+            self.env.ref("xero_connector.ir_cron_xero_push").sudo()._trigger()
 
     @api.model
     def _refresh_stale(self, connection):

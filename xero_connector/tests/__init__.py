@@ -30,3 +30,4 @@ from . import test_claims
 from . import test_import_commits
 from . import test_move_import_edges
 from . import test_odoo_payments
+from . import test_payment_tour

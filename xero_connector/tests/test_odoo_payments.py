@@ -261,3 +261,19 @@ class TestOdooPaymentsToXero(MoneyBackCase):
         self.assertEqual(len(self.held_for(refund)["Allocations"]), 1)
         self.assertFalse(self.sent_payments(refund))
         self.assertEqual(self.held_for(invoice)["AmountDue"], invoice.amount_total - 120)
+
+    def test_a_journal_mapped_to_a_clearing_account_pays_through_it(self):
+        """A business whose Xero bank feed brings in the same money maps the journal to an
+        account that takes payments, not to the bank account: the bank line is then matched
+        in Xero to a transfer from that account, and no payment is counted twice."""
+        clearing = self.env["xero.account"].search(
+            [("connection_id", "=", self.connection.id), ("code", "=", "615")]
+        )
+        self.assertTrue(clearing.takes_payments)
+        self.bank_journal.xero_bank_account_id = clearing
+        invoice = self.sent(self.move())
+        self.register(invoice)
+        self.run_push_cron()
+        [held] = self.xero_payments()
+        self.assertEqual(held["Account"]["Code"], "615")
+        self.assertEqual(self.held_for(invoice)["AmountDue"], 0)

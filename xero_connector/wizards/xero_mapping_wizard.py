@@ -160,13 +160,20 @@ class XeroMappingWizard(models.TransientModel):
 
     @api.model
     def _bank_line_values(self, connection):
-        """One line per Xero bank account, with the journal that records its payments."""
+        """One line per Xero account that takes payments (bank accounts first), with the
+        journal whose payments go through it."""
         journals = self.env["account.journal"].sudo()._xero_bank_journals(connection.company_id)
         by_account = {j.xero_bank_account_id: j for j in journals if j.xero_bank_account_id}
         lines = []
-        for account in self.env["xero.account"].search(
-            [("connection_id", "=", connection.id), ("account_type", "=", XERO_BANK_TYPE)]
-        ):
+        accounts = self.env["xero.account"].search(
+            [
+                ("connection_id", "=", connection.id),
+                "|",
+                ("account_type", "=", XERO_BANK_TYPE),
+                ("takes_payments", "=", True),
+            ]
+        )
+        for account in accounts.sorted(lambda a: (a.account_type != XERO_BANK_TYPE, a.code or "")):
             journal = by_account.get(account, journals.browse())
             lines.append(
                 (
