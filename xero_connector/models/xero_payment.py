@@ -1,6 +1,6 @@
 # Copyright 2026 xero_connector developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from .xero_document_line_mixin import amount
@@ -62,6 +62,20 @@ class XeroPayment(models.Model):
     partner_id = fields.Many2one(related="move_id.commercial_partner_id", string="Partner")
     currency_id = fields.Many2one(related="move_id.currency_id")
     amount = fields.Monetary(readonly=True, help="In the document's currency, as Xero has it.")
+    currency_rate = fields.Float(
+        string="Xero's rate",
+        digits=(12, 6),
+        readonly=True,
+        help="Xero's CurrencyRate of the payment: units of the document's currency per unit of "
+        "the organisation's base currency. A payment in a foreign currency is recorded at it, "
+        "so that Odoo books Xero's amount in the company's currency.",
+    )
+    partial_ids = fields.Many2many(
+        "account.partial.reconcile",
+        string="Reconciliations",
+        readonly=True,
+        help="What recording the allocation reconciled in Odoo: what undoing it removes.",
+    )
     date = fields.Date(readonly=True)
     reference = fields.Char(readonly=True)
     xero_account_id = fields.Char(string="Xero bank account ID", readonly=True)
@@ -98,25 +112,28 @@ class XeroPayment(models.Model):
                 [("connection_id", "=", connection.id), ("xero_id", "in", list(targets))]
             )
         }
-        sent_from_odoo = set(
-            self.env["xero.odoo.payment"]
-            .with_context(active_test=False)
-            .search(
-                [("company_id", "=", connection.company_id.id), ("xero_id", "in", list(targets))]
-            )
-            .mapped("xero_id")
-        )
+        statuses = {str(p.payment_id): p.status for p in xero_payments}
+        sent_from_odoo = self._sent_from_odoo(connection, list(targets))
+        for sent in sent_from_odoo.filtered(lambda p: p.xero_status != statuses[p.xero_id]):
+            # Odoo's own payment, as Xero has it (deleted there: the drift report shows it).
+            sent._xero_write({"xero_status": statuses[sent.xero_id]})
+        sent_ids = set(sent_from_odoo.mapped("xero_id"))
         changed = self.browse()
         for xero_payment in xero_payments:
             payment_id = str(xero_payment.payment_id)
             move = move_of.get(targets[payment_id])
-            if not move or payment_id in sent_from_odoo:
+            if not move or payment_id in sent_ids:
                 continue  # a document Odoo did not send, or a payment Odoo sent
             values = payment_values(xero_payment)
             payment = known.get(payment_id)
             if payment:
-                if payment.xero_status != values["xero_status"]:
-                    payment.write({"xero_status": values["xero_status"]})
+                news = {
+                    field: values[field]
+                    for field in ("xero_status", "currency_rate")
+                    if values[field] and payment[field] != values[field]
+                }
+                if news:
+                    payment.write(news)
                     changed |= payment
             else:
                 changed |= self.create(
@@ -130,6 +147,16 @@ class XeroPayment(models.Model):
         if connection._records_xero_payments():
             changed._record_in_odoo()
         return len(changed)
+
+    @api.model
+    def _sent_from_odoo(self, connection, xero_ids):
+        """The payments and allocations Odoo sent to Xero among these Xero IDs: Odoo's own,
+        never recorded back."""
+        return (
+            self.env["xero.odoo.payment"]
+            .with_context(active_test=False)
+            .search([("company_id", "=", connection.company_id.id), ("xero_id", "in", xero_ids)])
+        )
 
     # -- recording in Odoo --------------------------------------------------------------------
     def _record_in_odoo(self):
@@ -164,7 +191,11 @@ class XeroPayment(models.Model):
         wizard = (
             self.env["account.payment.register"]
             .with_company(self.company_id)
-            .with_context(active_model="account.move", active_ids=self.move_id.ids)
+            .with_context(
+                active_model="account.move",
+                active_ids=self.move_id.ids,
+                xero_payment_balance=self._company_amount(),
+            )
             .create(
                 {
                     "amount": self.amount,
@@ -182,6 +213,15 @@ class XeroPayment(models.Model):
         odoo_payment.write({"xero_id": self.xero_id})
         self.write({"payment_id": odoo_payment.id, "state": "recorded", "note": False})
 
+    def _company_amount(self):
+        """Xero's amount of the payment in the company's currency (``Amount / CurrencyRate``,
+        Xero's rate being units of the document's currency per unit of the base currency);
+        None in the company's currency."""
+        company_currency = self.company_id.currency_id
+        if self.currency_id == company_currency:
+            return None
+        return company_currency.round(self.amount / self.currency_rate)
+
     def _why_not_recordable(self, journal):
         move = self.move_id
         if not journal:
@@ -192,6 +232,13 @@ class XeroPayment(models.Model):
             )
         if move.state != "posted":
             return self.env._("The document is not posted in Odoo.")
+        if self.currency_id != self.company_id.currency_id and not self.currency_rate:
+            return self.env._(
+                "Xero gave no CurrencyRate for this payment in %(currency)s: Odoo records it at "
+                "Xero's rate only, never at a guessed one. Record it by hand at Xero's rate; an "
+                "import that reads it again with its rate records it.",
+                currency=self.currency_id.name,
+            )
         own = move._get_reconciled_payments().filtered(lambda p: not p.xero_id)
         if own:
             return self.env._(
@@ -247,8 +294,17 @@ class XeroPayment(models.Model):
         """Keep the allocations of the Xero credit notes (``notes``: {Xero ID: credit note},
         a page of what changed) of these credit notes sent from Odoo that go to invoices sent
         from Odoo, reconcile the new ones in Odoo and undo those Xero removed (a credit
-        note's allocations are all on it: one missing was deleted)."""
+        note's allocations are all on it: one missing was deleted). Allocations Odoo sent
+        are Odoo's own: never recorded back, only their status in Xero noted."""
         company = connection.company_id
+        allocation_ids = {
+            str(a.allocation_id)
+            for note in notes.values()
+            for a in note.allocations or []
+            if a.allocation_id and not a.is_deleted
+        }
+        sent_ids = set(self._sent_from_odoo(connection, list(allocation_ids)).mapped("xero_id"))
+        self._note_allocations_sent(moves, allocation_ids)
         invoice_ids = {
             str(a.invoice.invoice_id)
             for note in notes.values()
@@ -284,8 +340,10 @@ class XeroPayment(models.Model):
                 changed |= allocation
             for allocation_id, allocation in current.items():
                 invoice = invoice_of.get(str(allocation.invoice.invoice_id))
-                if allocation_id in held.mapped("xero_id") or not invoice:
-                    continue
+                if allocation_id in held.mapped("xero_id") or allocation_id in sent_ids:
+                    continue  # kept already, or Odoo's own
+                if not invoice:
+                    continue  # to an invoice Odoo did not send
                 changed |= self.create(
                     {
                         "connection_id": connection.id,
@@ -301,6 +359,27 @@ class XeroPayment(models.Model):
         if connection._records_xero_payments():
             changed._record_in_odoo()
         return len(changed)
+
+    @api.model
+    def _note_allocations_sent(self, credit_notes, allocation_ids):
+        """The allocations Odoo sent of these credit notes, as Xero has them
+        (``allocation_ids``: all those the credit notes have in Xero): one missing was deleted
+        in Xero, and the drift report shows it."""
+        sent = (
+            self.env["xero.odoo.payment"]
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("kind", "=", "allocation"),
+                    ("move_id", "in", credit_notes.ids),
+                    ("xero_id", "!=", False),
+                ]
+            )
+        )
+        for allocation in sent:
+            status = "AUTHORISED" if allocation.xero_id in allocation_ids else "DELETED"
+            if allocation.xero_status != status:
+                allocation._xero_write({"xero_status": status})
 
     @api.model
     def _import_credits(self, connection, moves, invoices):
@@ -361,49 +440,44 @@ class XeroPayment(models.Model):
         )
 
     def _record_allocation(self):
-        """The credit note reconciled with the invoice for the amount Xero allocated. Odoo
-        reconciles the smaller of the two open amounts whole: an allocation of less is left
-        for a person, with the reason."""
+        """The credit note reconciled with the invoice for exactly the amount Xero allocated,
+        a part of either's open amount as well as all of it."""
         credit_lines, invoice_lines = (
             self._open_lines(self.move_id),
             self._open_lines(self.invoice_move_id),
         )
-        currency = self.currency_id
-        open_amounts = [
-            abs(sum(lines.mapped("amount_residual_currency")))
-            for lines in (credit_lines, invoice_lines)
-        ]
-        if (
-            not credit_lines
-            or not invoice_lines
-            or currency.compare_amounts(self.amount, min(open_amounts))
-        ):
-            self._not_recorded(
-                self.env._(
-                    "Xero allocated %(amount)s of it to %(invoice)s; Odoo reconciles the "
-                    "smaller of their open amounts (%(open)s) whole. Reconcile them by hand.",
-                    amount=currency.format(self.amount),
-                    invoice=self.invoice_move_id.display_name,
-                    open=currency.format(min(open_amounts)),
-                )
-            )
+        reason = self._why_allocation_not_recordable(credit_lines, invoice_lines)
+        if reason:
+            self._not_recorded(reason)
             return
-        (credit_lines | invoice_lines).reconcile()
-        self.write({"state": "recorded", "note": False})
+        partials = (credit_lines | invoice_lines)._xero_reconcile_for(self.amount)
+        self.write({"state": "recorded", "note": False, "partial_ids": [Command.set(partials.ids)]})
+
+    def _why_allocation_not_recordable(self, credit_lines, invoice_lines):
+        currency = self.currency_id
+        for document, lines in (
+            (self.move_id, credit_lines),
+            (self.invoice_move_id, invoice_lines),
+        ):
+            if document.state != "posted":
+                return self.env._("%(document)s is not posted in Odoo.", document=document.name)
+            left = abs(sum(lines.mapped("amount_residual_currency")))
+            if currency.compare_amounts(self.amount, left) > 0:
+                return self.env._(
+                    "Xero allocated %(amount)s of the credit note to %(invoice)s, but "
+                    "%(document)s has only %(open)s left open in Odoo: it was settled in Odoo "
+                    "too. Not recorded twice.",
+                    amount=currency.format(self.amount),
+                    invoice=self.invoice_move_id.name,
+                    document=document.name,
+                    open=currency.format(left),
+                )
+        return None
 
     def _undo_allocation(self):
-        """The reconciliation of the credit note with the invoice for the allocated amount
-        is undone; one a person made between them for another amount stays."""
-        invoice_lines = self.invoice_move_id.line_ids
-        currency = self.currency_id
-        partials = (
-            self.move_id.line_ids.matched_debit_ids | self.move_id.line_ids.matched_credit_ids
-        ).filtered(
-            lambda p: (
-                (p.debit_move_id | p.credit_move_id) & invoice_lines
-                and not currency.compare_amounts(p.debit_amount_currency, self.amount)
-            )
-        )[:1]
+        """The reconciliations that recorded the allocation are undone; one a person made
+        between the credit note and the invoice stays."""
+        partials = self.partial_ids.exists() or self._partial_of_the_amount()
         if self.state == "recorded" and partials:
             partials.unlink()
             self.move_id.sudo().message_post(
@@ -414,6 +488,20 @@ class XeroPayment(models.Model):
                 )
             )
         self.write({"state": "undone" if self.state == "recorded" else "removed", "note": False})
+
+    def _partial_of_the_amount(self):
+        """For an allocation recorded before its reconciliations were kept: the one between
+        the credit note and the invoice for the allocated amount."""
+        invoice_lines = self.invoice_move_id.line_ids
+        currency = self.currency_id
+        return (
+            self.move_id.line_ids.matched_debit_ids | self.move_id.line_ids.matched_credit_ids
+        ).filtered(
+            lambda p: (
+                (p.debit_move_id | p.credit_move_id) & invoice_lines
+                and not currency.compare_amounts(p.debit_amount_currency, self.amount)
+            )
+        )[:1]
 
     def action_record_in_odoo(self):
         """Try again the payments not recorded (a journal mapped since, say)."""
@@ -446,6 +534,7 @@ def payment_values(xero_payment):
     account = xero_payment.account
     return {
         "amount": float(amount(xero_payment.amount or 0)),
+        "currency_rate": float(xero_payment.currency_rate or 0) or False,
         "date": xero_payment.date,
         "reference": xero_payment.reference or False,
         "xero_account_id": account and account.account_id and str(account.account_id) or False,

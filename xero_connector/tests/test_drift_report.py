@@ -3,7 +3,7 @@
 import uuid
 from datetime import timedelta
 
-from xero_python.accounting import Contact, Invoice, LineAmountTypes, LineItem
+from xero_python.accounting import Contact, Invoice, LineAmountTypes, LineItem, PaymentDelete
 
 from odoo import fields
 from odoo.tests import new_test_user, tagged
@@ -161,11 +161,14 @@ class TestDriftReport(MoneyBackCase):
         self.assertFalse(self.drift(invoice))
 
     def test_a_credit_note_allocation_not_recorded_shows_on_both_documents(self):
-
         invoice, refund = self.sent(
             self.move(),
             self.move("out_refund", lines=[{"name": "Refund", "quantity": 1, "price_unit": 50}]),
         )
+        # Refunded in Odoo but for 10, then allocated in Xero for more than that.
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=refund.ids
+        ).create({"journal_id": self.bank_journal.id, "amount": 50})._create_payments()
         self.allocate_in_xero(refund, invoice, 20)
         self.run_import_cron()
         [allocation] = self.env["xero.payment"].search([("kind", "=", "allocation")])
@@ -222,6 +225,129 @@ class TestDriftReport(MoneyBackCase):
         self.assertFalse(self.env(user=user_b)["xero.drift"].search([]), "not another company's")
         menu = self.env.ref("xero_connector.menu_xero_drift")
         self.assertIn(menu.id, self.env(user=user_a)["ir.ui.menu"].load_menus(debug=False))
+
+    # -- per payment --------------------------------------------------------------------------
+    def payment_drift(self, moves):
+        self.env.invalidate_all()
+        return self.env["xero.drift.payment"].search([("move_id", "in", moves.ids)])
+
+    def payment_reasons(self, moves):
+        """{(document name, made in): reason} of the payments of these documents in the
+        report."""
+        return {(row.move_id.name, row.made_in): row.reason for row in self.payment_drift(moves)}
+
+    def xero_payment_of(self, move):
+        return self.env["xero.payment"].search([("move_id", "=", move.id)])
+
+    def test_payments_and_allocations_on_one_side_only_show_with_why(self):
+        not_recorded, undone, agrees, deleted, refused, invoice = self.sent(
+            *(self.move() for _i in range(6))
+        )
+        refund = self.sent(
+            self.move("out_refund", lines=[{"name": "Refund", "quantity": 1, "price_unit": 50}])
+        )
+        # In Xero, not recorded in Odoo: Xero's bank account was mapped to no journal.
+        self.bank_journal.xero_bank_account_id = False
+        self.pay_in_xero(not_recorded, 100)
+        self.run_import_cron()
+        self.bank_journal.xero_bank_account_id = self.xero_bank
+        # In Xero, recorded in Odoo, then removed there by a person.
+        self.pay_in_xero(undone, 100)
+        self.pay_in_xero(agrees, 50)
+        self.allocate_in_xero(refund, invoice, 20)
+        self.run_import_cron()
+        self.xero_payment_of(undone).payment_id.action_draft()
+        self.xero_payment_of(undone).payment_id.action_cancel()
+        refund.line_ids.remove_move_reconcile()
+        # Made in Odoo, sent, and deleted in Xero; made in Odoo and refused by Xero.
+        self.pay_in_odoo(deleted)
+        self.run_push_cron()
+        [sent] = self.env["xero.odoo.payment"].search([("move_id", "=", deleted.id)])
+        self.connection._client().accounting.delete_payment(
+            self.tenant["tenantId"], sent.xero_id, PaymentDelete(status="DELETED")
+        )
+        self.run_import_cron()
+        self.sandbox._call(
+            "PUT",
+            "/sandbox/tenants/%s/lock-dates" % self.tenant["tenantId"],
+            json={"PeriodLockDate": "2030-12-31"},
+        )
+        self.pay_in_odoo(refused)
+        self.run_push_cron()
+
+        everything = not_recorded | undone | agrees | deleted | refused | invoice | refund
+        self.assertEqual(
+            self.payment_reasons(everything),
+            {
+                (not_recorded.name, "xero"): "not_recorded",
+                (undone.name, "xero"): "undone_in_odoo",
+                (refund.name, "xero"): "undone_in_odoo",
+                (deleted.name, "odoo"): "deleted_in_xero",
+                (refused.name, "odoo"): "error",
+            },
+        )
+        rows = {row.move_id: row for row in self.payment_drift(everything)}
+        self.assertEqual(
+            (
+                rows[not_recorded].odoo_amount,
+                rows[not_recorded].xero_amount,
+                rows[not_recorded].amount_difference,
+            ),
+            (0, 100, -100),
+        )
+        self.assertIn("090", rows[not_recorded].detail)
+        self.assertEqual(
+            (rows[refund].kind, rows[refund].invoice_move_id, rows[refund].xero_amount),
+            ("allocation", invoice, 20),
+        )
+        self.assertEqual(
+            (rows[deleted].odoo_amount, rows[deleted].xero_amount, rows[deleted].payment_id),
+            (360, 0, sent.payment_id),
+        )
+        self.assertIn("lock date", rows[refused].detail)
+
+    def test_payments_recorded_from_xero_that_differ_show_what_differs(self):
+        eur = self.euro(1.15)
+        amount_changed, date_changed, agrees = self.sent(self.move(), self.move(), self.move())
+        rate_changed = self.sent(self.move(currency_id=eur.id))
+        for invoice in amount_changed | date_changed | agrees:
+            self.pay_in_xero(invoice, 100)
+        self.pay_in_xero_at(rate_changed, 150, 1.1)
+        self.run_import_cron()
+        everything = amount_changed | date_changed | agrees | rate_changed
+        self.assertFalse(self.payment_drift(everything), "recorded as Xero has them")
+        # People edit the payments Odoo recorded from Xero.
+        for invoice, changes in (
+            (amount_changed, {"amount": 90}),
+            (date_changed, {"date": "2026-11-28"}),
+            (rate_changed, {"amount": 150}),  # booked again at Odoo's rate of the day
+        ):
+            payment = self.xero_payment_of(invoice).payment_id
+            payment.action_draft()
+            payment.write(changes)
+            payment.action_post()
+        self.assertEqual(
+            self.payment_reasons(everything),
+            {
+                (amount_changed.name, "xero"): "amount",
+                (date_changed.name, "xero"): "date",
+                (rate_changed.name, "xero"): "rate",
+            },
+        )
+        rows = {row.move_id: row for row in self.payment_drift(everything)}
+        self.assertEqual(rows[amount_changed].amount_difference, -10)
+        self.assertEqual(
+            (rows[date_changed].odoo_date.isoformat(), rows[date_changed].xero_date),
+            ("2026-11-28", self.xero_payment_of(date_changed).date),
+        )
+        self.assertEqual(
+            (
+                rows[rate_changed].odoo_company_amount,
+                rows[rate_changed].xero_company_amount,
+                rows[rate_changed].amount_difference,
+            ),
+            (130.43, 136.36, 0),
+        )
 
     # -- per partner --------------------------------------------------------------------------
     def test_partners_whose_outstanding_differs_from_xeros_summary(self):

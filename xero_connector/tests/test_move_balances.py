@@ -3,7 +3,7 @@
 from datetime import date
 from unittest.mock import patch
 
-from xero_python.accounting import Allocation, Allocations, CreditNote, Invoice
+from xero_python.accounting import Account, Allocation, Allocations, CreditNote, Invoice, Payment
 
 from odoo.tests import tagged
 
@@ -76,6 +76,26 @@ class MoneyBackCase(DocumentCase):
                 ]
             ),
         )
+
+    def pay_in_xero_at(self, document, value, rate, day=date(2026, 11, 26)):
+        """A payment made in Xero on ``document`` at ``rate`` (Xero's CurrencyRate: units of
+        the document's currency per pound); what Xero holds of it."""
+        [made] = (
+            self.connection._client()
+            .accounting.create_payment(
+                self.tenant["tenantId"],
+                Payment(
+                    invoice=Invoice(invoice_id=document.xero_id),
+                    account=Account(code="090"),
+                    amount=value,
+                    date=day,
+                    currency_rate=rate,
+                ),
+            )
+            .payments
+        )
+        [held] = [p for p in self.held("Payments") if p["PaymentID"] == str(made.payment_id)]
+        return held
 
     def edit_quantity_in_xero(self, invoice, quantity):
         [line] = self.held_for(invoice)["LineItems"]

@@ -196,18 +196,6 @@ class TestMovePayments(MoneyBackCase):
         self.assertEqual(refund.payment_state, "not_paid")
         self.assertEqual(invoice.amount_residual, invoice.amount_total)
 
-    def test_a_part_allocation_odoo_cannot_reconcile_says_why(self):
-        invoice, refund = self.sent(
-            self.move(),
-            self.move("out_refund", lines=[{"name": "Refund", "quantity": 1, "price_unit": 50}]),
-        )
-        self.allocate_in_xero(refund, invoice, 20)
-        self.run_import_cron()
-        [allocation] = self.env["xero.payment"].search([("kind", "=", "allocation")])
-        self.assertEqual(allocation.state, "not_recorded")
-        self.assertIn("Reconcile them by hand", allocation.note)
-        self.assertEqual(invoice.amount_residual, invoice.amount_total)
-
     def test_an_overpayment_applied_in_xero_is_a_visible_note_not_a_gap(self):
         invoice = self.sent(self.move())
         self.sandbox._call(

@@ -6,3 +6,4 @@ from . import xero_mapping_wizard_analytic
 from . import xero_mapping_wizard_category
 from . import xero_document_preview
 from . import xero_mapping_wizard_bank
+from . import account_payment_register
