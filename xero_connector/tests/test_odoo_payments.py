@@ -277,3 +277,13 @@ class TestOdooPaymentsToXero(MoneyBackCase):
         [held] = self.xero_payments()
         self.assertEqual(held["Account"]["Code"], "615")
         self.assertEqual(self.held_for(invoice)["AmountDue"], 0)
+
+    def test_a_refund_paid_in_odoo_is_a_payment_on_the_credit_note_in_xero(self):
+        refund = self.sent(self.move("out_refund", lines=[{"name": "Refund", "price_unit": 100}]))
+        self.register(refund)
+        self.run_push_cron()
+        [held] = self.xero_payments()
+        self.assertEqual(held["Invoice"]["InvoiceID"], refund.xero_id)  # Xero's way
+        self.assertEqual(held["PaymentType"], "ARCREDITPAYMENT")
+        self.assertEqual(held["Amount"], refund.amount_total)
+        self.assertEqual(self.held_for(refund)["RemainingCredit"], 0)
