@@ -32,3 +32,4 @@ from . import test_move_import_edges
 from . import test_odoo_payments
 from . import test_payment_tour
 from . import test_money_exact
+from . import test_benchmark_payments
