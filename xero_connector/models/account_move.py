@@ -339,6 +339,11 @@ class AccountMove(models.Model):
         documents._xero_request_removal()
         return result
 
+    def unlink(self):
+        # A cancelled payment's draft entry is deleted: what it paid in Xero is deleted there.
+        self.env["xero.odoo.payment"].sudo()._withdraw_money_of(self)
+        return super().unlink()
+
     # -- the button ---------------------------------------------------------------------------
     def action_xero_sync(self):
         documents = self.filtered(lambda m: m.move_type in DOCUMENT_TYPES)
@@ -605,7 +610,10 @@ class AccountMove(models.Model):
             allocations = payments._import_credits(connection, linked, by_id)
         changed = linked.filtered(lambda m: any(m[f] != v for f, v in figures[m.xero_id].items()))
         edited = linked._xero_compare_contents(by_id)
-        for values, group in changed.grouped(lambda m: tuple(figures[m.xero_id].items())).items():
+        # Amounts are monetary fields: a group written together is of one currency.
+        for (_currency, values), group in changed.grouped(
+            lambda m: (m.currency_id, tuple(figures[m.xero_id].items()))
+        ).items():
             closed = group.filtered(lambda m, v=dict(values): m.xero_status != v["xero_status"])
             group._xero_write(dict(values))
             status = dict(values)["xero_status"]

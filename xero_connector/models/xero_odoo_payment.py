@@ -6,7 +6,8 @@ from xero_client.mappings.common import clean
 from xero_client.mappings.payment import REFERENCE_LENGTH, allocation_to_xero, payment_to_xero
 from xero_client.routes import CREDIT_NOTE_ALLOCATIONS, PAYMENTS
 
-from .xero_sync_mixin import XeroDataError
+from .xero_document_mixin import CLAIM_SEPARATOR
+from .xero_sync_mixin import XeroDataError, commit_progress
 
 RECEIVABLE_TYPES = ("asset_receivable", "liability_payable")
 PAYMENT_STATES_NOT_SENT = ("draft", "canceled", "rejected")
@@ -59,9 +60,10 @@ class XeroOdooPayment(models.Model):
         string="Payment entry",
         readonly=True,
         index=True,
-        ondelete="cascade",
+        ondelete="set null",
         check_company=True,
-        help="The journal entry of the Odoo payment or bank statement line.",
+        help="The journal entry of the Odoo payment or bank statement line (none once it is "
+        "deleted: its Xero payment is then deleted too).",
     )
     invoice_move_id = fields.Many2one(
         "account.move",
@@ -105,8 +107,9 @@ class XeroOdooPayment(models.Model):
         "A credit note is allocated to an invoice once in Xero.",
     )
     _counterpart = models.Constraint(
-        "CHECK((kind = 'payment') = (money_move_id IS NOT NULL)"
-        " AND (kind = 'allocation') = (invoice_move_id IS NOT NULL))",
+        "CHECK((kind = 'allocation') = (invoice_move_id IS NOT NULL)"
+        " AND (kind = 'payment' OR money_move_id IS NULL)"
+        " AND (kind = 'allocation' OR money_move_id IS NOT NULL OR NOT active))",
         "A payment has its payment entry, an allocation its invoice.",
     )
 
@@ -116,7 +119,7 @@ class XeroOdooPayment(models.Model):
             payment.display_name = (
                 self.env._(
                     "%(payment)s on %(document)s",
-                    payment=payment.money_move_id.name,
+                    payment=payment.money_move_id.name or payment.reference,
                     document=payment.move_id.name,
                 )
                 if payment.kind == "payment"
@@ -215,6 +218,13 @@ class XeroOdooPayment(models.Model):
             return
         self._xero_write({"active": False})
 
+    @api.model
+    def _withdraw_money_of(self, moves):
+        """These journal entries are being deleted: the payments they made in Xero are
+        withdrawn first."""
+        for payment in self.search([("money_move_id", "in", moves.ids)]):
+            payment._xero_withdraw()
+
     # -- what is sent ---------------------------------------------------------------------------
     def _xero_prepare(self, connection):
         if self.kind == "allocation":
@@ -270,8 +280,15 @@ class XeroOdooPayment(models.Model):
         forgets an Idempotency-Key after minutes, and a payment sent twice is paid twice.
         Found (same document, amount and date), they are linked; a payment withdrawn
         meanwhile is then deleted."""
+        claimed = self.env["xero.claim"]._keys_held(
+            connection, self.filtered(lambda p: not p.xero_id)
+        )
         unsure = self.filtered(
-            lambda p: p.xero_lost_batch and not p.xero_id and p.xero_operation == "upsert"
+            lambda p: (
+                (p.xero_lost_batch or p.id in claimed)
+                and not p.xero_id
+                and p.xero_operation == "upsert"
+            )
         )
         if not unsure:
             return self
@@ -338,6 +355,27 @@ class XeroOdooPayment(models.Model):
                     taken.add(str(found.allocation_id))
                     break
 
+    def _xero_natural_key(self):
+        """What the write claims before it goes (``xero.claim``), committed: after a crash
+        mid-write, the claim says the payment may be in Xero, and it is looked up first."""
+        if self.kind == "payment":
+            parts = ("payment", self.move_id.xero_id, self._xero_reference())
+        else:
+            parts = ("allocation", self.move_id.xero_id, self.invoice_move_id.xero_id)
+        return CLAIM_SEPARATOR.join((*parts, str(self.amount), str(self.date)))
+
+    def _xero_holds_claim(self, connection, key):
+        """A payment deleted in Xero holds its key no longer: the same payment posted again
+        goes as new."""
+        return super()._xero_holds_claim(connection, key) and (self.active or not self.xero_id)
+
+    def _xero_key_taken_message(self, holder):
+        return self.env._(
+            "%(holder)s, the same payment, is being sent to Xero or may already be there (its "
+            "last send got no answer): this one waits until it is settled. Send it again then.",
+            holder=holder.display_name,
+        )
+
     def _xero_reference(self):
         return clean(self.reference)[:REFERENCE_LENGTH]
 
@@ -385,39 +423,102 @@ class XeroOdooPayment(models.Model):
         return [results[a.id] for a in self]
 
     def _xero_group_by_route(self):
-        """Payments and allocations, deletions and creations, never share a call."""
+        """Payments and allocations, deletions and creations, never share a call. The groups
+        are made before the first is sent: sending one changes its rows' operation."""
+        groups = []
         for route, kind in ((PAYMENTS, "payment"), (CREDIT_NOTE_ALLOCATIONS, "allocation")):
             for operation in ("remove", "upsert"):
                 group = self.filtered(
                     lambda p, k=kind, o=operation: p.kind == k and p.xero_operation == o
                 )
                 if group:
-                    yield route, group
+                    groups.append((route, group))
+        return groups
 
     def _xero_apply_results(self, connection, route, results, linked, duration, client):
         """A deleted payment stays archived; one withdrawn while its creation was on its way
         (its first answer lost) is deleted in Xero now that its ID is known."""
+        creating = self.filtered(lambda p: p.xero_operation == "upsert")
         result = super()._xero_apply_results(connection, route, results, linked, duration, client)
-        self.filtered(
-            lambda p: not p.active and p.xero_state == "synced" and p.xero_operation == "upsert"
+        creating.filtered(
+            lambda p: not p.active and p.xero_state == "synced"
         )._xero_request_removal()
+        creating._xero_undo_half_payments(connection)
         return result
+
+    def _xero_undo_half_payments(self, connection):
+        """An Odoo payment of several documents is in Xero whole or not at all: when Xero
+        refused one of its parts, the parts it took are deleted in Xero again, and wait in
+        error beside the refused one, to go together once it is fixed."""
+        for money, parts in (
+            self.filtered(lambda p: p.kind == "payment").grouped("money_move_id").items()
+        ):
+            refused = parts.filtered(lambda p: p.xero_state == "error")
+            taken = parts.filtered(lambda p: p.active and p.xero_state == "synced")
+            if not refused or not taken:
+                continue
+            message = self.env._(
+                "Not in Xero: Xero refused another part of %(payment)s (%(refused)s), and a "
+                "payment goes to Xero whole or not at all. Fix that part, then send them again.",
+                payment=money.name,
+                refused=", ".join(refused.mapped("display_name")),
+            )
+            values = [part._xero_copy_values() for part in taken]
+            for part in taken:
+                part._xero_withdraw()
+            self.flush_model(["active"])
+            waiting = self.create(values)
+            waiting._xero_mark_error(connection, message, "create")
+            # The parts Xero took are deleted at the next run, not the next hour.
+            self.env.ref("xero_connector.ir_cron_xero_push").sudo()._trigger()
+
+    def _xero_copy_values(self):
+        return {
+            name: self[name].id if self._fields[name].type == "many2one" else self[name]
+            for name in (
+                "company_id",
+                "kind",
+                "move_id",
+                "money_move_id",
+                "invoice_move_id",
+                "currency_id",
+                "amount",
+                "amount_company_currency",
+                "date",
+                "reference",
+            )
+        }
+
+    def action_xero_sync(self):
+        """The parts of an Odoo payment go to Xero together: the others in error go too."""
+        siblings = self.search(
+            [
+                ("kind", "=", "payment"),
+                ("money_move_id", "in", self.money_move_id.ids),
+                ("xero_state", "=", "error"),
+            ]
+        )
+        return super(XeroOdooPayment, self | siblings).action_xero_sync()
 
     def _xero_apply_failure(self, connection, route, result, client, operation):
         outcome = super()._xero_apply_failure(connection, route, result, client, operation)
-        self.move_id.sudo().message_post(
-            body=self.env._(
-                "%(payment)s (%(amount)s) did not reach Xero: %(reason)s",
-                payment=self.display_name,
-                amount=self.currency_id.format(self.amount),
-                reason=" ".join(result.errors),
-            )
+        body = self.env._(
+            "%(payment)s (%(amount)s) did not reach Xero: %(reason)s",
+            payment=self.display_name,
+            amount=self.currency_id.format(self.amount),
+            reason=" ".join(result.errors),
         )
+        for record in (self.move_id, self.payment_id):
+            if record:
+                record.sudo().message_post(body=body)
         return outcome
 
     @api.model
     def _xero_push_pending(self, connection):
         self._refresh_stale(connection)
+        # The pairs exist, committed, before any write: a crash after Xero took a payment
+        # leaves its pair and claim, which find it in Xero at the next run.
+        commit_progress(self.env, 0)
         return super()._xero_push_pending(connection)
 
     @api.model

@@ -239,8 +239,9 @@ class XeroPayment(models.Model):
                 "import that reads it again with its rate records it.",
                 currency=self.currency_id.name,
             )
+        # Sent to Xero too, Odoo's own payments are in Xero's amount due: the residual decides.
         own = move._get_reconciled_payments().filtered(lambda p: not p.xero_id)
-        if own:
+        if own and not self.connection_id._sends_odoo_payments():
             return self.env._(
                 "Odoo has payments of its own on the document (%(payments)s): Xero's is not "
                 "recorded as well. Check both, then record or leave it.",

@@ -10,8 +10,6 @@ xero_benchmark) and prints one line per figure, each starting "XERO-BENCHMARK ".
 import time
 from collections import Counter
 
-from xero_python.accounting import PaymentDelete
-
 from odoo.tests import tagged
 
 from .test_benchmark_documents import XERO_LIMITS, TestBenchmarkDocuments, endpoint_of, say
@@ -41,6 +39,7 @@ class TestBenchmarkPayments(MoneyBackCase):
     listing = staticmethod(TestBenchmarkDocuments.listing)
     register = TestOdooPaymentsToXero.register
     receivable = TestOdooPaymentsToXero.receivable
+    delete_xero_payments_of = TestOdooPaymentsToXero.delete_xero_payments_of
 
     def setUp(self):
         super().setUp()
@@ -183,18 +182,6 @@ class TestBenchmarkPayments(MoneyBackCase):
     # -- a full cycle of payments both ways -----------------------------------------------------
     def pay_in_xero_whole(self, invoice):
         self.pay_in_xero(invoice, self.held_for(invoice)["AmountDue"])
-
-    def delete_xero_payments_of(self, document):
-        """Xero's own payments of the document deleted in Xero."""
-        accounting = self.connection._client().accounting
-        for payment in self.held("Payments"):
-            if (
-                payment.get("Invoice", {}).get("InvoiceID") == document.xero_id
-                and payment["Status"] == "AUTHORISED"
-            ):
-                accounting.delete_payment(
-                    self.tenant["tenantId"], payment["PaymentID"], PaymentDelete(status="DELETED")
-                )
 
     def unallocate_all_in_xero(self, credit_note):
         """The credit note's allocations deleted in Xero (raw: the SDK cannot read Xero's
@@ -449,7 +436,7 @@ class TestBenchmarkPayments(MoneyBackCase):
                     move.name,
                     name,
                     move.currency_id.name,
-                    move.amount_residual,
+                    self.owed_in_odoos_books(move),
                     in_xero,
                     self.payments_on(move),
                 )
@@ -478,9 +465,29 @@ class TestBenchmarkPayments(MoneyBackCase):
             moves.invalidate_recordset(["amount_residual"])
             for move in moves:
                 in_xero = self.amount_due_in_xero(move)
-                if move.currency_id.compare_amounts(move.amount_residual, in_xero):
+                if move.currency_id.compare_amounts(self.owed_in_odoos_books(move), in_xero):
                     differ.append((name, move, in_xero))
         return differ
+
+    def owed_in_odoos_books(self, move):
+        """The document's amount due counting posted money only. Odoo 19 keeps the matching
+        of a payment reset to draft and counts the document paid, but a draft entry is not
+        in the books and Xero has no draft payment: Xero's is deleted (issue 17, item 3)
+        until the payment is posted again."""
+        lines = move.line_ids.filtered(
+            lambda line: line.account_id.account_type in ("asset_receivable", "liability_payable")
+        )
+        unposted = 0.0
+        for partial in lines.matched_debit_ids | lines.matched_credit_ids:
+            document_is_debit = partial.debit_move_id in lines
+            other = partial.credit_move_id if document_is_debit else partial.debit_move_id
+            if other.move_id.state != "posted":
+                unposted += (
+                    partial.debit_amount_currency
+                    if document_is_debit
+                    else partial.credit_amount_currency
+                )
+        return move.amount_residual + unposted
 
     def payments_recorded_back(self):
         """Odoo payments recorded from Xero payments that nobody made in Xero: Odoo's own,

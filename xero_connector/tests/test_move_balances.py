@@ -129,6 +129,19 @@ class TestMoveBalances(MoneyBackCase):
         self.assertTrue(invoice.xero_fully_paid_on)
         self.assertFalse(invoice.xero_changed_in_xero, "paid is not changed")
 
+    def test_documents_in_two_currencies_with_the_same_figures_change_together(self):
+        eur = self.euro(1.15)
+        in_pounds, in_euros = self.sent(self.move(), self.move(currency_id=eur.id))
+        for invoice in (in_pounds, in_euros):
+            self.pay_in_xero_at(invoice, 100, 1 if invoice == in_pounds else 1.15)
+        self.run_import_cron()
+        for invoice in (in_pounds, in_euros):
+            self.assertEqual(
+                (invoice.xero_amount_paid, invoice.xero_amount_due, invoice.currency_id),
+                (100, 260, invoice.currency_id),
+            )
+        self.assertEqual(in_euros.amount_residual, 260)
+
     def test_a_poll_asks_only_for_what_changed_and_a_second_changes_nothing(self):
         moves = self.sent(*(self.move() for _i in range(3)), self.move("out_refund"))
         self.pay_in_xero(moves[0], 50)

@@ -1,5 +1,7 @@
 # Copyright 2026 xero_connector developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from xero_python.accounting import PaymentDelete
+
 from odoo.tests import tagged
 
 from .test_engine import requests_log
@@ -219,6 +221,24 @@ class TestOdooPaymentsToXero(MoneyBackCase):
         [held] = self.xero_payments()
         self.assertEqual((sent.xero_state, sent.xero_id), ("synced", held["PaymentID"]))
 
+    def test_a_crash_after_the_write_is_found_in_xero_by_the_claim(self):
+        first, second = self.sent(self.move(), self.move())
+        self.register(first, second, group=False)
+        self.sandbox.add_fault(kind="drop_after_write", method="PUT", path="^/Payments$", times=1)
+        self.run_push_cron()
+        self.assertEqual(len(self.live_xero_payments()), 2, "Xero took them")
+        sent = self.sent_payments(first) | self.sent_payments(second)
+        # As after a crash, long after Xero forgot the Idempotency-Key: only the claims say
+        # the write may have happened.
+        sent._xero_write({"xero_lost_batch": False})
+        self.sandbox._call("POST", "/sandbox/clock", json={"advance": 3600})
+        self.run_push_cron()
+        self.assertEqual(len(self.live_xero_payments()), 2)
+        self.assertEqual(set(sent.mapped("xero_state")), {"synced"})
+        self.assertEqual(
+            set(sent.mapped("xero_id")), {p["PaymentID"] for p in self.live_xero_payments()}
+        )
+
     def receivable(self, *moves):
         return (
             self.env["account.move"]
@@ -287,3 +307,95 @@ class TestOdooPaymentsToXero(MoneyBackCase):
         self.assertEqual(held["PaymentType"], "ARCREDITPAYMENT")
         self.assertEqual(held["Amount"], refund.amount_total)
         self.assertEqual(self.held_for(refund)["RemainingCredit"], 0)
+
+    def test_a_cancelled_payment_is_deleted_in_xero_and_never_comes_back(self):
+        """Cancelling resets the payment to draft and deletes its draft entry: Xero's
+        payment is deleted all the same, once, and the import does not bring it back."""
+        invoice = self.sent(self.move())
+        payment = self.register(invoice)
+        self.run_push_cron()
+        [held] = self.live_xero_payments()
+        payment.action_draft()
+        payment.action_cancel()
+        self.assertFalse(payment.move_id.exists())
+        self.payment_calls()
+        self.run_push_cron()
+        self.run_push_cron()
+        self.assertEqual(self.payment_calls(), ["POST /Payments/%s" % held["PaymentID"]])
+        self.assertEqual(self.live_xero_payments(), [])
+        self.assertEqual(self.held_for(invoice)["AmountDue"], invoice.amount_total)
+        [sent] = self.sent_payments(invoice)
+        self.assertEqual((sent.active, sent.xero_state), (False, "synced"))
+        self.assertIn(payment.name, sent.display_name)
+        self.run_import_cron()
+        self.assertEqual(invoice.amount_residual, invoice.amount_total)
+        self.assertFalse(self.env["account.payment"].search([("xero_id", "!=", False)]))
+
+    def test_a_payment_cancelled_before_the_push_never_reaches_xero(self):
+        invoice = self.sent(self.move())
+        payment = self.register(invoice)
+        payment.action_draft()
+        payment.action_cancel()
+        self.run_push_cron()
+        self.assertEqual(self.xero_payments(), [])
+        self.assertFalse(self.sent_payments(invoice))
+
+    def test_a_deletion_goes_once(self):
+        invoice = self.sent(self.move())
+        payment = self.register(invoice)
+        self.run_push_cron()
+        [held] = self.live_xero_payments()
+        payment.action_draft()
+        self.payment_calls()
+        for _run in range(3):
+            self.run_push_cron()
+        self.assertEqual(self.payment_calls(), ["POST /Payments/%s" % held["PaymentID"]])
+
+    def test_xeros_payment_of_the_rest_is_recorded_after_an_odoo_part_payment(self):
+        invoice = self.sent(self.move())
+        self.register(invoice, amount=100)
+        self.run_push_cron()
+        self.pay_in_xero(invoice, invoice.amount_total - 100)
+        self.run_import_cron()
+        self.assertEqual(invoice.amount_residual, 0)
+        self.assertEqual(self.held_for(invoice)["AmountDue"], 0)
+        [recorded] = self.env["xero.payment"].search([("move_id", "=", invoice.id)])
+        self.assertEqual(recorded.state, "recorded")
+
+    def test_a_payment_of_several_documents_goes_whole_or_not_at_all(self):
+        first, second, third = self.sent(self.move(), self.move(), self.move())
+        self.connection.payment_flow = "to_xero"
+        self.pay_in_xero(second, 300)  # Xero then refuses the full amount on it
+        payment = self.register(first, second, third)
+        self.run_push_cron()
+        self.run_push_cron()
+        self.assertEqual(self.live_xero_payments()[0]["Invoice"]["InvoiceID"], second.xero_id)
+        self.assertEqual(len(self.live_xero_payments()), 1)  # Xero's own only
+        for document in (first, third):
+            self.assertEqual(self.held_for(document)["AmountDue"], document.amount_total)
+        waiting = self.env["xero.odoo.payment"].search([("money_move_id", "=", payment.move_id.id)])
+        self.assertEqual(len(waiting), 3)
+        self.assertEqual(set(waiting.mapped("xero_state")), {"error"})
+        for part in waiting - self.sent_payments(second):
+            self.assertIn("whole or not at all", part.xero_error)
+        self.assertTrue(any("did not reach Xero" in (m.body or "") for m in payment.message_ids))
+        # Fixed in Xero (its payment deleted), one part sent again takes the others along.
+        self.connection.payment_flow = "both"
+        self.delete_xero_payments_of(second)
+        self.sent_payments(second).filtered("active").action_xero_sync()
+        self.run_push_cron()
+        self.assertEqual(set(waiting.mapped("xero_state")), {"synced"})
+        for document in (first, second, third):
+            self.assertEqual(self.held_for(document)["AmountDue"], 0)
+
+    def delete_xero_payments_of(self, document):
+        """The document's live payments deleted in Xero."""
+        accounting = self.connection._client().accounting
+        for payment in self.held("Payments"):
+            if (
+                payment.get("Invoice", {}).get("InvoiceID") == document.xero_id
+                and payment["Status"] == "AUTHORISED"
+            ):
+                accounting.delete_payment(
+                    self.tenant["tenantId"], payment["PaymentID"], PaymentDelete(status="DELETED")
+                )
