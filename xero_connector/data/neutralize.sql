@@ -5,4 +5,5 @@ UPDATE xero_connection
        oauth_state = NULL,
        oauth_verifier = NULL,
        client_secret = NULL,
+       webhook_key = NULL,
        state = 'disconnected';

@@ -262,6 +262,20 @@ class XeroConnection(models.Model):
         "become Xero payments on the documents they pay; Xero's stay in Xero. Neither: each "
         "side keeps its own, and documents still show Xero's status and amounts due.",
     )
+    webhook_key = fields.Char(
+        groups="base.group_system",
+        copy=False,
+        exportable=False,
+        help="The webhook key Xero's developer portal shows for this app: Odoo checks every "
+        "delivery's signature with it.",
+    )
+    webhook_heard_at = fields.Datetime(
+        string="Webhooks last heard",
+        readonly=True,
+        copy=False,
+        help="When the last delivery signed with the webhook key arrived (Xero's "
+        "intent-to-receive check included).",
+    )
 
     _company_unique = models.Constraint(
         "unique(company_id)", "A company connects to one Xero organisation at a time."
@@ -790,6 +804,11 @@ class XeroConnection(models.Model):
         ):
             return True
         return self.day_calls_left > IMPORT_CALL_RESERVE
+
+    def _webhooks_working(self):
+        """Whether Xero's webhooks reach this connection: a key is set and a delivery signed
+        with it has arrived."""
+        return bool(self.sudo().webhook_key and self.webhook_heard_at)
 
     def _records_xero_payments(self):
         """Whether Xero's payments are recorded in Odoo."""
