@@ -3,7 +3,9 @@
 import ast
 import base64
 import hmac
+import json
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -96,3 +98,60 @@ def test_the_sandbox_and_the_webhook_check_load_no_sdk():
     code = "import sys, xero_sandbox, xero_client.webhooks; print('xero_python' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def delivery(*events):
+    return json.dumps({"events": list(events), "firstEventSequence": 1}).encode()
+
+
+EVENT = {
+    "resourceUrl": "https://api.xero.com/api.xro/2.0/Invoices/abc",
+    "resourceId": "abc",
+    "eventDateUtc": "2026-11-26T10:15:00.123",
+    "eventType": "UPDATE",
+    "eventCategory": "INVOICE",
+    "tenantId": "tenant-1",
+    "tenantType": "ORGANISATION",
+}
+
+
+def test_read_delivery_gives_each_event_with_its_utc_moment():
+    [event] = webhooks.read_delivery(delivery(EVENT))
+    assert event == {
+        "resourceId": "abc",
+        "eventDateUtc": datetime(2026, 11, 26, 10, 15, 0, 123000),
+        "eventType": "UPDATE",
+        "eventCategory": "INVOICE",
+        "tenantId": "tenant-1",
+    }
+    zoned = dict(EVENT, eventDateUtc="2026-11-26T12:15:00+02:00")
+    assert webhooks.read_delivery(delivery(zoned))[0]["eventDateUtc"] == datetime(
+        2026, 11, 26, 10, 15
+    )
+
+
+def test_read_delivery_takes_the_intent_to_receive_and_unknown_categories():
+    assert webhooks.read_delivery(delivery()) == []
+    [event] = webhooks.read_delivery(delivery(dict(EVENT, eventCategory="TIMESHEET")))
+    assert event["eventCategory"] == "TIMESHEET"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"",
+        b"not json",
+        b"[]",
+        b'{"events": {}}',
+        b'{"no": "events"}',
+        b'{"events": ["text"]}',
+        delivery({k: v for k, v in EVENT.items() if k != "tenantId"}),
+        delivery(dict(EVENT, resourceId="")),
+        delivery(dict(EVENT, eventDateUtc="yesterday")),
+        delivery(dict(EVENT, eventCategory=7)),
+        b"\xff\xfe",
+    ],
+)
+def test_read_delivery_refuses_what_is_not_a_delivery(body):
+    with pytest.raises(webhooks.DeliveryError):
+        webhooks.read_delivery(body)

@@ -24,6 +24,7 @@
         "views/purchase_order_views.xml",
         "views/xero_payment_views.xml",
         "views/xero_odoo_payment_views.xml",
+        "views/xero_webhook_event_views.xml",
         "views/xero_drift_views.xml",
         "views/xero_document_preview_views.xml",
         "views/xero_mapping_wizard_views.xml",

@@ -35,3 +35,4 @@ from . import res_config_settings
 from . import account_journal
 from . import xero_contact_document
 from . import xero_drift
+from . import xero_webhook_event

@@ -2,17 +2,21 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
+from xero_client.errors import RequestRejected
 from xero_client.mappings.common import clean
 from xero_client.mappings.payment import REFERENCE_LENGTH, allocation_to_xero, payment_to_xero
 from xero_client.routes import CREDIT_NOTE_ALLOCATIONS, PAYMENTS
 
+from ..locking import lock_quietly
 from .xero_document_mixin import CLAIM_SEPARATOR
+from .xero_payment import payment_target
 from .xero_sync_mixin import XeroDataError, commit_progress
 
 RECEIVABLE_TYPES = ("asset_receivable", "liability_payable")
 PAYMENT_STATES_NOT_SENT = ("draft", "canceled", "rejected")
 # Payments whose creation got no answer, looked up in Xero together: at most this many.
 LOOKUP_TERMS = 25
+APPROVED = ("AUTHORISED", "PAID")
 
 
 class XeroOdooPayment(models.Model):
@@ -96,6 +100,14 @@ class XeroOdooPayment(models.Model):
         readonly=True,
         help="As the import of Xero's payments last read it: deleted there, it shows in the "
         "drift report.",
+    )
+
+    xero_waiting = fields.Boolean(
+        string="Waiting in Xero",
+        readonly=True,
+        index="btree_not_null",
+        help="It waits for its document's approval in Xero, or for the deletion of the Xero "
+        "payment it replaces, and goes by itself once that is done.",
     )
 
     _pair_unique = models.UniqueIndex(
@@ -203,8 +215,12 @@ class XeroOdooPayment(models.Model):
 
     def _xero_same_as(self, values):
         currency = self.currency_id
-        return not currency.compare_amounts(self.amount, values["amount"]) and (
-            self.date == values["date"] and self.reference == values["reference"]
+        booked, wanted = self.amount_company_currency, values["amount_company_currency"]
+        return (
+            not currency.compare_amounts(self.amount, values["amount"])
+            and self.date == values["date"]
+            and self.reference == values["reference"]
+            and (wanted is None or not self.company_currency_id.compare_amounts(booked, wanted))
         )
 
     def _xero_withdraw(self):
@@ -213,10 +229,15 @@ class XeroOdooPayment(models.Model):
         archived, until its batch goes again and its ID is known."""
         if self.xero_id:
             self._xero_request_removal()
-        elif not self.xero_lost_batch:
+        elif not self.xero_lost_batch and not self._xero_claimed():
             self.unlink()
             return
         self._xero_write({"active": False})
+
+    def _xero_claimed(self):
+        """Whether this pair claimed its key for a write whose answer never came."""
+        connection = self.env["xero.connection"]._of_company(self.company_id)
+        return bool(connection and self.env["xero.claim"]._keys_held(connection, self))
 
     @api.model
     def _withdraw_money_of(self, moves):
@@ -227,6 +248,13 @@ class XeroOdooPayment(models.Model):
 
     # -- what is sent ---------------------------------------------------------------------------
     def _xero_prepare(self, connection):
+        try:
+            self._xero_check_goes_now()
+        except XeroDataError:
+            self._xero_write({"xero_waiting": True})
+            raise
+        if self.xero_waiting:
+            self._xero_write({"xero_waiting": False})
         if self.kind == "allocation":
             return allocation_to_xero(
                 {
@@ -274,6 +302,64 @@ class XeroOdooPayment(models.Model):
             }
         )
 
+    def _xero_check_goes_now(self):
+        """Xero takes a payment or an allocation on approved documents only, and this pair
+        waits for the deletion of the Xero payment it replaces: Xero never holds both."""
+        documents = self.move_id | self.invoice_move_id
+        unapproved = documents.filtered(lambda m: m.xero_status not in APPROVED)
+        if unapproved:
+            raise XeroDataError(
+                self.env._(
+                    "%(document)s is not approved in Xero (%(status)s): Xero takes payments "
+                    "and allocations on approved documents only. %(payment)s goes once the "
+                    "import sees it approved.",
+                    document=unapproved[0].display_name,
+                    status=unapproved[0].xero_status or "?",
+                    payment=self.display_name,
+                )
+            )
+        replaced = self.with_context(active_test=False).search(
+            [
+                ("id", "!=", self.id),
+                ("active", "=", False),
+                ("move_id", "=", self.move_id.id),
+                ("money_move_id", "=", self.money_move_id.id),
+                ("invoice_move_id", "=", self.invoice_move_id.id),
+                ("xero_operation", "=", "remove"),
+                ("xero_state", "in", ("pending", "error")),
+            ],
+            limit=1,
+        )
+        if replaced:
+            raise XeroDataError(
+                self.env._(
+                    "Waiting for Xero to delete %(replaced)s, which this replaces%(reason)s.",
+                    replaced=replaced.display_name,
+                    reason=replaced.xero_error and ": %s" % replaced.xero_error or "",
+                )
+            )
+
+    @api.model
+    def _xero_retry_waiting(self, connection):
+        """Pairs that waited in error for their documents' approval in Xero, or for the
+        deletion of the payment they replace, go again once that happened."""
+        waiting = self.search(
+            [
+                ("company_id", "=", connection.company_id.id),
+                ("xero_state", "=", "error"),
+                ("xero_waiting", "=", True),
+            ]
+        )
+        ready = waiting.filtered(lambda p: p._xero_ready())
+        ready._xero_request_send()
+
+    def _xero_ready(self):
+        try:
+            self._xero_check_goes_now()
+        except XeroDataError:
+            return False
+        return True
+
     def _xero_recover_unanswered(self, connection):
         """Payments whose creation got no answer (a dropped connection, a crash) are looked
         up in Xero by their references, one call for up to 25, before they go again: Xero
@@ -294,30 +380,34 @@ class XeroOdooPayment(models.Model):
             return self
         client = connection._client()
         payments = unsure.filtered(lambda p: p.kind == "payment")
+        refused = self.browse()
         try:
             for start in range(0, len(payments), LOOKUP_TERMS):
                 chunk = payments[start : start + LOOKUP_TERMS]
                 where = " OR ".join(
                     'Reference=="%s"' % p._xero_reference().replace('"', '\\"') for p in chunk
                 )
-                chunk._xero_link_found(client.find("Payments", where))
+                try:
+                    chunk._xero_link_found(client.find("Payments", where))
+                except RequestRejected as error:
+                    refused |= chunk._xero_lookup_refused(error)
             for credit_note, allocations in (unsure - payments).grouped("move_id").items():
-                found = client.get_by_id("CreditNotes", credit_note.xero_id)
+                try:
+                    found = client.get_by_id("CreditNotes", credit_note.xero_id)
+                except RequestRejected as error:
+                    refused |= allocations._xero_lookup_refused(error)
+                    continue
                 allocations._xero_link_found_allocations(found.allocations if found else [])
         finally:
             connection._note_calls_left(client.limits)
-        found = unsure.filtered("xero_id")
-        found._xero_write({"xero_state": "synced", "xero_lost_batch": False, "xero_error": False})
         # Withdrawn meanwhile: deleted in Xero by a later call, never within this creation.
-        found.filtered(lambda p: not p.active)._xero_request_removal()
-        return self - found
+        return self - unsure._xero_settle_found() - refused
 
     def _xero_link_found(self, xero_payments):
+        ids = [str(x.payment_id) for x in xero_payments]
         taken = set(
-            self.with_context(active_test=False)
-            .search([("xero_id", "in", [str(x.payment_id) for x in xero_payments])])
-            .mapped("xero_id")
-        )
+            self.with_context(active_test=False).search([("xero_id", "in", ids)]).mapped("xero_id")
+        ) | set(self.env["xero.payment"].search([("xero_id", "in", ids)]).mapped("xero_id"))
         for payment in self:
             for found in xero_payments:
                 document = found.invoice or found.credit_note
@@ -334,6 +424,49 @@ class XeroOdooPayment(models.Model):
                     payment._xero_store_ids({payment.id: str(found.payment_id)})
                     taken.add(str(found.payment_id))
                     break
+
+    @api.model
+    def _adopt_written(self, connection, xero_payments):
+        """The Xero IDs, among these payments the import reads, of payments Odoo wrote
+        whose answer never came (a lost answer, a crash): a pair not linked yet on the same
+        document with the same reference and amount. Linked here when no worker holds the
+        pair, they are Odoo's own all the same: never recorded back as Xero's."""
+        references = {p.reference for p in xero_payments if p.reference}
+        if not references:
+            return set()
+        unlinked = self.with_context(active_test=False).search(
+            [
+                ("company_id", "=", connection.company_id.id),
+                ("kind", "=", "payment"),
+                ("xero_id", "=", False),
+                ("xero_operation", "=", "upsert"),
+                ("reference", "!=", False),
+            ]
+        )
+        unlinked = unlinked.filtered(lambda p: p._xero_reference() in references)
+        adopted = set()
+        for found in xero_payments:
+            for pair in unlinked:
+                if (
+                    pair.move_id.xero_id == payment_target(found)
+                    and pair._xero_reference() == found.reference
+                    and not pair.currency_id.compare_amounts(pair.amount, found.amount)
+                ):
+                    adopted.add(str(found.payment_id))
+                    unlinked -= pair
+                    if lock_quietly(pair):
+                        pair._xero_link_found([found])
+                        pair._xero_settle_found()
+                    break
+        return adopted
+
+    def _xero_settle_found(self):
+        """These pairs were found in Xero: linked, synced, and deleted there at the next run
+        when they were withdrawn meanwhile."""
+        found = self.filtered("xero_id")
+        found._xero_write({"xero_state": "synced", "xero_lost_batch": False, "xero_error": False})
+        found.filtered(lambda p: not p.active)._xero_request_removal()
+        return found
 
     def _xero_link_found_allocations(self, xero_allocations):
         """Link these allocations (of one credit note) to those Xero holds of the same invoice
@@ -375,6 +508,22 @@ class XeroOdooPayment(models.Model):
             "last send got no answer): this one waits until it is settled. Send it again then.",
             holder=holder.display_name,
         )
+
+    def _xero_lookup_refused(self, error):
+        """Xero refused the look-up that tells whether these payments' last writes
+        happened: they wait in error, their claims and lost batch kept, so that the next
+        send looks again rather than writing a second payment."""
+        self._xero_write(
+            {
+                "xero_state": "error",
+                "xero_error": self.env._(
+                    "Its last send got no answer, and Xero refused the look-up that finds out "
+                    "whether it arrived: %(error)s",
+                    error=error.message,
+                ),
+            }
+        )
+        return self
 
     def _xero_reference(self):
         return clean(self.reference)[:REFERENCE_LENGTH]
@@ -516,6 +665,7 @@ class XeroOdooPayment(models.Model):
     @api.model
     def _xero_push_pending(self, connection):
         self._refresh_stale(connection)
+        self._xero_retry_waiting(connection)
         # The pairs exist, committed, before any write: a crash after Xero took a payment
         # leaves its pair and claim, which find it in Xero at the next run.
         commit_progress(self.env, 0)

@@ -118,6 +118,8 @@ class XeroPayment(models.Model):
             # Odoo's own payment, as Xero has it (deleted there: the drift report shows it).
             sent._xero_write({"xero_status": statuses[sent.xero_id]})
         sent_ids = set(sent_from_odoo.mapped("xero_id"))
+        unknown = [p for p in xero_payments if str(p.payment_id) not in sent_ids | set(known)]
+        sent_ids |= self.env["xero.odoo.payment"]._adopt_written(connection, unknown)
         changed = self.browse()
         for xero_payment in xero_payments:
             payment_id = str(xero_payment.payment_id)

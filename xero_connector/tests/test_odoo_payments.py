@@ -239,6 +239,70 @@ class TestOdooPaymentsToXero(MoneyBackCase):
             set(sent.mapped("xero_id")), {p["PaymentID"] for p in self.live_xero_payments()}
         )
 
+    def test_an_import_between_a_lost_answer_and_the_retry_records_nothing_twice(self):
+        invoice = self.sent(self.move())
+        self.register(invoice, amount=100)
+        self.sandbox.add_fault(kind="drop_after_write", method="PUT", path="^/Payments$", times=1)
+        self.run_push_cron()
+        [sent] = self.sent_payments(invoice)
+        self.assertFalse(sent.xero_id)
+        self.run_import_cron()
+        [held] = self.live_xero_payments()
+        self.assertEqual((sent.xero_state, sent.xero_id), ("synced", held["PaymentID"]))
+        self.assertEqual(invoice.amount_residual, invoice.amount_total - 100)
+        self.assertFalse(self.env["xero.payment"].search([]))
+        self.run_push_cron()
+        self.assertEqual(len(self.live_xero_payments()), 1)
+
+    def set_lock_date(self, day):
+        self.sandbox._call(
+            "PUT",
+            "/sandbox/tenants/%s/lock-dates" % self.tenant["tenantId"],
+            json={"PeriodLockDate": day},
+        )
+
+    def test_a_payment_on_a_document_not_approved_in_xero_waits_for_its_approval(self):
+        self.connection.status_out_invoice = "DRAFT"
+        invoice = self.sent(self.move())
+        self.register(invoice)
+        self.payment_calls()
+        self.run_push_cron()
+        [sent] = self.sent_payments(invoice)
+        self.assertEqual((sent.xero_state, sent.xero_waiting), ("error", True))
+        self.assertIn("not approved in Xero", sent.xero_error)
+        self.assertEqual(self.payment_calls(), [])
+        self.sandbox.edit(
+            self.tenant["tenantId"], "Invoices", invoice.xero_id, {"Status": "AUTHORISED"}
+        )
+        self.run_import_cron()
+        self.run_push_cron()
+        self.assertEqual((sent.xero_state, sent.xero_waiting), ("synced", False))
+        self.assertEqual(self.held_for(invoice)["AmountDue"], 0)
+
+    def test_a_changed_payment_waits_for_the_deletion_of_the_one_it_replaces(self):
+        invoice = self.sent(self.move())
+        payment = self.register(invoice, amount=100)
+        self.run_push_cron()
+        self.set_lock_date("2026-11-30")  # Xero refuses to delete a payment of the 25th
+        payment.action_draft()
+        payment.amount = 150
+        payment.action_post()
+        self.receivable(invoice, payment.move_id).reconcile()
+        self.run_push_cron()
+        [live] = self.live_xero_payments()
+        self.assertEqual(live["Amount"], 100, "Xero never holds both")
+        replaced, new = self.sent_payments(invoice).sorted("id")
+        self.assertEqual((replaced.active, replaced.xero_state), (False, "error"))
+        self.assertEqual((new.xero_state, new.xero_waiting), ("error", True))
+        self.assertIn("Waiting for Xero to delete", new.xero_error)
+        # The lock date moved back and the deletion sent again: the new payment follows.
+        self.set_lock_date(None)
+        replaced.action_xero_sync()
+        self.run_push_cron()
+        [live] = self.live_xero_payments()
+        self.assertEqual(live["Amount"], 150)
+        self.assertEqual(new.xero_state, "synced")
+
     def receivable(self, *moves):
         return (
             self.env["account.move"]

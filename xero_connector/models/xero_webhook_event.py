@@ -1,0 +1,195 @@
+# Copyright 2026 xero_connector developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from xero_client.webhooks import verify
+
+from ..locking import lock_quietly
+
+_logger = logging.getLogger(__name__)
+
+# What each category of event makes the scheduled action read again: the imports of the
+# poll (xero.connection._import_plan), by name. An invoice event may be a payment or an
+# allocation (Xero shows them as an UPDATE of the invoice), a credit note event a refund.
+IMPORTS_OF_CATEGORY = {
+    "CONTACT": ("contacts",),
+    "INVOICE": ("invoices", "payments", "partner_summaries"),
+    "CREDITNOTE": ("credit_notes", "payments", "partner_summaries"),
+    # The payment's invoice or credit note has an event of its own.
+    "PAYMENT": ("payments", "partner_summaries"),
+}
+# Known, and read by the imports above through the invoices they are applied to.
+ACKNOWLEDGED_CATEGORIES = ("PREPAYMENT", "SUBSCRIPTION")
+# Xero retries a delivery for 24 hours: an event older than this is a replay, not news.
+EVENT_MAX_AGE = timedelta(days=2)
+KEEP_EVENTS = timedelta(days=7)
+HEARD_EVERY = timedelta(minutes=5)
+
+
+class XeroWebhookEvent(models.Model):
+    """An event Xero's webhooks delivered: which object of which organisation changed.
+
+    The delivery route stores them and wakes the scheduled action, calling nothing while
+    Xero waits; the scheduled action reads what changed with the poll's own imports, many
+    objects per call, and applies it as the poll does. An event tells only that an object
+    changed, never what it became: duplicate, late and out-of-order events are read
+    again at no harm, and one event stored twice (Xero's retries, a replay) is kept once."""
+
+    _name = "xero.webhook.event"
+    _description = "Xero webhook event"
+    _order = "id desc"
+    _log_access = False
+
+    connection_id = fields.Many2one(
+        "xero.connection", required=True, index=True, ondelete="cascade", readonly=True
+    )
+    company_id = fields.Many2one(
+        related="connection_id.company_id", store=True, index=True, readonly=True
+    )
+    category = fields.Char(required=True, readonly=True)
+    event_type = fields.Char(required=True, readonly=True)
+    resource_id = fields.Char(string="Xero ID", required=True, readonly=True)
+    event_date = fields.Datetime(string="Changed in Xero", required=True, readonly=True)
+    received_at = fields.Datetime(required=True, readonly=True, index=True)
+    state = fields.Selection(
+        [
+            ("pending", "To apply"),
+            ("done", "Applied"),
+            ("ignored", "Ignored"),
+            ("failed", "Failed"),
+        ],
+        required=True,
+        default="pending",
+        readonly=True,
+        index=True,
+    )
+    note = fields.Char(readonly=True)
+
+    _event_unique = models.UniqueIndex(
+        "(connection_id, category, resource_id, event_type, event_date)",
+        "Xero's event is kept once.",
+    )
+
+    # -- receiving ----------------------------------------------------------------------------
+    @api.model
+    def _connections_signing(self, body, signature):
+        """The connections whose webhook key signed ``body``: Xero signs with the key of the
+        app that delivers, and each company may have its own app."""
+        connections = self.env["xero.connection"].sudo().search([("webhook_key", "!=", False)])
+        # Every key is tried, in constant time each, so the time taken tells nothing.
+        return connections.filtered(lambda c: verify(c.webhook_key, body, signature))
+
+    @api.model
+    def _receive(self, connections, events):
+        """Store the events of a well-signed delivery that concern these connections'
+        organisations, each once, and wake the scheduled action. Returns how many were new."""
+        now = fields.Datetime.now()
+        by_tenant = {c.tenant_id: c for c in connections if c.tenant_id}
+        rows = []
+        for event in events:
+            connection = by_tenant.get(event["tenantId"])
+            if not connection:
+                continue  # an organisation no company here is connected to
+            state, note = self._first_state(event, now)
+            rows.append(
+                SQL(
+                    "(%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                    connection.id,
+                    connection.company_id.id,
+                    event["eventCategory"][:64],
+                    event["eventType"][:64],
+                    event["resourceId"][:64],
+                    event["eventDateUtc"],
+                    now,
+                    state,
+                    note,
+                )
+            )
+        self._note_heard(connections, now)
+        if not rows:
+            return 0
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO xero_webhook_event (connection_id, company_id, category,"
+                " event_type, resource_id, event_date, received_at, state, note) VALUES %s"
+                " ON CONFLICT DO NOTHING",
+                SQL(", ").join(rows),
+            )
+        )
+        stored = self.env.cr.rowcount
+        if stored:
+            self.env.ref("xero_connector.ir_cron_xero_webhooks").sudo()._trigger()
+        return stored
+
+    @api.model
+    def _note_heard(self, connections, now):
+        """When a signed delivery last came, written every few minutes at most, and never
+        waiting for a worker that holds the connection row: Xero waits 5 seconds."""
+        stale = connections.filtered(
+            lambda c: not c.webhook_heard_at or c.webhook_heard_at < now - HEARD_EVERY
+        )
+        for connection in lock_quietly(stale):
+            connection._write_quietly({"webhook_heard_at": now})
+
+    @api.model
+    def _first_state(self, event, now):
+        category = event["eventCategory"]
+        if event["eventDateUtc"] < now - EVENT_MAX_AGE:
+            return "ignored", "Older than Xero's retries: a replay."
+        if category in IMPORTS_OF_CATEGORY:
+            return "pending", None
+        if category in ACKNOWLEDGED_CATEGORIES:
+            return "ignored", "Read with the invoices it is applied to."
+        return "ignored", "A category this version does not know."
+
+    # -- applying -----------------------------------------------------------------------------
+    @api.model
+    def _cron_apply(self):
+        """Apply the pending events of every connected organisation: each import their
+        categories call for runs once, whatever the number of events."""
+        pending = self.sudo().search([("state", "=", "pending")], order="id")
+        for connection, events in pending.grouped("connection_id").items():
+            if connection.state != "connected" or connection._is_rate_limited():
+                continue  # they wait; the poll catches up after a reconnect
+            events._apply(connection)
+            if self.env.context.get("cron_id"):
+                self.env["ir.cron"]._commit_progress(len(events))
+        self._forget_old()
+
+    def _apply(self, connection):
+        """Run the imports these events (of one connection) call for, in the poll's order;
+        the events of an import that failed say so, and the next poll catches up."""
+        wanted = {name for event in self for name in IMPORTS_OF_CATEGORY[event.category]}
+        failed = {}
+        for name, model_name, method in connection._import_plan():
+            if name not in wanted:
+                continue
+            model = self.env[model_name].sudo()
+            count = connection._run_isolated(getattr(model, method), connection)
+            if count is None or count is False:
+                failed[name] = connection.last_error or self.env._("Xero stopped the import.")
+        for event in self:
+            reasons = [failed[n] for n in IMPORTS_OF_CATEGORY[event.category] if n in failed]
+            event.write(
+                {"state": "failed", "note": reasons[0][:250]} if reasons else {"state": "done"}
+            )
+        if failed:
+            message = self.env._(
+                "%(count)s Xero webhook events could not be applied (%(imports)s): the next "
+                "poll catches up.",
+                count=len(self.filtered(lambda e: e.state == "failed")),
+                imports=", ".join(sorted(failed)),
+            )
+            _logger.warning("%s: %s", connection.display_name, message)
+            self.env["xero.sync.log"]._record(connection, "import", "error", message)
+
+    @api.model
+    def _forget_old(self):
+        self.env.cr.execute(
+            "DELETE FROM xero_webhook_event WHERE received_at < %s AND state != 'pending'",
+            (fields.Datetime.now() - KEEP_EVENTS,),
+        )

@@ -1,0 +1,238 @@
+# Copyright 2026 xero_connector developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import json
+import time
+import uuid
+from datetime import datetime, timedelta
+
+from odoo.tests import tagged
+
+from xero_client.webhooks import sign
+
+from .test_engine import requests_log
+from .test_move_balances import MoneyBackCase
+
+KEY = "webhook-key-of-the-sandbox-app"
+PATH = "/xero/webhooks"
+DELIVERY_WAIT = 15  # seconds the sandbox may take to deliver (it batches for 0.2 s)
+
+
+@tagged("post_install", "-at_install")
+class TestWebhooks(MoneyBackCase):
+    """Xero's webhooks: signed deliveries stored at once, applied by the scheduled action
+    with the poll's own imports; forged, replayed and foreign deliveries change nothing."""
+
+    def setUp(self):
+        super().setUp()
+        self.connection.sudo().webhook_key = KEY
+
+    def tearDown(self):
+        # No delivery of this test may reach the next one.
+        self.sandbox._call("PUT", "/sandbox/webhooks", json={"url": None, "key": None})
+        super().tearDown()
+
+    # -- helpers --------------------------------------------------------------------------------
+    def event(self, category="INVOICE", resource_id=None, tenant_id=None, when=None, **values):
+        moment = when or datetime.utcnow()
+        return dict(
+            {
+                "resourceUrl": "https://api.xero.com/api.xro/2.0/Invoices/x",
+                "resourceId": resource_id or str(uuid.uuid4()),
+                "eventDateUtc": moment.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3],
+                "eventType": "UPDATE",
+                "eventCategory": category,
+                "tenantId": tenant_id or self.tenant["tenantId"],
+                "tenantType": "ORGANISATION",
+            },
+            **values,
+        )
+
+    def body(self, events):
+        return json.dumps(
+            {"events": events, "firstEventSequence": 1, "lastEventSequence": len(events)}
+        ).encode()
+
+    def post(self, body, signature=None, key=KEY, headers=None):
+        """Xero's POST of ``body``, signed with ``key`` unless ``signature`` is given."""
+        sent = {"Content-Type": "application/json"}
+        if signature is not False:
+            sent["x-xero-signature"] = sign(key, body) if signature is None else signature
+        sent.update(headers or {})
+        return self.url_open(PATH, data=body, headers=sent)
+
+    def stored(self):
+        events = self.env["xero.webhook.event"].search([])
+        events.invalidate_recordset()
+        return events
+
+    def apply_events(self):
+        self.sandbox._call("DELETE", "/sandbox/requests")
+        self.env.ref("xero_connector.ir_cron_xero_webhooks").method_direct_trigger()
+        self.env.invalidate_all()
+        return [r for r in requests_log(self.sandbox) if r["path"] != "/connections"]
+
+    def sandbox_delivers_here(self):
+        """The sandbox's webhook pointed at this Odoo, as in Xero's developer portal; Xero
+        runs its intent-to-receive check."""
+        self.env.flush_all()
+        # The sandbox's requests carry no test cookie: let them in.
+        with self.allow_requests(all_requests=True):
+            return self.sandbox._call(
+                "PUT", "/sandbox/webhooks", json={"url": self.base_url() + PATH, "key": KEY}
+            )
+
+    def wait_for_events(self, count=1):
+        """Until the sandbox has delivered ``count`` events (it does so from a thread of its
+        own, soon after the change)."""
+        self.env.flush_all()
+        deadline = time.monotonic() + DELIVERY_WAIT
+        with self.allow_requests(all_requests=True):
+            while time.monotonic() < deadline:
+                if len(self.stored()) >= count:
+                    return self.stored()
+                time.sleep(0.1)
+        self.fail("The sandbox delivered no event in %d s" % DELIVERY_WAIT)
+
+    # -- the route ------------------------------------------------------------------------------
+    def test_xeros_intent_to_receive_check_passes(self):
+        answer = self.sandbox_delivers_here()
+        self.assertEqual(answer["status"], "OK", answer)
+        self.assertEqual(answer["unmet"], [])
+        self.assertEqual(answer["good_signature"]["status"], 200)
+        self.assertEqual(answer["bad_signature"]["status"], 401)
+        self.connection.invalidate_recordset()
+        self.assertTrue(self.connection.webhook_heard_at)
+        self.assertTrue(self.connection._webhooks_working())
+
+    def test_a_signed_delivery_is_stored_and_answered_empty(self):
+        invoice_id = str(uuid.uuid4())
+        answer = self.post(self.body([self.event(resource_id=invoice_id)]))
+        self.assertEqual((answer.status_code, answer.content), (200, b""))
+        self.assertNotIn("Set-Cookie", answer.headers)
+        [event] = self.stored()
+        self.assertEqual(
+            (event.category, event.resource_id, event.state, event.connection_id),
+            ("INVOICE", invoice_id, "pending", self.connection),
+        )
+
+    def test_forged_calls_change_nothing(self):
+        good = self.body([self.event()])
+        forged = {
+            "no signature": self.post(good, signature=False),
+            "another key": self.post(good, key="not-the-key"),
+            "an empty signature": self.post(good, signature=""),
+            "a body altered after signing": self.post(
+                good.replace(b"UPDATE", b"CREATE"), signature=sign(KEY, good)
+            ),
+        }
+        for name, answer in forged.items():
+            self.assertEqual((answer.status_code, answer.content), (401, b""), name)
+        oversized = self.post(b'{"events": [], "padding": "%s"}' % (b"x" * 2 * 1024 * 1024))
+        self.assertEqual(oversized.status_code, 413)
+        malformed = self.post(b'{"events": [{"eventCategory": ')
+        self.assertEqual(malformed.status_code, 400)
+        not_events = self.post(b'{"events": [{"eventCategory": "INVOICE"}]}')
+        self.assertEqual(not_events.status_code, 400)
+        self.assertFalse(self.stored())
+        self.assertFalse(self.connection.webhook_heard_at, "nothing well-signed arrived")
+
+    def test_events_of_an_organisation_not_connected_here_are_acknowledged_and_ignored(self):
+        answer = self.post(self.body([self.event(tenant_id=str(uuid.uuid4()))]))
+        self.assertEqual(answer.status_code, 200)
+        self.assertFalse(self.stored())
+
+    def test_without_a_key_nothing_is_accepted(self):
+        self.connection.sudo().webhook_key = False
+        answer = self.post(self.body([self.event()]))
+        self.assertEqual(answer.status_code, 401)
+        self.assertFalse(self.stored())
+
+    def test_a_replayed_delivery_is_stored_once_and_an_old_one_ignored(self):
+        body = self.body([self.event(resource_id="a"), self.event(resource_id="a")])
+        for _attempt in range(3):
+            self.assertEqual(self.post(body).status_code, 200)
+        self.assertEqual(len(self.stored()), 1)
+        old = self.event(when=datetime.utcnow() - timedelta(days=3))
+        self.post(self.body([old]))
+        self.assertEqual(
+            self.stored().filtered(lambda e: e.resource_id == old["resourceId"]).state, "ignored"
+        )
+
+    def test_unknown_categories_are_acknowledged_without_a_call(self):
+        events = [self.event("SUBSCRIPTION"), self.event("PREPAYMENT"), self.event("TIMESHEET")]
+        self.assertEqual(self.post(self.body(events)).status_code, 200)
+        self.assertEqual(set(self.stored().mapped("state")), {"ignored"})
+        self.assertEqual(self.apply_events(), [])
+
+    def test_the_key_is_for_system_administrators_and_cleared_by_neutralization(self):
+        from odoo.modules.neutralize import get_neutralization_queries
+
+        self.assertEqual(self.connection._fields["webhook_key"].groups, "base.group_system")
+        self.env.flush_all()
+        for query in get_neutralization_queries(["xero_connector"]):
+            self.env.cr.execute(query)
+        self.connection.invalidate_recordset()
+        self.assertFalse(self.connection.sudo().webhook_key)
+
+    # -- applying -------------------------------------------------------------------------------
+    def test_paid_in_xero_is_paid_in_odoo_through_the_sandboxs_webhook(self):
+        invoice = self.sent(self.move())
+        self.run_import_cron()  # the partner summaries' first read is behind
+        self.assertEqual(self.sandbox_delivers_here()["status"], "OK")
+        self.pay_in_xero(invoice, invoice.amount_total)
+        events = self.wait_for_events()
+        self.assertIn(invoice.xero_id, events.mapped("resource_id"))
+        calls = self.apply_events()
+        self.assertEqual(invoice.payment_state, "paid")
+        self.assertEqual(invoice.xero_amount_due, 0)
+        self.assertEqual(set(self.stored().mapped("state")), {"done"})
+        # The invoices, the payments, the partner's balances: whatever the events.
+        self.assertEqual([c["path"] for c in calls], ["/Invoices", "/Payments", "/Contacts"], calls)
+        # Applied again (a late duplicate): nothing changes twice.
+        self.post(self.body([self.event(resource_id=invoice.xero_id)]))
+        self.apply_events()
+        self.assertEqual(len(invoice._get_reconciled_payments()), 1)
+
+    def test_a_burst_of_1000_events_for_300_invoices_costs_at_most_7_calls(self):
+        invoices = self.sent(*(self.move() for _i in range(20)))
+        for invoice in invoices[:10]:
+            self.pay_in_xero(invoice, invoice.amount_total)
+        ids = invoices.mapped("xero_id") + [str(uuid.uuid4()) for _i in range(280)]
+        now = datetime.utcnow()
+        events = [
+            self.event(resource_id=ids[n % 300], when=now - timedelta(seconds=n % 7))
+            for n in range(1000)
+        ]
+        for start in range(0, 1000, 250):  # Xero delivers in several batches
+            self.assertEqual(self.post(self.body(events[start : start + 250])).status_code, 200)
+        calls = self.apply_events()
+        self.assertLessEqual(len(calls), 7, [(c["method"], c["path"]) for c in calls])
+        self.assertEqual(set(invoices[:10].mapped("payment_state")), {"paid"})
+        self.assertEqual(set(invoices[10:].mapped("payment_state")), {"not_paid"})
+
+    def test_events_out_of_order_apply_what_xero_holds_now(self):
+        invoice = self.sent(self.move())
+        self.pay_in_xero(invoice, 100)
+        now = datetime.utcnow()
+        later, earlier = (
+            self.event(resource_id=invoice.xero_id, when=now - timedelta(seconds=s))
+            for s in (0, 30)
+        )
+        self.post(self.body([later]))
+        self.apply_events()
+        self.post(self.body([earlier]))
+        self.apply_events()
+        self.assertEqual(invoice.amount_residual, invoice.amount_total - 100)
+        self.assertEqual(len(invoice._get_reconciled_payments()), 1)
+
+    def test_an_event_that_cannot_be_applied_leaves_a_log_line(self):
+        invoice = self.sent(self.move())
+        self.sandbox.add_fault(kind="error", status=500, method="GET", path="^/Invoices", times=5)
+        self.post(self.body([self.event(resource_id=invoice.xero_id)]))
+        self.apply_events()
+        [event] = self.stored()
+        self.assertEqual(event.state, "failed")
+        self.assertTrue(event.note)
+        log = self.env["xero.sync.log"].search([], limit=1, order="id desc")
+        self.assertIn("could not be applied", log.message)
+        self.sandbox._call("DELETE", "/sandbox/faults")
