@@ -562,9 +562,10 @@ class XeroClient:
         )
         returned = answer.allocations or []
         if len(returned) != len(allocations):
-            raise XeroError(
-                "Xero answered %d allocations for the %d sent: check the credit note in Xero "
-                "before sending them again." % (len(returned), len(allocations))
+            # As good as no answer: what Xero applied is looked up before anything goes again.
+            raise TransientError(
+                "Xero answered %d allocations for the %d sent: the credit note is read again "
+                "before they go again." % (len(returned), len(allocations))
             )
         return [element_result(index, element) for index, element in enumerate(returned)]
 

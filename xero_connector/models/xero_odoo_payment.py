@@ -13,10 +13,12 @@ from .xero_payment import payment_target
 from .xero_sync_mixin import XeroDataError, commit_progress
 
 RECEIVABLE_TYPES = ("asset_receivable", "liability_payable")
+MONEY_TYPES = ("asset_cash", "liability_credit_card")
 PAYMENT_STATES_NOT_SENT = ("draft", "canceled", "rejected")
 # Payments whose creation got no answer, looked up in Xero together: at most this many.
 LOOKUP_TERMS = 25
 APPROVED = ("AUTHORISED", "PAID")
+ALREADY_DELETED = "already been deleted"
 
 
 class XeroOdooPayment(models.Model):
@@ -265,6 +267,7 @@ class XeroOdooPayment(models.Model):
                 }
             )
         document = self.move_id
+        self._xero_check_money_only()
         account = self.journal_id.xero_bank_account_id
         if not account:
             raise XeroDataError(
@@ -336,6 +339,33 @@ class XeroOdooPayment(models.Model):
                     "Waiting for Xero to delete %(replaced)s, which this replaces%(reason)s.",
                     replaced=replaced.display_name,
                     reason=replaced.xero_error and ": %s" % replaced.xero_error or "",
+                )
+            )
+
+    def _xero_check_money_only(self):
+        """A Xero payment is money into or out of its account, all of it: an Odoo payment
+        that books part of what it settles elsewhere (a write-off, an early payment
+        discount, bank fees) would put in Xero's bank account more than came in."""
+        money = self.money_move_id
+        kept = money.line_ids.filtered(
+            lambda line: (
+                line.account_id.account_type not in RECEIVABLE_TYPES
+                and line.account_id.account_type not in MONEY_TYPES
+                and line.account_id != money.origin_payment_id.outstanding_account_id
+                and line.account_id != money.journal_id.default_account_id
+                and line.account_id != money.journal_id.suspense_account_id
+            )
+        )
+        if kept and not money.company_currency_id.is_zero(sum(kept.mapped("balance"))):
+            raise XeroDataError(
+                self.env._(
+                    "%(payment)s books %(amount)s to %(accounts)s (a write-off, a discount or "
+                    "fees): a Xero payment is the money received or paid only, so it cannot "
+                    "go as it is. Register the money alone, and the difference as a credit "
+                    "note, then it goes.",
+                    payment=money.name,
+                    amount=money.company_currency_id.format(abs(sum(kept.mapped("balance")))),
+                    accounts=", ".join(kept.account_id.mapped("display_name")),
                 )
             )
 
@@ -650,6 +680,12 @@ class XeroOdooPayment(models.Model):
         return super(XeroOdooPayment, self | siblings).action_xero_sync()
 
     def _xero_apply_failure(self, connection, route, result, client, operation):
+        if self.xero_operation == "remove" and any(ALREADY_DELETED in e for e in result.errors):
+            # A deletion sent again after its answer was lost, once Xero forgot its key.
+            self._xero_write(
+                {"xero_state": "synced", "xero_operation": "upsert", "xero_error": False}
+            )
+            return None
         outcome = super()._xero_apply_failure(connection, route, result, client, operation)
         body = self.env._(
             "%(payment)s (%(amount)s) did not reach Xero: %(reason)s",

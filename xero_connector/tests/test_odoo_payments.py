@@ -303,6 +303,35 @@ class TestOdooPaymentsToXero(MoneyBackCase):
         self.assertEqual(live["Amount"], 150)
         self.assertEqual(new.xero_state, "synced")
 
+    def test_a_payment_with_a_write_off_is_refused_with_what_to_do(self):
+        invoice = self.sent(self.move())
+        discount = self.env["account.account"].search(
+            [("account_type", "=", "expense"), ("company_ids", "in", self.env.company.id)], limit=1
+        )
+        self.register(
+            invoice,
+            amount=invoice.amount_total - 20,
+            payment_difference_handling="reconcile",
+            writeoff_account_id=discount.id,
+            writeoff_label="Early payment discount",
+        )
+        self.assertEqual(invoice.payment_state, "paid")
+        self.run_push_cron()
+        [sent] = self.sent_payments(invoice)
+        self.assertEqual(sent.xero_state, "error")
+        self.assertIn("a Xero payment is the money received or paid only", sent.xero_error)
+        self.assertEqual(self.xero_payments(), [])
+
+    def test_a_payment_deleted_in_xero_too_is_settled_by_its_deletion(self):
+        invoice = self.sent(self.move())
+        payment = self.register(invoice)
+        self.run_push_cron()
+        self.delete_xero_payments_of(invoice)
+        payment.action_draft()
+        self.run_push_cron()
+        [sent] = self.sent_payments(invoice)
+        self.assertEqual((sent.active, sent.xero_state, sent.xero_error), (False, "synced", False))
+
     def receivable(self, *moves):
         return (
             self.env["account.move"]

@@ -75,23 +75,32 @@ class TestWebhooks(MoneyBackCase):
         """The sandbox's webhook pointed at this Odoo, as in Xero's developer portal; Xero
         runs its intent-to-receive check."""
         self.env.flush_all()
-        # The sandbox's requests carry no test cookie: let them in.
-        with self.allow_requests(all_requests=True):
-            return self.sandbox._call(
-                "PUT", "/sandbox/webhooks", json={"url": self.base_url() + PATH, "key": KEY}
-            )
+        # The sandbox's requests carry no test cookie: let them in, while they last.
+        try:
+            with self.allow_requests(all_requests=True):
+                return self.sandbox._call(
+                    "PUT", "/sandbox/webhooks", json={"url": self.base_url() + PATH, "key": KEY}
+                )
+        finally:
+            self.http_request_allow_all = False
 
-    def wait_for_events(self, count=1):
-        """Until the sandbox has delivered ``count`` events (it does so from a thread of its
-        own, soon after the change)."""
+    def delivered_after(self, change):
+        """The events the sandbox delivers after ``change()`` (a change made in Xero): its
+        deliveries come from a thread of its own and are let in only while the test waits
+        for them, never while it works on the same database."""
         self.env.flush_all()
         deadline = time.monotonic() + DELIVERY_WAIT
-        with self.allow_requests(all_requests=True):
-            while time.monotonic() < deadline:
-                if len(self.stored()) >= count:
-                    return self.stored()
-                time.sleep(0.1)
-        self.fail("The sandbox delivered no event in %d s" % DELIVERY_WAIT)
+        try:
+            with self.allow_requests(all_requests=True):
+                change()
+                while time.monotonic() < deadline:
+                    deliveries = self.sandbox._call("GET", "/sandbox/webhooks")["deliveries"]
+                    if deliveries and all("delivered" in d for d in deliveries):
+                        return self.stored()
+                    time.sleep(0.1)
+        finally:
+            self.http_request_allow_all = False
+        self.fail("The sandbox delivered nothing in %d s" % DELIVERY_WAIT)
 
     # -- the route ------------------------------------------------------------------------------
     def test_xeros_intent_to_receive_check_passes(self):
@@ -179,9 +188,9 @@ class TestWebhooks(MoneyBackCase):
         invoice = self.sent(self.move())
         self.run_import_cron()  # the partner summaries' first read is behind
         self.assertEqual(self.sandbox_delivers_here()["status"], "OK")
-        self.pay_in_xero(invoice, invoice.amount_total)
-        events = self.wait_for_events()
+        events = self.delivered_after(lambda: self.pay_in_xero(invoice, invoice.amount_total))
         self.assertIn(invoice.xero_id, events.mapped("resource_id"))
+        self.assertIn("INVOICE", events.mapped("category"))
         calls = self.apply_events()
         self.assertEqual(invoice.payment_state, "paid")
         self.assertEqual(invoice.xero_amount_due, 0)
@@ -195,6 +204,7 @@ class TestWebhooks(MoneyBackCase):
 
     def test_a_burst_of_1000_events_for_300_invoices_costs_at_most_7_calls(self):
         invoices = self.sent(*(self.move() for _i in range(20)))
+        self.run_import_cron()  # the partner summaries' first read is behind
         for invoice in invoices[:10]:
             self.pay_in_xero(invoice, invoice.amount_total)
         ids = invoices.mapped("xero_id") + [str(uuid.uuid4()) for _i in range(280)]
@@ -206,7 +216,8 @@ class TestWebhooks(MoneyBackCase):
         for start in range(0, 1000, 250):  # Xero delivers in several batches
             self.assertEqual(self.post(self.body(events[start : start + 250])).status_code, 200)
         calls = self.apply_events()
-        self.assertLessEqual(len(calls), 7, [(c["method"], c["path"]) for c in calls])
+        # The issue allows 7; the imports of what changed take 3, whatever the events.
+        self.assertEqual([c["path"] for c in calls], ["/Invoices", "/Payments", "/Contacts"], calls)
         self.assertEqual(set(invoices[:10].mapped("payment_state")), {"paid"})
         self.assertEqual(set(invoices[10:].mapped("payment_state")), {"not_paid"})
 
