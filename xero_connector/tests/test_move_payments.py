@@ -134,6 +134,12 @@ class TestMovePayments(MoneyBackCase):
         self.run_import_cron()
         [xero_payment] = self.xero_payments_of(invoice)
         self.assertEqual(xero_payment.state, "not_recorded")
+        # Odoo's payment goes to Xero too: what Odoo has left to pay decides.
+        self.assertIn("it was paid in Odoo too", xero_payment.note)
+        self.assertFalse(self.odoo_payments_of(invoice))
+        # Where Odoo's payments stay in Odoo, Odoo's own payment is the reason.
+        self.connection.payment_flow = "from_xero"
+        xero_payment._record_in_odoo()
         self.assertIn("payments of its own", xero_payment.note)
         self.assertFalse(self.odoo_payments_of(invoice))
 
