@@ -72,6 +72,9 @@ class ResConfigSettings(models.TransientModel):
         related="xero_connection_id.send_attachments", readonly=False
     )
     xero_payment_flow = fields.Selection(related="xero_connection_id.payment_flow", readonly=False)
+    xero_webhook_poll_hours = fields.Integer(
+        related="xero_connection_id.webhook_poll_hours", readonly=False
+    )
 
     @api.model
     def default_get(self, fields_list):

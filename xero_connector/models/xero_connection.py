@@ -45,6 +45,7 @@ USER_WRITABLE_FIELDS = {
     "send_purchase_order",
     "status_purchase_order",
     "purchase_order_as",
+    "webhook_poll_hours",
 }
 PAYMENT_FLOWS = [
     ("both", "Both ways"),
@@ -57,6 +58,30 @@ BATCH_SIZE = 50
 # Below this many calls left today, polling stops so that what Odoo sends still gets through.
 IMPORT_CALL_RESERVE = 200
 CALLS_LEFT_REFRESH_MINUTES = 5
+# When the hourly scheduled action runs each import of _import_plan() (see _import_due):
+# (interval, whether Xero's webhooks report its changes, the imports whose changes make it due
+# before its interval). HOURLY: every run. With nothing changed in Xero an hourly run asks two
+# lists (invoices, credit notes); every payment, allocation and status change moves its
+# invoice's or credit note's UpdatedDateUTC, so payments are asked when those changed, and
+# daily. Xero sends no webhook for a refund paid on a credit note: credit notes keep their
+# hourly poll when webhooks work. Imports not listed here run every time.
+HOURLY = None
+DAILY = timedelta(days=1)
+IMPORT_SCHEDULE = {
+    "contacts": (DAILY, True, ()),
+    "items": (DAILY, False, ()),
+    "purchase_orders": (DAILY, False, ()),
+    "deleted_purchase_orders": (DAILY, False, ()),
+    "invoices": (HOURLY, True, ()),
+    "credit_notes": (HOURLY, False, ()),
+    "payments": (DAILY, False, ("invoices", "credit_notes")),
+    # Reads only the balances of contacts whose documents changed: no call when none did.
+    "partner_summaries": (HOURLY, False, ()),
+}
+# A run of the hourly scheduled action takes a while: an import whose interval ends within
+# this much of a run is run then, not an hour later.
+SCHEDULE_SLACK = timedelta(minutes=15)
+DEFAULT_WEBHOOK_POLL_HOURS = 6
 
 
 def authentication_event_id(id_token):
@@ -262,6 +287,16 @@ class XeroConnection(models.Model):
         "become Xero payments on the documents they pay; Xero's stay in Xero. Neither: each "
         "side keeps its own, and documents still show Xero's status and amounts due.",
     )
+    webhook_poll_hours = fields.Integer(
+        string="Poll with webhooks every (hours)",
+        default=DEFAULT_WEBHOOK_POLL_HOURS,
+        required=True,
+        help="While Xero's webhooks reach Odoo, what they report (invoices, bills, contacts) "
+        "is polled only at this interval, as a safety net: each poll asks from a little before "
+        "the previous one began, so nothing falls between two. Credit notes (a refund paid in "
+        "Xero sends no webhook), purchase orders and items keep their own poll. Without "
+        "webhooks, invoices and credit notes are polled every hour.",
+    )
     webhook_key = fields.Char(
         groups="base.group_system",
         copy=False,
@@ -279,6 +314,9 @@ class XeroConnection(models.Model):
 
     _company_unique = models.Constraint(
         "unique(company_id)", "A company connects to one Xero organisation at a time."
+    )
+    _webhook_poll_hours_positive = models.Constraint(
+        "CHECK(webhook_poll_hours >= 1)", "The poll with webhooks runs at least every hour."
     )
     _tenant_unique = models.UniqueIndex(
         "(tenant_id) WHERE tenant_id IS NOT NULL",
@@ -864,7 +902,8 @@ class XeroConnection(models.Model):
     @api.model
     def _import_plan(self):
         """Every pull from Xero, in the order one scheduled action runs them: (import name,
-        model, method). The document imports add theirs here."""
+        model, method). The document imports add theirs here; IMPORT_SCHEDULE says when
+        each runs."""
         return [
             ("contacts", "res.partner", "_xero_import_contacts"),
             ("items", "product.product", "_xero_import_items"),
@@ -929,19 +968,43 @@ class XeroConnection(models.Model):
 
     @api.model
     def _cron_import(self):
-        """Every import of every connected organisation, within the day's call budget."""
+        """The imports due (IMPORT_SCHEDULE) of every connected organisation, within the
+        day's call budget."""
         for connection in self.sudo().search([("state", "=", "connected")]):
-            connection._import_all()
+            connection._import_all(scheduled=True)
 
-    def _import_all(self):
-        """This organisation's imports, in order, within the day's call budget. In a
-        scheduled action each import's end is committed, as its pages are: a later import
-        that fails rolls back no further."""
-        for _name, model_name, method in self._import_plan():
+    def _import_all(self, scheduled=False):
+        """This organisation's imports, in order, within the day's call budget; ``scheduled``:
+        only those due now. In a scheduled action each import's end is committed, as its
+        pages are: a later import that fails rolls back no further."""
+        for name, model_name, method in self._import_plan():
+            if scheduled and not self._import_due(name):
+                continue
             if not self._import_one(model_name, method):
                 break
             if self.env.context.get("cron_id"):
                 self.env["ir.cron"]._commit_progress()
+
+    def _import_due(self, name):
+        """Whether the scheduled action runs the import ``name`` now: an unfinished or failed
+        one goes on at once; otherwise when its interval (IMPORT_SCHEDULE; with webhooks
+        working, at least the poll interval for what they report) has passed since its last
+        finished run, or when an import whose changes imply its own (payments: invoices,
+        credit notes) read a change since its watermark. The watermark's margin makes each
+        window overlap the previous one, however far apart they are."""
+        cursor = self._import_cursor(name)
+        if cursor.resume or not cursor.finished_at:
+            return True
+        interval, webhooks_report, implied_by = IMPORT_SCHEDULE.get(name, (HOURLY, False, ()))
+        if webhooks_report and self._webhooks_working():
+            interval = max(interval or timedelta(), timedelta(hours=self.webhook_poll_hours))
+        if interval is HOURLY:
+            return True
+        if cursor.finished_at <= fields.Datetime.now() - interval + SCHEDULE_SLACK:
+            return True
+        return any(
+            self._import_cursor(other)._changed_since(cursor.watermark) for other in implied_by
+        )
 
     def _import_one(self, model_name, method):
         """One import, unless Xero's limits say wait. False: the later imports wait too."""
@@ -975,7 +1038,7 @@ class XeroConnection(models.Model):
         self.env.invalidate_all()
 
     def action_import_changes(self):
-        """The hourly import, now: statuses, balances, payments and partner summaries."""
+        """Every import, now, whether due or not (see IMPORT_SCHEDULE)."""
         self.ensure_one()
         self._check_admin()
         if self.state != "connected":

@@ -1,5 +1,7 @@
 # Copyright 2026 xero_connector developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import datetime, timezone
+
 from odoo import api, fields, models
 
 
@@ -24,6 +26,19 @@ class XeroImportCursor(models.Model):
     )
     resume = fields.Json(readonly=True, help="Where the unfinished import resumes.")
     last_run_at = fields.Datetime(readonly=True)
+    finished_at = fields.Datetime(
+        string="Last finished",
+        readonly=True,
+        help="When its last complete run ended: the scheduled action runs it again once its "
+        "interval has passed since.",
+    )
+    last_change_at = fields.Datetime(
+        string="Newest change read",
+        readonly=True,
+        help="Xero's UpdatedDateUTC of the newest change this import has read: the imports "
+        "whose changes it implies (Xero's payments, for invoices and credit notes) run when "
+        "it is newer than their watermark.",
+    )
 
     _name_unique = models.Constraint(
         "unique(connection_id, name)", "One progress record per connection and import."
@@ -37,7 +52,24 @@ class XeroImportCursor(models.Model):
         return cursor or self.sudo().create({"connection_id": connection.id, "name": name})
 
     def _keep_resume(self, resume):
+        """Where the import resumes; its ``after`` (the resume point of the last change it
+        read, oldest change first: the newest so far) is also the newest change seen."""
+        after = (resume or {}).get("after")
         self.write({"resume": resume or False})
+        if after:
+            self._note_change(datetime.fromisoformat(after[0]))
+
+    def _note_change(self, moment):
+        """Xero changed something this import reads at ``moment`` (Xero's UpdatedDateUTC)."""
+        if moment.tzinfo:
+            moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+        if not self.last_change_at or moment > self.last_change_at:
+            self.write({"last_change_at": moment})
 
     def _finish(self, watermark):
-        self.write({"watermark": watermark, "resume": False})
+        self.write({"watermark": watermark, "resume": False, "finished_at": fields.Datetime.now()})
+
+    def _changed_since(self, moment):
+        """Whether this import read a change of Xero's from ``moment`` on (None: ever). The
+        same second counts: Odoo keeps both to the second."""
+        return bool(self.last_change_at and (not moment or self.last_change_at >= moment))

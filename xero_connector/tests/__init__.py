@@ -34,3 +34,4 @@ from . import test_payment_tour
 from . import test_money_exact
 from . import test_benchmark_payments
 from . import test_webhooks
+from . import test_quiet_poll

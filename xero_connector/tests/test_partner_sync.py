@@ -375,6 +375,12 @@ class TestNoDuplicates(XeroCase):
         )
         self.env["xero.connection"]._cron_import()
         partner = self.env["res.partner"].search([("xero_id", "=", bayside["ContactID"])])
+        self.assertNotEqual(partner.email, "new-secretary@baysideclub.example", "daily")
+        # The scheduled import asks for the contacts changed once a day.
+        real_now = fields.Datetime.now
+        a_day_later = staticmethod(lambda *_a: real_now() + timedelta(days=1))
+        with patch.object(fields.Datetime, "now", a_day_later):
+            self.env["xero.connection"]._cron_import()
         self.assertEqual(partner.email, "new-secretary@baysideclub.example")
         self.assertEqual(self.env["res.partner"].search_count([]), count)
         self.assertEqual(partner.xero_state, "synced", "an import does not bounce back")

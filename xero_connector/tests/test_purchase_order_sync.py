@@ -1,5 +1,9 @@
 # Copyright 2026 xero_connector developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+from unittest.mock import patch
+
+from odoo import fields
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
@@ -281,15 +285,22 @@ class TestPurchaseOrderSync(OrderCase):
         self.assertEqual(orders.mapped("xero_status"), ["BILLED", "DELETED", "AUTHORISED"])
         self.assertIn("Xero marked this document billed", billed.message_ids[:1].body)
         self.assertIn("Xero marked this document deleted", deleted.message_ids[:1].body)
-        # A second poll right after changes nothing and asks only for what changed.
+        # A second poll right after asks nothing of orders: they are polled once a day. At
+        # their next turn, a day later, it asks only for what changed, and changes nothing.
         messages = len(billed.message_ids)
         self.sandbox._call("DELETE", "/sandbox/requests")
         self.run_import_cron()
+        self.assertFalse(self.order_reads())
+        real_now = fields.Datetime.now
+        with patch.object(
+            fields.Datetime, "now", staticmethod(lambda *_a: real_now() + timedelta(days=1))
+        ):
+            self.run_import_cron()
         self.assertEqual(len(billed.message_ids), messages)
-        order_reads = [
-            r for r in requests_log(self.sandbox) if r["path"].startswith("/PurchaseOrders")
-        ]
-        self.assertEqual(len(order_reads), 2, "what changed, and what was deleted")
+        self.assertEqual(len(self.order_reads()), 2, "what changed, and what was deleted")
+
+    def order_reads(self):
+        return [r for r in requests_log(self.sandbox) if r["path"].startswith("/PurchaseOrders")]
 
     def uploads(self):
         return [
