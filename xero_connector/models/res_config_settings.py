@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
+from ..controllers.webhook import WEBHOOK_PATH
+
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
@@ -27,6 +29,15 @@ class ResConfigSettings(models.TransientModel):
     )
     xero_client_secret = fields.Char(
         related="xero_connection_id.client_secret", readonly=False, groups="base.group_system"
+    )
+    xero_webhook_key = fields.Char(
+        related="xero_connection_id.webhook_key", readonly=False, groups="base.group_system"
+    )
+    xero_webhook_heard_at = fields.Datetime(related="xero_connection_id.webhook_heard_at")
+    xero_webhook_url = fields.Char(
+        string="Webhook delivery URL",
+        compute="_compute_xero_webhook_url",
+        help="Paste it in your app's Webhooks page in Xero's developer portal.",
     )
     xero_account_number_source = fields.Selection(
         related="xero_connection_id.account_number_source", readonly=False
@@ -81,6 +92,11 @@ class ResConfigSettings(models.TransientModel):
         # The company's connection exists before Settings show its fields.
         self.env["xero.connection"]._for_company(self.env.company)
         return super().default_get(fields_list)
+
+    def _compute_xero_webhook_url(self):
+        base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
+        for settings in self:
+            settings.xero_webhook_url = base.rstrip("/") + WEBHOOK_PATH
 
     @api.depends("company_id", "xero_connection_state")
     def _compute_xero_waiting_message(self):

@@ -301,6 +301,10 @@ class XeroSyncMixin(models.AbstractModel):
         fills in; the frame keeps it between runs) and returns (records
         touched, whether it finished). Returns the count, or None when Xero stopped it."""
         cursor = connection._import_cursor(name)
+        if not lock_quietly(cursor):
+            # Another worker runs this import now (the poll, or the webhooks' scheduled
+            # action): it reads what this run would.
+            return None
         resume = dict(cursor.resume or {})
         started_at = resume.get("started_at") or fields.Datetime.to_string(fields.Datetime.now())
         resume["started_at"] = started_at

@@ -28,6 +28,7 @@ ACKNOWLEDGED_CATEGORIES = ("PREPAYMENT", "SUBSCRIPTION")
 EVENT_MAX_AGE = timedelta(days=2)
 KEEP_EVENTS = timedelta(days=7)
 HEARD_EVERY = timedelta(minutes=5)
+BUSY_RETRY = timedelta(minutes=1)
 
 
 class XeroWebhookEvent(models.Model):
@@ -153,8 +154,11 @@ class XeroWebhookEvent(models.Model):
         categories call for runs once, whatever the number of events."""
         pending = self.sudo().search([("state", "=", "pending")], order="id")
         for connection, events in pending.grouped("connection_id").items():
-            if connection.state != "connected" or connection._is_rate_limited():
+            if connection.state != "connected":
                 continue  # they wait; the poll catches up after a reconnect
+            if connection._is_rate_limited():
+                self._apply_later(connection)
+                continue
             events._apply(connection)
             if self.env.context.get("cron_id"):
                 self.env["ir.cron"]._commit_progress(len(events))
@@ -164,6 +168,13 @@ class XeroWebhookEvent(models.Model):
         """Run the imports these events (of one connection) call for, in the poll's order;
         the events of an import that failed say so, and the next poll catches up."""
         wanted = {name for event in self for name in IMPORTS_OF_CATEGORY[event.category]}
+        cursors = self.env["xero.import.cursor"].union(
+            *(connection._import_cursor(name) for name in sorted(wanted))
+        )
+        if lock_quietly(cursors) != cursors:
+            # The poll runs one of these imports now: the events go right after it.
+            self._apply_later(connection, fields.Datetime.now() + BUSY_RETRY)
+            return
         failed = {}
         for name, model_name, method in connection._import_plan():
             if name not in wanted:
@@ -172,6 +183,10 @@ class XeroWebhookEvent(models.Model):
             count = connection._run_isolated(getattr(model, method), connection)
             if count is None or count is False:
                 failed[name] = connection.last_error or self.env._("Xero stopped the import.")
+        if failed and connection._is_rate_limited():
+            # Xero said when to come back: the events wait for then, not for the next poll.
+            self._apply_later(connection)
+            return
         for event in self:
             reasons = [failed[n] for n in IMPORTS_OF_CATEGORY[event.category] if n in failed]
             event.write(
@@ -186,6 +201,14 @@ class XeroWebhookEvent(models.Model):
             )
             _logger.warning("%s: %s", connection.display_name, message)
             self.env["xero.sync.log"]._record(connection, "import", "error", message)
+
+    @api.model
+    def _apply_later(self, connection, at=None):
+        """Wake the scheduled action again at ``at``, by default when Xero's rate limit
+        ends."""
+        self.env.ref("xero_connector.ir_cron_xero_webhooks").sudo()._trigger(
+            at=at or connection.rate_limited_until
+        )
 
     @api.model
     def _forget_old(self):

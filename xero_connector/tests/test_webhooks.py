@@ -4,11 +4,14 @@ import json
 import time
 import uuid
 from datetime import datetime, timedelta
+from unittest.mock import patch
 
-from odoo.tests import tagged
+from odoo.exceptions import AccessError
+from odoo.tests import new_test_user, tagged
 
 from xero_client.webhooks import sign
 
+from ..models import xero_webhook_event
 from .test_engine import requests_log
 from .test_move_balances import MoneyBackCase
 
@@ -173,6 +176,20 @@ class TestWebhooks(MoneyBackCase):
         self.assertEqual(set(self.stored().mapped("state")), {"ignored"})
         self.assertEqual(self.apply_events(), [])
 
+    def test_settings_show_the_url_to_copy_and_take_the_key(self):
+        settings = self.env["res.config.settings"].create({})
+        self.assertEqual(settings.xero_webhook_url, self.env.company.get_base_url() + PATH)
+        settings.xero_webhook_key = "another-key"
+        settings.execute()
+        self.assertEqual(self.connection.sudo().webhook_key, "another-key")
+        xero_admin = new_test_user(
+            self.env,
+            "webhook_xero_admin",
+            groups="xero_connector.group_xero_admin,base.group_user",
+        )
+        with self.assertRaises(AccessError):
+            self.connection.with_user(xero_admin).read(["webhook_key"])
+
     def test_the_key_is_for_system_administrators_and_cleared_by_neutralization(self):
         from odoo.modules.neutralize import get_neutralization_queries
 
@@ -235,6 +252,39 @@ class TestWebhooks(MoneyBackCase):
         self.apply_events()
         self.assertEqual(invoice.amount_residual, invoice.amount_total - 100)
         self.assertEqual(len(invoice._get_reconciled_payments()), 1)
+
+    def test_events_met_by_a_rate_limit_wait_for_its_end_not_for_the_poll(self):
+        invoice = self.sent(self.move())
+        self.pay_in_xero(invoice, invoice.amount_total)
+        self.sandbox.add_fault(
+            kind="rate_limit", method="GET", path="^/Invoices", times=1, retry_after=30
+        )
+        self.post(self.body([self.event(resource_id=invoice.xero_id)]))
+        self.apply_events()
+        [event] = self.stored()
+        self.assertEqual(event.state, "pending")
+        until = self.connection.rate_limited_until
+        self.assertTrue(until)
+        cron = self.env.ref("xero_connector.ir_cron_xero_webhooks")
+        triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])
+        self.assertIn(until, triggers.mapped("call_at"))
+        self.connection.rate_limited_until = False  # the wait is over
+        self.apply_events()
+        self.assertEqual((event.state, invoice.payment_state), ("done", "paid"))
+
+    def test_events_wait_while_the_poll_runs_the_same_import(self):
+        invoice = self.sent(self.move())
+        self.post(self.body([self.event(resource_id=invoice.xero_id)]))
+        # Another worker holds the import's progress row: the poll is running it.
+        with patch.object(xero_webhook_event, "lock_quietly", lambda records: records.browse()):
+            self.assertEqual(self.apply_events(), [])
+        [event] = self.stored()
+        self.assertEqual(event.state, "pending")
+        cron = self.env.ref("xero_connector.ir_cron_xero_webhooks")
+        soon = self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)], order="id desc")
+        self.assertGreater(soon[0].call_at, datetime.utcnow())
+        self.apply_events()
+        self.assertEqual(event.state, "done")
 
     def test_an_event_that_cannot_be_applied_leaves_a_log_line(self):
         invoice = self.sent(self.move())
