@@ -23,7 +23,7 @@ from devenv.odoo_rpc import odoo_admin_session  # noqa: E402
 
 KEY = "webhook-latency-benchmark-key"
 PAID = ("paid", "in_payment")
-TIMEOUT = 60
+TIMEOUT = 150
 
 
 def sandbox_call(sandbox_url, method, path, body=None):
