@@ -492,6 +492,9 @@ class AccountMove(models.Model):
     def _xero_has_online_url(self):
         return self.move_type == "out_invoice" and self.xero_status in ("AUTHORISED", "PAID")
 
+    def _xero_followup_extra_calls(self):
+        return 1 if self._xero_has_online_url() and not self.xero_online_url else 0
+
     def _xero_followup_values(self, client):
         values = super()._xero_followup_values(client)
         if self._xero_has_online_url() and not self.xero_online_url:

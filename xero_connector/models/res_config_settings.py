@@ -82,6 +82,10 @@ class ResConfigSettings(models.TransientModel):
     xero_send_attachments = fields.Boolean(
         related="xero_connection_id.send_attachments", readonly=False
     )
+    xero_send_odoo_pdf = fields.Boolean(related="xero_connection_id.send_odoo_pdf", readonly=False)
+    xero_followup_call_share = fields.Integer(
+        related="xero_connection_id.followup_call_share", readonly=False
+    )
     xero_payment_flow = fields.Selection(related="xero_connection_id.payment_flow", readonly=False)
     xero_webhook_poll_hours = fields.Integer(
         related="xero_connection_id.webhook_poll_hours", readonly=False

@@ -41,6 +41,8 @@ USER_WRITABLE_FIELDS = {
     "status_in_refund",
     "send_history_notes",
     "send_attachments",
+    "send_odoo_pdf",
+    "followup_call_share",
     "payment_flow",
     "send_purchase_order",
     "status_purchase_order",
@@ -82,6 +84,10 @@ IMPORT_SCHEDULE = {
 # this much of a run is run then, not an hour later.
 SCHEDULE_SLACK = timedelta(minutes=15)
 DEFAULT_WEBHOOK_POLL_HOURS = 6
+# Xero's free Starter plan: calls a day per organisation, assumed when Xero has not said today.
+STARTER_DAY_CALLS = 1000
+DEFAULT_FOLLOWUP_CALL_SHARE = 20  # percent of the day's calls left
+XERO_DAY = timedelta(hours=24)  # Xero counts the day's calls over the last 24 hours
 
 
 def authentication_event_id(id_token):
@@ -270,10 +276,36 @@ class XeroConnection(models.Model):
         "and who sent it: one more call to Xero per document sent.",
     )
     send_attachments = fields.Boolean(
-        string="Send the PDF and attachments",
+        string="Send the files attached",
         default=True,
-        help="The document's PDF and the files attached to it go to Xero once each: one call "
-        "per file.",
+        help="The files attached to a document (a vendor's bill, a receipt) go to Xero once "
+        "each: one call per file.",
+    )
+    send_odoo_pdf = fields.Boolean(
+        string="Send Odoo's PDF",
+        default=False,
+        help="The PDF Odoo renders of an invoice, credit note or purchase order goes to Xero, "
+        "again after each change: one call per send. Xero renders its own PDF of each "
+        "document.",
+    )
+    followup_call_share = fields.Integer(
+        string="Share of the day's calls for notes and files (%)",
+        default=DEFAULT_FOLLOWUP_CALL_SHARE,
+        required=True,
+        help="History notes, PDFs and files go after the documents and payments, within this "
+        "share of the calls Xero has left for the day (1,000 a day on Xero's Starter plan). "
+        "The rest waits for the next day; the documents say so.",
+    )
+    followup_window_start = fields.Datetime(
+        readonly=True,
+        copy=False,
+        help="When the current day of follow-up calls began (it lasts 24 hours, as Xero's).",
+    )
+    followup_calls_allowed = fields.Integer(
+        readonly=True, copy=False, help="Follow-up calls allowed in the current day."
+    )
+    followup_calls_spent = fields.Integer(
+        readonly=True, copy=False, help="Follow-up calls made in the current day."
     )
     payment_flow = fields.Selection(
         PAYMENT_FLOWS,
@@ -317,6 +349,10 @@ class XeroConnection(models.Model):
     )
     _webhook_poll_hours_positive = models.Constraint(
         "CHECK(webhook_poll_hours >= 1)", "The poll with webhooks runs at least every hour."
+    )
+    _followup_call_share_percent = models.Constraint(
+        "CHECK(followup_call_share >= 0 AND followup_call_share <= 100)",
+        "The share of the day's calls for notes and files is a percentage, 0 to 100.",
     )
     _tenant_unique = models.UniqueIndex(
         "(tenant_id) WHERE tenant_id IS NOT NULL",
@@ -843,6 +879,41 @@ class XeroConnection(models.Model):
             return True
         return self.day_calls_left > IMPORT_CALL_RESERVE
 
+    def _day_calls_left(self):
+        """The calls Xero has left for the organisation today: what its last answer said,
+        or a full Starter day when it has said nothing in the last 24 hours."""
+        if not self.day_calls_left_at or self.day_calls_left_at < fields.Datetime.now() - XERO_DAY:
+            return STARTER_DAY_CALLS
+        return self.day_calls_left
+
+    def _followup_calls_left(self):
+        """How many calls history notes, PDFs and files may still make now: at most
+        ``followup_call_share`` percent of the calls Xero had left when their day began
+        (those spent since counted off), and of the calls left now. Their day lasts 24 hours,
+        as Xero's; the next begins with the next follow-up."""
+        share = max(0, min(self.followup_call_share, 100))
+        allowed_now = self._day_calls_left() * share // 100
+        start = self.followup_window_start
+        if not start or start < fields.Datetime.now() - XERO_DAY:
+            # Another transaction holding the row (the scheduled action's follow-ups while a
+            # button sends a few): that one opens the day.
+            if lock_quietly(self.sudo()):
+                self.sudo().write(
+                    {
+                        "followup_window_start": fields.Datetime.now(),
+                        "followup_calls_allowed": allowed_now,
+                        "followup_calls_spent": 0,
+                    }
+                )
+            return allowed_now
+        return max(0, min(self.followup_calls_allowed - self.followup_calls_spent, allowed_now))
+
+    def _note_followup_calls(self, spent):
+        """Count ``spent`` calls against the follow-ups' share of the day (unless another
+        transaction holds the connection: never wait for it, nor collide with it)."""
+        if spent and lock_quietly(self.sudo()):
+            self.sudo().write({"followup_calls_spent": self.followup_calls_spent + spent})
+
     def _webhooks_working(self):
         """Whether Xero's webhooks reach this connection: a key is set and a delivery signed
         with it has arrived."""
@@ -923,7 +994,11 @@ class XeroConnection(models.Model):
 
     @api.model
     def _cron_push_pending(self):
+        """What is pending, every company's, then (a last phase) the history notes, PDFs
+        and files of the documents sent, within their share of the day's calls: they never
+        hold back a document, a payment or a poll."""
         # A database has a handful of companies, each with at most one connection.
+        pushed = self.browse()
         for connection in self.sudo().search([], limit=None):
             if connection.state != "connected":
                 connection._explain_pending_records()
@@ -936,9 +1011,34 @@ class XeroConnection(models.Model):
                 model = self.env[model_name].sudo()
                 if not connection._run_isolated(model._xero_push_pending, connection):
                     break
+            else:
+                pushed |= connection
             if self.env.context.get("cron_id") and not self.env["ir.cron"]._commit_progress():
                 self.env.ref("xero_connector.ir_cron_xero_push")._trigger()
                 return
+        # Only where everything pending went: the follow-ups never go first.
+        for connection in pushed:
+            if connection.state != "connected" or connection._is_rate_limited():
+                continue
+            connection._run_isolated(connection._push_followups)
+            if self.env.context.get("cron_id") and not self.env["ir.cron"]._commit_progress():
+                self.env.ref("xero_connector.ir_cron_xero_push")._trigger()
+                return
+
+    def _push_followups(self):
+        """The history notes, PDFs and files of this organisation's documents sent, oldest
+        first, within their share of the day's calls. False: stop for now."""
+        for model_name in self._synced_models():
+            model = self.env[model_name].sudo()
+            if "xero_followup_pending" not in model._fields:
+                continue
+            pending = model.with_company(self.company_id).search(
+                [("xero_followup_pending", "=", True), ("company_id", "=", self.company_id.id)],
+                order="id",
+            )
+            if pending and not pending._xero_send_followups(self):
+                return False
+        return True
 
     def _explain_pending_records(self):
         """Records waiting for a company that is not connected say why."""

@@ -403,8 +403,9 @@ class XeroDocumentMixin(models.AbstractModel):
 
     # -- the button, the preview --------------------------------------------------------------
     def action_xero_sync(self):
-        """Send now, then the history notes, PDFs and files of a few documents; those of
-        many go with the scheduled action (many PDFs would hold the request for long)."""
+        """Send now, then the history notes, PDFs and files of a few documents, within
+        their share of the day's calls; those of many go with the scheduled action's last
+        phase (many PDFs would hold the request for long)."""
         self._xero_write({"xero_sent_by_id": self.env.user.id})
         result = super().action_xero_sync()
         if len(self) > FOLLOWUP_AT_ONCE:
@@ -417,20 +418,6 @@ class XeroDocumentMixin(models.AbstractModel):
                     lambda d, c=company: d.company_id == c and d.xero_followup_pending
                 )._xero_send_followups(connection)
         return result
-
-    @api.model
-    def _xero_push_pending(self, connection):
-        finished = super()._xero_push_pending(connection)
-        if finished:
-            pending = self.with_company(connection.company_id).search(
-                [
-                    ("xero_followup_pending", "=", True),
-                    ("company_id", "=", connection.company_id.id),
-                ],
-                order="id",
-            )
-            return pending._xero_send_followups(connection)
-        return finished
 
     def action_xero_preview(self):
         self.ensure_one()
@@ -501,18 +488,56 @@ class XeroDocumentMixin(models.AbstractModel):
             self.browse(list(bodies)).sudo()._message_log_batch(bodies=bodies)
 
     def _xero_has_followups(self, connection):
-        """Whether calls follow this document's write: a history note or files."""
-        return bool(connection.send_history_notes or connection.send_attachments)
+        """Whether calls follow this document's write: a history note, a PDF or files."""
+        return bool(
+            connection.send_history_notes or connection.send_attachments or connection.send_odoo_pdf
+        )
+
+    def _xero_followup_calls(self, connection):
+        """The calls this document's follow-ups will make (see ``_xero_followup``): the
+        history note, Odoo's PDF and each file not in Xero yet, and what else the kind has."""
+        calls = 0
+        if self.xero_status not in CLOSED:
+            held = len(self.xero_attachment_ids) + (1 if self.xero_pdf_revision else 0)
+            if self._xero_sends_pdf(connection):
+                calls += 1
+                held += 0 if self.xero_pdf_revision else 1
+            if connection.send_attachments:
+                room = max(MAX_XERO_ATTACHMENTS - held, 0)
+                calls += min(len(self._xero_files_to_attach()), room)
+            calls += self._xero_followup_extra_calls()
+        if connection.send_history_notes and self.xero_status != "DELETED":
+            calls += 1
+        return calls
+
+    def _xero_followup_extra_calls(self):
+        """The calls of ``_xero_followup_values``."""
+        return 0
+
+    def _xero_sends_pdf(self, connection):
+        """Whether Odoo's PDF of this revision goes to Xero now."""
+        return connection.send_odoo_pdf and self.xero_pdf_revision != self.xero_revision + 1
 
     def _xero_send_followups(self, connection):
         """For each document sent: the history note and the PDF and files not in Xero yet
-        (one call each, so the company may turn them off), and what else the kind has. A rate
-        limit stops here (the next run goes on at Retry-After); anything else Xero refuses
-        becomes a warning on the document. False: stop for now."""
+        (one call each, so the company may turn them off), and what else the kind has, as
+        long as their calls fit in the follow-ups' share of the day's calls: the documents
+        whose turn has not come say they wait for the next day. A rate limit stops here (the
+        next run goes on at Retry-After); anything else Xero refuses becomes a warning on the
+        document. False: stop for now."""
+        calls_left = connection._followup_calls_left() if self else 0
         for start in range(0, len(self), FOLLOWUP_BATCH):
             done = {}
+            spent = 0
             try:
                 for document in self[start : start + FOLLOWUP_BATCH]:
+                    calls = document._xero_followup_calls(connection)
+                    if calls > calls_left - spent:
+                        connection._note_followup_calls(spent)
+                        self._xero_followups_done(done)
+                        self[len(done) + start :]._xero_followups_wait(connection)
+                        return True
+                    spent += calls
                     try:
                         done[document] = document._xero_with_fresh_token(
                             connection, lambda d=document: d._xero_followup(connection)
@@ -532,19 +557,34 @@ class XeroDocumentMixin(models.AbstractModel):
                             ),
                         }
             except RateLimited as error:
+                connection._note_followup_calls(spent)
                 until = connection._note_rate_limit(error.retry_after)
                 self.env.ref("xero_connector.ir_cron_xero_push").sudo()._trigger(at=until)
                 return self._xero_followups_done(done) and False
             except AuthError as error:
+                connection._note_followup_calls(spent)
                 if error.reason in ("tenant_disconnected", "missing_scope"):
                     connection._mark_lost(error.message)
                 return self._xero_followups_done(done) and False
             except (TransientError, XeroNeedsReconnect):
+                connection._note_followup_calls(spent)
                 return self._xero_followups_done(done) and False
+            connection._note_followup_calls(spent)
+            calls_left -= spent
             self._xero_followups_done(done)
             if not commit_progress(self.env, 0):
                 return False  # the scheduled action's time is up: the next run goes on
         return True
+
+    def _xero_followups_wait(self, connection):
+        """These documents' follow-ups wait for the next day: each says so, and stays
+        pending."""
+        message = self.env._(
+            "In Xero; its history note and files wait for tomorrow: today's share of Xero "
+            "calls for them (%(share)s%% of the calls left) is spent.",
+            share=connection.followup_call_share,
+        )
+        self.filtered(lambda d: d.xero_warning != message)._xero_write({"xero_warning": message})
 
     def _xero_followups_done(self, done):
         """Store what the follow-ups of these documents left ({document: values}), one write
@@ -611,10 +651,8 @@ class XeroDocumentMixin(models.AbstractModel):
         """The PDF (again when the document changed since) and the files attached to the
         document that Xero does not hold, up to Xero's 10 per document; returns a warning
         naming what did not fit."""
-        if not connection.send_attachments:
-            return False
         held = len(self.xero_attachment_ids) + (1 if self.xero_pdf_revision else 0)
-        pdf = self.xero_pdf_revision != self.xero_revision + 1 and self._xero_rendered_pdf()
+        pdf = self._xero_sends_pdf(connection) and self._xero_rendered_pdf()
         if pdf:
             name, content = pdf
             # The same file name: Xero replaces the PDF it holds.
@@ -623,6 +661,8 @@ class XeroDocumentMixin(models.AbstractModel):
             self._xero_write(
                 {"xero_pdf_revision": self.xero_revision + 1, "xero_pdf_skipped": False}
             )
+        if not connection.send_attachments:
+            return False
         files = self._xero_files_to_attach()
         room = max(MAX_XERO_ATTACHMENTS - held, 0)
         for attachment in files[:room]:

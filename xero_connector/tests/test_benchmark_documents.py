@@ -330,7 +330,9 @@ class TestBenchmarkDocuments(DocumentCase):
         """Both on, for 120 invoices (enough to meet the per-minute limit): the calls per
         document they add, scaled to 1,000 documents."""
         documents, lines = 120, 5
-        self.connection.write({"send_history_notes": True, "send_attachments": True})
+        self.connection.write(
+            {"send_history_notes": True, "send_attachments": True, "send_odoo_pdf": True}
+        )
         partners = self.partners(24, email=False)
         products = self.products(36)
         moves = self.invoices(documents, lines, partners, products)

@@ -16,6 +16,10 @@ class TestFollowupsWithoutPdfEngine(OrderCase):
     """An Odoo without wkhtmltopdf (the demo's): a document's history note and its own files
     still go to Xero; only Odoo's rendered PDF is skipped, said once in its chatter."""
 
+    def setUp(self):
+        super().setUp()
+        self.connection.send_odoo_pdf = True  # what becomes of Odoo's PDF, asked for
+
     @contextmanager
     def no_pdf_engine(self):
         """Odoo renders for real (its tests fall back to HTML) and finds no wkhtmltopdf, as

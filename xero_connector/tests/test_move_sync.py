@@ -510,6 +510,7 @@ class TestMoveSync(DocumentCase):
         ]
 
     def test_the_trail_the_pdf_and_the_files_go_once(self):
+        self.connection.send_odoo_pdf = True  # Odoo's PDF, asked for
         invoice = self.move()
         self.attach_files(invoice, 2)
         invoice.action_post()
@@ -543,6 +544,7 @@ class TestMoveSync(DocumentCase):
         self.assertEqual(self.uploads(), [])
 
     def test_files_beyond_xeros_ten_stay_in_odoo_with_a_warning(self):
+        self.connection.send_odoo_pdf = True  # Odoo's PDF, asked for
         invoice = self.move()
         self.attach_files(invoice, 11)
         invoice.action_post()
@@ -552,6 +554,7 @@ class TestMoveSync(DocumentCase):
         self.assertIn("receipt-09.txt, receipt-10.txt", invoice.xero_warning)
 
     def test_a_pdf_that_cannot_be_rendered_is_a_warning_not_a_lost_send(self):
+        self.connection.send_odoo_pdf = True  # Odoo's PDF, asked for
         invoice = self.move()
         invoice.action_post()
         # Odoo has its PDF engine, and still cannot render the report (no engine at all is
@@ -573,6 +576,7 @@ class TestMoveSync(DocumentCase):
         self.assertFalse(invoice.xero_followup_pending)
 
     def test_an_organisation_lost_during_the_files_keeps_them_for_later(self):
+        self.connection.send_odoo_pdf = True  # Odoo's PDF, asked for
         invoice = self.move()
         invoice.action_post()
         self.sandbox.add_fault(kind="error", status=403, path=".*/Attachments/.*", times=1)

@@ -317,6 +317,7 @@ class TestPurchaseOrderSync(OrderCase):
         return [r.details for r in history.history_records if r.changes == "Note"]
 
     def test_the_order_pdf_its_files_and_a_history_note_go_once(self):
+        self.connection.send_odoo_pdf = True  # Odoo's PDF, asked for
         order = self.order()
         self.env["ir.attachment"].create(
             [
