@@ -116,7 +116,8 @@ EVENT = {
 
 
 def test_read_delivery_gives_each_event_with_its_utc_moment():
-    [event] = webhooks.read_delivery(delivery(EVENT))
+    [event], problems = webhooks.read_delivery(delivery(EVENT))
+    assert problems == []
     assert event == {
         "resourceId": "abc",
         "eventDateUtc": datetime(2026, 11, 26, 10, 15, 0, 123000),
@@ -125,32 +126,36 @@ def test_read_delivery_gives_each_event_with_its_utc_moment():
         "tenantId": "tenant-1",
     }
     zoned = dict(EVENT, eventDateUtc="2026-11-26T12:15:00+02:00")
-    assert webhooks.read_delivery(delivery(zoned))[0]["eventDateUtc"] == datetime(
+    assert webhooks.read_delivery(delivery(zoned))[0][0]["eventDateUtc"] == datetime(
         2026, 11, 26, 10, 15
     )
 
 
 def test_read_delivery_takes_the_intent_to_receive_and_unknown_categories():
-    assert webhooks.read_delivery(delivery()) == []
-    [event] = webhooks.read_delivery(delivery(dict(EVENT, eventCategory="TIMESHEET")))
+    assert webhooks.read_delivery(delivery()) == ([], [])
+    [event], _problems = webhooks.read_delivery(delivery(dict(EVENT, eventCategory="TIMESHEET")))
     assert event["eventCategory"] == "TIMESHEET"
 
 
 @pytest.mark.parametrize(
-    "body",
+    "bad",
     [
-        b"",
-        b"not json",
-        b"[]",
-        b'{"events": {}}',
-        b'{"no": "events"}',
-        b'{"events": ["text"]}',
-        delivery({k: v for k, v in EVENT.items() if k != "tenantId"}),
-        delivery(dict(EVENT, resourceId="")),
-        delivery(dict(EVENT, eventDateUtc="yesterday")),
-        delivery(dict(EVENT, eventCategory=7)),
-        b"\xff\xfe",
+        "text",
+        {k: v for k, v in EVENT.items() if k != "tenantId"},
+        dict(EVENT, resourceId=""),
+        dict(EVENT, eventDateUtc="yesterday"),
+        dict(EVENT, eventCategory=7),
     ],
+)
+def test_read_delivery_leaves_out_an_event_it_cannot_read_and_keeps_the_others(bad):
+    events, problems = webhooks.read_delivery(delivery(bad, EVENT))
+    assert [e["resourceId"] for e in events] == ["abc"]
+    assert len(problems) == 1
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"", b"not json", b"[]", b'{"events": {}}', b'{"no": "events"}', b"\xff\xfe"],
 )
 def test_read_delivery_refuses_what_is_not_a_delivery(body):
     with pytest.raises(webhooks.DeliveryError):

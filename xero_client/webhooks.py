@@ -43,20 +43,26 @@ class DeliveryError(ValueError):
 
 
 def read_delivery(body):
-    """The events of a delivery's raw ``body`` (after its signature was checked): a list of
-    dicts with ``EVENT_FIELDS`` as text, in the order Xero gave them, and ``eventDateUtc``
-    as a naive UTC ``datetime``. The intent-to-receive check has none. Events of categories
-    a receiver does not know come too: it acknowledges them. A body that is not JSON, not
-    an object with a list of ``events``, or an event without its fields raises
-    ``DeliveryError``."""
+    """``(events, problems)`` of a delivery's raw ``body`` (after its signature was
+    checked): the events as dicts with ``EVENT_FIELDS`` as text, in Xero's order, and
+    ``eventDateUtc`` as a naive UTC ``datetime``; and a line for each event that lacks them,
+    left out. The intent-to-receive check has none. Events of categories a receiver does
+    not know come too: it acknowledges them. A body that is not JSON, or not an object with
+    a list of ``events``, raises ``DeliveryError``."""
     try:
         delivery = json.loads(body)
     except (ValueError, UnicodeDecodeError) as error:
         raise DeliveryError("The body is not JSON: %s" % error) from None
-    events = delivery.get("events") if isinstance(delivery, dict) else None
-    if not isinstance(events, list):
+    raw_events = delivery.get("events") if isinstance(delivery, dict) else None
+    if not isinstance(raw_events, list):
         raise DeliveryError("The body has no list of events")
-    return [read_event(event) for event in events]
+    events, problems = [], []
+    for raw in raw_events:
+        try:
+            events.append(read_event(raw))
+        except DeliveryError as error:
+            problems.append(str(error))
+    return events, problems
 
 
 def read_event(event):

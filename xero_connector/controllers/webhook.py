@@ -14,7 +14,7 @@ WEBHOOK_PATH = "/xero/webhooks"
 class XeroWebhookController(http.Controller):
     """Xero's deliveries: a signed JSON body of events. Xero waits 5 seconds for an empty
     answer: 200 for a delivery signed with a company's webhook key (the intent-to-receive
-    check is one with no events), 401 for any other. Nothing is asked of Xero here: the
+    check is one with no events), 401 for any other, 413 for one too large to read. Nothing is asked of Xero here: the
     events are stored and a scheduled action applies them."""
 
     @http.route(
@@ -36,11 +36,15 @@ class XeroWebhookController(http.Controller):
         connections = events._connections_signing(body, signature)
         if not connections:
             return self._answer(401)
+        # Signed with a company's key, it is Xero's: acknowledged whatever it holds, since
+        # Xero disables a webhook whose deliveries keep failing, good events with the bad.
         try:
-            delivered = read_delivery(body)
+            delivered, problems = read_delivery(body)
         except DeliveryError as error:
-            _logger.warning("A signed Xero webhook delivery was refused: %s", error)
-            return self._answer(400)
+            _logger.warning("A signed Xero webhook delivery held no events: %s", error)
+            return self._answer(200)
+        for problem in problems:
+            _logger.warning("An event of a signed Xero webhook delivery was left out: %s", problem)
         events._receive(connections, delivered)
         return self._answer(200)
 

@@ -84,6 +84,8 @@ IMPORT_SCHEDULE = {
 # this much of a run is run then, not an hour later.
 SCHEDULE_SLACK = timedelta(minutes=15)
 DEFAULT_WEBHOOK_POLL_HOURS = 6
+# Webhooks silent for longer may be disabled in Xero: the hourly poll comes back.
+WEBHOOK_SILENCE = timedelta(days=1)
 # Xero's free Starter plan: calls a day per organisation, assumed when Xero has not said today.
 STARTER_DAY_CALLS = 1000
 DEFAULT_FOLLOWUP_CALL_SHARE = 20  # percent of the day's calls left
@@ -382,6 +384,11 @@ class XeroConnection(models.Model):
                         fields=", ".join(sorted(forbidden)),
                     )
                 )
+        if "webhook_key" in vals and any(
+            c.sudo().webhook_key != (vals["webhook_key"] or False) for c in self
+        ):
+            # A new key has not been heard from yet (Settings writes the same key back).
+            vals = dict({"webhook_heard_at": False}, **vals)
         return super().write(vals)
 
     @api.model
@@ -916,8 +923,13 @@ class XeroConnection(models.Model):
 
     def _webhooks_working(self):
         """Whether Xero's webhooks reach this connection: a key is set and a delivery signed
-        with it has arrived."""
-        return bool(self.sudo().webhook_key and self.webhook_heard_at)
+        with it came in the last day. Xero disables a webhook after a day of failed
+        deliveries, unseen here: past that, the poll is all there is."""
+        return bool(
+            self.sudo().webhook_key
+            and self.webhook_heard_at
+            and self.webhook_heard_at > fields.Datetime.now() - WEBHOOK_SILENCE
+        )
 
     def _records_xero_payments(self):
         """Whether Xero's payments are recorded in Odoo."""

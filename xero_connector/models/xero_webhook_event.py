@@ -3,6 +3,8 @@
 import logging
 from datetime import timedelta
 
+import psycopg2
+
 from odoo import api, fields, models
 from odoo.tools import SQL
 
@@ -110,18 +112,28 @@ class XeroWebhookEvent(models.Model):
                     note,
                 )
             )
-        self._note_heard(connections, now)
+        # The intent-to-receive check has no event; a delivery is heard by the connections
+        # whose organisations it concerns (a key copied to another company is not).
+        tenants = {event["tenantId"] for event in events}
+        self._note_heard(connections.filtered(lambda c: not events or c.tenant_id in tenants), now)
         if not rows:
             return 0
-        self.env.cr.execute(
-            SQL(
-                "INSERT INTO xero_webhook_event (connection_id, company_id, category,"
-                " event_type, resource_id, event_date, received_at, state, note) VALUES %s"
-                " ON CONFLICT DO NOTHING",
-                SQL(", ").join(rows),
-            )
-        )
-        stored = self.env.cr.rowcount
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    SQL(
+                        "INSERT INTO xero_webhook_event (connection_id, company_id, category,"
+                        " event_type, resource_id, event_date, received_at, state, note)"
+                        " VALUES %s ON CONFLICT DO NOTHING",
+                        SQL(", ").join(rows),
+                    ),
+                    log_exceptions=False,
+                )
+                stored = self.env.cr.rowcount
+        except psycopg2.errors.SerializationFailure:
+            # Xero's retry of a delivery still being stored by another request: that one
+            # stores them. Answered at once, not after Odoo's retries of the request.
+            return 0
         if stored:
             self.env.ref("xero_connector.ir_cron_xero_webhooks").sudo()._trigger()
         return stored
@@ -155,7 +167,8 @@ class XeroWebhookEvent(models.Model):
         pending = self.sudo().search([("state", "=", "pending")], order="id")
         for connection, events in pending.grouped("connection_id").items():
             if connection.state != "connected":
-                continue  # they wait; the poll catches up after a reconnect
+                events.write({"state": "ignored", "note": self._not_connected_note()})
+                continue
             if connection._is_rate_limited():
                 self._apply_later(connection)
                 continue
@@ -164,29 +177,40 @@ class XeroWebhookEvent(models.Model):
                 self.env["ir.cron"]._commit_progress(len(events))
         self._forget_old()
 
+    def _not_connected_note(self):
+        return self.env._("Not connected when it came: the poll catches up after the reconnect.")
+
     def _apply(self, connection):
-        """Run the imports these events (of one connection) call for, in the poll's order;
-        the events of an import that failed say so, and the next poll catches up."""
+        """Run the imports these events (of one connection) call for, in the poll's order,
+        each within Xero's limits and the day's budget; the events are done once every
+        import they call for has finished. Those of an import that failed say so, and the
+        next poll catches up."""
         wanted = {name for event in self for name in IMPORTS_OF_CATEGORY[event.category]}
-        cursors = self.env["xero.import.cursor"].union(
-            *(connection._import_cursor(name) for name in sorted(wanted))
-        )
-        if lock_quietly(cursors) != cursors:
-            # The poll runs one of these imports now: the events go right after it.
-            self._apply_later(connection, fields.Datetime.now() + BUSY_RETRY)
-            return
-        failed = {}
+        failed, unfinished = {}, False
         for name, model_name, method in connection._import_plan():
             if name not in wanted:
                 continue
+            if connection._is_rate_limited():
+                # Xero said when to come back: the events wait for then, not for the poll.
+                return self._apply_later(connection)
+            if not connection._import_budget_left():
+                return self._set_aside(connection)
+            if not lock_quietly(connection._import_cursor(name)):
+                # The poll runs this import now: the events go right after it.
+                return self._apply_later(connection, fields.Datetime.now() + BUSY_RETRY)
             model = self.env[model_name].sudo()
             count = connection._run_isolated(getattr(model, method), connection)
+            if connection._is_rate_limited():
+                return self._apply_later(connection)
             if count is None or count is False:
                 failed[name] = connection.last_error or self.env._("Xero stopped the import.")
-        if failed and connection._is_rate_limited():
-            # Xero said when to come back: the events wait for then, not for the next poll.
-            self._apply_later(connection)
-            return
+            elif connection._import_cursor(name).resume:
+                unfinished = True  # the run's time is up: it goes on in the next run
+        if unfinished:
+            return self._apply_later(connection, fields.Datetime.now())
+        self._settle(connection, failed)
+
+    def _settle(self, connection, failed):
         for event in self:
             reasons = [failed[n] for n in IMPORTS_OF_CATEGORY[event.category] if n in failed]
             event.write(
@@ -201,6 +225,17 @@ class XeroWebhookEvent(models.Model):
             )
             _logger.warning("%s: %s", connection.display_name, message)
             self.env["xero.sync.log"]._record(connection, "import", "error", message)
+
+    def _set_aside(self, connection):
+        """Few of the day's calls are left: they are kept for sending, and these events
+        for the poll of a new day."""
+        note = self.env._(
+            "Only %(left)s of the day's Xero calls are left: they are kept for sending. The "
+            "next poll catches up.",
+            left=connection.day_calls_left,
+        )
+        self.write({"state": "ignored", "note": note})
+        self.env["xero.sync.log"]._record(connection, "import", "rate_limited", note)
 
     @api.model
     def _apply_later(self, connection, at=None):

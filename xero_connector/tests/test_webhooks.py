@@ -11,7 +11,7 @@ from odoo.tests import new_test_user, tagged
 
 from xero_client.webhooks import sign
 
-from ..models import xero_webhook_event
+from ..models import xero_sync_mixin, xero_webhook_event
 from .test_engine import requests_log
 from .test_move_balances import MoneyBackCase
 
@@ -141,17 +141,73 @@ class TestWebhooks(MoneyBackCase):
             self.assertEqual((answer.status_code, answer.content), (401, b""), name)
         oversized = self.post(b'{"events": [], "padding": "%s"}' % (b"x" * 2 * 1024 * 1024))
         self.assertEqual(oversized.status_code, 413)
-        malformed = self.post(b'{"events": [{"eventCategory": ')
-        self.assertEqual(malformed.status_code, 400)
-        not_events = self.post(b'{"events": [{"eventCategory": "INVOICE"}]}')
-        self.assertEqual(not_events.status_code, 400)
         self.assertFalse(self.stored())
         self.assertFalse(self.connection.webhook_heard_at, "nothing well-signed arrived")
+        # Well-signed, it is Xero's: acknowledged (Xero disables a webhook whose deliveries
+        # keep failing), and what cannot be read is left out.
+        malformed = self.post(b'{"events": [{"eventCategory": ')
+        self.assertEqual((malformed.status_code, malformed.content), (200, b""))
+        unreadable = {"eventCategory": "INVOICE"}
+        mixed = self.post(self.body([unreadable, self.event(resource_id="readable")]))
+        self.assertEqual(mixed.status_code, 200)
+        self.assertEqual(self.stored().mapped("resource_id"), ["readable"])
 
     def test_events_of_an_organisation_not_connected_here_are_acknowledged_and_ignored(self):
         answer = self.post(self.body([self.event(tenant_id=str(uuid.uuid4()))]))
         self.assertEqual(answer.status_code, 200)
         self.assertFalse(self.stored())
+
+    def other_company_connection(self, key):
+        company = self.env["res.company"].create({"name": "Webhook Other Ltd"})
+        return (
+            self.env["xero.connection"]
+            .sudo()
+            .create({"company_id": company.id, "tenant_id": str(uuid.uuid4()), "webhook_key": key})
+        )
+
+    def test_a_companys_key_admits_only_its_own_organisations_events(self):
+        other = self.other_company_connection("key-of-the-other-app")
+        ours, theirs = self.event(), self.event(tenant_id=other.tenant_id)
+        # Our organisation's event signed with the other app's key: not ours to take.
+        self.post(self.body([ours]), key="key-of-the-other-app")
+        self.assertFalse(self.stored())
+        self.connection.invalidate_recordset()
+        self.assertFalse(self.connection.webhook_heard_at)
+        self.post(self.body([theirs, ours]), key="key-of-the-other-app")
+        [event] = self.stored()
+        self.assertEqual(event.connection_id, other)
+        other.invalidate_recordset()
+        self.assertTrue(other.webhook_heard_at)
+        # The other company is not connected: its event is set aside for its poll.
+        self.apply_events()
+        self.assertEqual(event.state, "ignored")
+        self.assertIn("Not connected", event.note)
+
+    def test_webhooks_count_as_working_for_a_day_after_the_last_delivery(self):
+        self.post(self.body([self.event()]))
+        self.connection.invalidate_recordset()
+        self.assertTrue(self.connection._webhooks_working())
+        self.connection.sudo().webhook_heard_at = datetime.utcnow() - timedelta(days=2)
+        self.assertFalse(self.connection._webhooks_working(), "Xero may have disabled it")
+        self.connection.sudo().webhook_heard_at = datetime.utcnow()
+        self.connection.sudo().webhook_key = "a-new-key"
+        self.assertFalse(self.connection.webhook_heard_at, "a new key is not heard yet")
+
+    def test_events_wait_for_no_call_of_the_days_reserve(self):
+        invoice = self.sent(self.move())
+        self.post(self.body([self.event(resource_id=invoice.xero_id)]))
+        self.connection.sudo().write({"day_calls_left": 50, "day_calls_left_at": datetime.utcnow()})
+        self.assertEqual(self.apply_events(), [])
+        [event] = self.stored()
+        self.assertEqual(event.state, "ignored")
+        self.assertIn("kept for sending", event.note)
+
+    def test_an_import_another_worker_runs_is_not_run_twice(self):
+        with patch.object(xero_sync_mixin, "lock_quietly", lambda records: records.browse()):
+            self.sandbox._call("DELETE", "/sandbox/requests")
+            count = self.env["account.move"].sudo()._xero_import_invoices(self.connection.sudo())
+        self.assertIsNone(count)
+        self.assertEqual(requests_log(self.sandbox), [])
 
     def test_without_a_key_nothing_is_accepted(self):
         self.connection.sudo().webhook_key = False
@@ -218,6 +274,40 @@ class TestWebhooks(MoneyBackCase):
         self.post(self.body([self.event(resource_id=invoice.xero_id)]))
         self.apply_events()
         self.assertEqual(len(invoice._get_reconciled_payments()), 1)
+
+    def test_each_category_the_sandbox_sends_is_applied(self):
+        invoice = self.sent(self.move())
+        refund = self.sent(self.move("out_refund", lines=[{"name": "Refund", "price_unit": 100}]))
+        self.run_import_cron()  # the partner summaries' first read is behind
+        self.assertEqual(self.sandbox_delivers_here()["status"], "OK")
+        tenant_id = self.tenant["tenantId"]
+
+        def changes_in_xero():
+            self.sandbox.edit(
+                tenant_id, "Contacts", self.customer.xero_id, {"Name": "Renamed In Xero Ltd"}
+            )
+            self.allocate_in_xero(refund, invoice, 50)
+            self.sandbox._call(
+                "POST",
+                "/sandbox/webhooks/send",
+                json={"tenantId": tenant_id, "category": "PAYMENT"},
+            )
+
+        events = self.delivered_after(changes_in_xero)
+        self.assertLessEqual(
+            {"CONTACT", "CREDITNOTE", "INVOICE", "PAYMENT"}, set(events.mapped("category"))
+        )
+        calls = self.apply_events()
+        self.assertLessEqual(
+            {"/Contacts", "/CreditNotes", "/Invoices", "/Payments"}, {c["path"] for c in calls}
+        )
+        self.assertEqual(set(self.stored().mapped("state")), {"done"})
+        self.assertEqual(refund.amount_residual, refund.amount_total - 50)
+        self.assertEqual(invoice.amount_residual, invoice.amount_total - 50)
+        renamed = self.env["xero.index"].search(
+            [("kind", "=", "contact"), ("xero_id", "=", self.customer.xero_id)]
+        )
+        self.assertIn("renamed in xero", renamed.name_key)
 
     def test_a_burst_of_1000_events_for_300_invoices_costs_at_most_7_calls(self):
         invoices = self.sent(*(self.move() for _i in range(20)))
