@@ -36,3 +36,4 @@ from . import test_benchmark_payments
 from . import test_webhooks
 from . import test_quiet_poll
 from . import test_followup_budget
+from . import test_benchmark_month
