@@ -14,8 +14,9 @@ WEBHOOK_PATH = "/xero/webhooks"
 class XeroWebhookController(http.Controller):
     """Xero's deliveries: a signed JSON body of events. Xero waits 5 seconds for an empty
     answer: 200 for a delivery signed with a company's webhook key (the intent-to-receive
-    check is one with no events), 401 for any other, 413 for one too large to read. Nothing is asked of Xero here: the
-    events are stored and a scheduled action applies them."""
+    check is one with no events), 401 for any other, 413 for one too large to read.
+    Nothing is asked of Xero here: the events are stored and a scheduled action applies
+    them."""
 
     @http.route(
         WEBHOOK_PATH,
