@@ -17,12 +17,14 @@ _logger = logging.getLogger(__name__)
 # What each category of event makes the scheduled action read again: the imports of the
 # poll (xero.connection._import_plan), by name. An invoice event may be a payment or an
 # allocation (Xero shows them as an UPDATE of the invoice), a credit note event a refund.
+# The partner summaries (balances, a call of their own) are left to the hourly poll, which
+# reads those of the contacts these imports noted: each payment would cost a call more.
 IMPORTS_OF_CATEGORY = {
     "CONTACT": ("contacts",),
-    "INVOICE": ("invoices", "payments", "partner_summaries"),
-    "CREDITNOTE": ("credit_notes", "payments", "partner_summaries"),
+    "INVOICE": ("invoices", "payments"),
+    "CREDITNOTE": ("credit_notes", "payments"),
     # The payment's invoice or credit note has an event of its own.
-    "PAYMENT": ("payments", "partner_summaries"),
+    "PAYMENT": ("payments",),
 }
 # Known, and read by the imports above through the invoices they are applied to.
 ACKNOWLEDGED_CATEGORIES = ("PREPAYMENT", "SUBSCRIPTION")
