@@ -252,17 +252,7 @@ class XeroDocumentMixin(models.AbstractModel):
                     try:
                         found.update(chunk._xero_find_written(client, route, claims))
                     except RequestRejected as error:
-                        chunk._xero_write(
-                            {
-                                "xero_state": "error",
-                                "xero_error": self.env._(
-                                    "Its last send got no answer, and Xero refused the look-up "
-                                    "that finds out whether it arrived: %(error)s",
-                                    error=error.message,
-                                ),
-                            }
-                        )
-                        refused |= chunk
+                        refused |= chunk._xero_lookup_refused(error)
         finally:
             connection._note_calls_left(client.limits)
         for record, document in found.items():

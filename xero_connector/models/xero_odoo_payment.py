@@ -464,6 +464,8 @@ class XeroOdooPayment(models.Model):
         references = {p.reference for p in xero_payments if p.reference}
         if not references:
             return set()
+        # Only the pairs of the documents these payments pay: not every unsent pair.
+        documents = {payment_target(p) for p in xero_payments if p.reference} - {None}
         unlinked = self.with_context(active_test=False).search(
             [
                 ("company_id", "=", connection.company_id.id),
@@ -471,6 +473,7 @@ class XeroOdooPayment(models.Model):
                 ("xero_id", "=", False),
                 ("xero_operation", "=", "upsert"),
                 ("reference", "!=", False),
+                ("move_id.xero_id", "in", list(documents)),
             ]
         )
         unlinked = unlinked.filtered(lambda p: p._xero_reference() in references)
@@ -538,22 +541,6 @@ class XeroOdooPayment(models.Model):
             "last send got no answer): this one waits until it is settled. Send it again then.",
             holder=holder.display_name,
         )
-
-    def _xero_lookup_refused(self, error):
-        """Xero refused the look-up that tells whether these payments' last writes
-        happened: they wait in error, their claims and lost batch kept, so that the next
-        send looks again rather than writing a second payment."""
-        self._xero_write(
-            {
-                "xero_state": "error",
-                "xero_error": self.env._(
-                    "Its last send got no answer, and Xero refused the look-up that finds out "
-                    "whether it arrived: %(error)s",
-                    error=error.message,
-                ),
-            }
-        )
-        return self
 
     def _xero_reference(self):
         return clean(self.reference)[:REFERENCE_LENGTH]

@@ -866,6 +866,22 @@ class XeroSyncMixin(models.AbstractModel):
         self._xero_write({"xero_id": False})
         self._xero_mark_error(connection, message, operation)
 
+    def _xero_lookup_refused(self, error):
+        """Xero refused the look-up that tells whether these records' last writes happened:
+        they wait in error, their claims and lost batch kept, so that the next send looks
+        again rather than writing a second object."""
+        self._xero_write(
+            {
+                "xero_state": "error",
+                "xero_error": self.env._(
+                    "Its last send got no answer, and Xero refused the look-up that finds out "
+                    "whether it arrived: %(error)s",
+                    error=error.message,
+                ),
+            }
+        )
+        return self
+
     def _xero_mark_error(self, connection, message, operation, duration=0.0):
         self._xero_write({"xero_state": "error", "xero_error": message, "xero_lost_batch": False})
         self.env["xero.claim"]._release(self.filtered(lambda r: not r.xero_id), connection)
