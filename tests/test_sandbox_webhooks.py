@@ -1,7 +1,9 @@
 """Webhooks: signed Xero-shaped events for API changes and sandbox actions."""
 
 import json
+import re
 import threading
+from datetime import datetime, timezone
 
 import pytest
 import requests
@@ -11,6 +13,13 @@ from werkzeug.wrappers import Request, Response
 from xero_sandbox import verify_webhook
 
 KEY = "webhook-key-for-tests"
+
+
+def xero_utc(dotnet_date):
+    """``/Date(1573755038314+0000)/`` as an eventDateUtc: ``2019-11-14T18:10:38.314``."""
+    milliseconds = int(re.search(r"\((\d+)", dotnet_date).group(1))
+    moment = datetime.fromtimestamp(milliseconds / 1000, timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + "%03d" % (milliseconds % 1000)
 
 
 class Receiver:
@@ -105,6 +114,10 @@ def test_api_changes_and_sandbox_payments_send_signed_events(sandbox, receiver, 
     event = receiver.events[0]
     assert event["tenantId"] == uk.tenant_id and event["tenantType"] == "ORGANISATION"
     assert event["resourceUrl"].endswith("/api.xro/2.0/Contacts/" + contact["ContactID"])
+    # An event's date is the moment of the change, to the millisecond: the UpdatedDateUTC
+    # the object then took.
+    created = next(e for e in receiver.events if e["resourceId"] == invoice["InvoiceID"])
+    assert created["eventDateUtc"] == xero_utc(invoice["UpdatedDateUTC"])
 
 
 def test_editing_a_contact_in_xero_sends_an_update(sandbox, receiver, raw, uk):
@@ -250,7 +263,7 @@ def test_payment_prepayment_and_unknown_category_events_on_demand(sandbox, recei
     )
     assert sent.status_code == 200, sent.text
     event = sent.json()
-    assert event.pop("eventDateUtc").endswith(".000")
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}", event.pop("eventDateUtc"))
     assert event == {
         "resourceUrl": "%s/Payments/%s" % (sandbox.api_url, payment_id),
         "resourceId": payment_id,

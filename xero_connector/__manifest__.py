@@ -3,7 +3,7 @@
 {
     "name": "Xero Connector",
     "summary": "Sync contacts, purchase orders, invoices, bills and credit notes with Xero",
-    "version": "19.0.1.3.0",
+    "version": "19.0.1.4.0",
     "category": "Accounting",
     "license": "LGPL-3",
     "author": "xero_connector developers",

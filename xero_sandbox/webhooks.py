@@ -76,6 +76,13 @@ def event_data(category, obj):
     return data
 
 
+def event_date(timestamp):
+    """Xero's ``eventDateUtc``: when the object changed, in UTC to the millisecond, the
+    moment its UpdatedDateUTC holds."""
+    milliseconds = round(timestamp * 1000)
+    return "%s.%03d" % (utc_string(milliseconds // 1000), milliseconds % 1000)
+
+
 def utc_string(timestamp):
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(timestamp))
 
@@ -165,11 +172,13 @@ class Webhooks:
     # -- events -----------------------------------------------------------------------------
     def publish(self, tenant_id, changes):
         """Queue events for changes made through the API or by sandbox actions: tuples of
-        (category, endpoint, object ID, event type, data) from ``Context.event``."""
+        (category, endpoint, object ID, event type, data, when) from ``Context.event``."""
         if not changes or self.state.webhook.get("status") != OK:
             return
-        for category, endpoint, object_id, event_type, data in changes:
-            self.queue.put(self.event(tenant_id, category, endpoint, object_id, event_type, data))
+        for category, endpoint, object_id, event_type, data, when in changes:
+            self.queue.put(
+                self.event(tenant_id, category, endpoint, object_id, event_type, data, when)
+            )
         self.ensure_worker()
 
     def send(self, values):
@@ -220,7 +229,7 @@ class Webhooks:
         event = {
             "resourceUrl": "%s/api.xro/2.0/%s/%s" % (self.sandbox.base_url, endpoint, object_id),
             "resourceId": object_id,
-            "eventDateUtc": utc_string(now or self.sandbox.clock.time()) + ".000",
+            "eventDateUtc": event_date(now or self.sandbox.clock.time()),
             "eventType": event_type,
             "eventCategory": category,
             "tenantId": tenant_id,

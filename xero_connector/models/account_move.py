@@ -7,6 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from xero_client.document_content import content_of, differences
+from xero_client.errors import AuthError, XeroError
 from xero_client.mappings.common import MappingError, text
 from xero_client.mappings.credit_note import credit_note_to_xero
 from xero_client.mappings.document import KINDS
@@ -25,6 +26,8 @@ MOVE_ROUTES = {
     "in_refund": BILL_CREDIT_NOTES,
 }
 DOCUMENT_TYPES = tuple(MOVE_ROUTES)
+# Xero's reasons for refusing a token that only a reconnect cures: renewing it is no use.
+LOST_REASONS = ("tenant_disconnected", "missing_scope")
 XERO_DOCUMENT_STATES = [
     ("DRAFT", "Draft"),
     ("SUBMITTED", "Awaiting approval"),
@@ -374,6 +377,79 @@ class AccountMove(models.Model):
             )
         return super().action_xero_sync()
 
+    # -- Xero's online invoice, on demand ----------------------------------------------------
+    def action_xero_open_online_invoice(self):
+        """Xero's online invoice of this approved customer invoice, in a new tab. Xero is
+        asked for its address at the first click only (one call; asking for each invoice
+        sent spent the day's calls on links few open), later clicks open the stored one."""
+        self.ensure_one()
+        self._xero_check_may_open_online_invoice()
+        if not self.xero_online_url:
+            self._xero_write({"xero_online_url": self._xero_ask_online_url()})
+        return {"type": "ir.actions.act_url", "url": self.xero_online_url, "target": "new"}
+
+    def _xero_check_may_open_online_invoice(self):
+        # The rule of the Sync to Xero button, for a record the user may read.
+        if not self.env.user.has_group("xero_connector.group_xero_user"):
+            raise AccessError(
+                self.env._("You need the 'Xero: user' right to open Xero's online invoice.")
+            )
+        self.check_access("read")
+        if not self._xero_has_online_invoice():
+            raise UserError(
+                self.env._(
+                    "Xero has an online invoice for the customer invoices it holds as approved "
+                    "or paid only: %(move)s is not one.",
+                    move=self.display_name,
+                )
+            )
+
+    def _xero_has_online_invoice(self):
+        return bool(
+            self.move_type == "out_invoice"
+            and self.xero_id
+            and self.xero_status in ("AUTHORISED", "PAID")
+        )
+
+    def _xero_ask_online_url(self):
+        """The online invoice's address, asked of Xero (one call); a UserError says why Xero
+        did not give it."""
+        connection = self.env["xero.connection"]._of_company(self.company_id)
+        if connection.state != "connected":
+            raise UserError(connection._not_connected_message(self.company_id))
+        if connection._is_rate_limited():
+            raise UserError(connection._rate_limit_message())
+        try:
+            url = self._xero_with_fresh_token(
+                connection, lambda: self._xero_online_url_of(connection)
+            )
+        except XeroError as error:
+            raise UserError(self._xero_online_url_refused(connection, error)) from None
+        if not url:
+            raise UserError(
+                self.env._("Xero has no online invoice for %(move)s.", move=self.display_name)
+            )
+        return url
+
+    def _xero_online_url_of(self, connection):
+        client = connection._client()
+        try:
+            return client.online_invoice_url(self.xero_id)
+        finally:
+            connection._note_calls_left(client.limits)
+
+    def _xero_online_url_refused(self, connection, error):
+        """The message of a UserError for Xero's refusal (``error``, whose message is masked).
+        An access token Xero refused is renewed at the next call, as for a send: the renewal
+        is committed on its own, this request's transaction being rolled back."""
+        if isinstance(error, AuthError) and error.reason not in LOST_REASONS:
+            connection._expire_access_token()
+        return self.env._(
+            "Xero did not give the online invoice of %(move)s: %(error)s",
+            move=self.display_name,
+            error=error.message,
+        )
+
     # -- Odoo to Xero ---------------------------------------------------------------------------
     def _xero_save_params(self):
         return {"unitdp": 4}
@@ -478,30 +554,12 @@ class AccountMove(models.Model):
             )
         return self.name
 
-    # -- after the write: history, PDF and files, the online invoice ------------------------
+    # -- after the write: history, PDF and files ---------------------------------------------
     def _xero_write(self, vals):
         # Xero's fields only: Odoo's balance check and line sync have nothing to do.
         return super(
             AccountMove, self.with_context(check_move_validity=False, skip_invoice_sync=True)
         )._xero_write(vals)
-
-    def _xero_has_followups(self, connection):
-        # The online link of an approved sales invoice follows too.
-        return super()._xero_has_followups(connection) or self._xero_has_online_url()
-
-    def _xero_has_online_url(self):
-        return self.move_type == "out_invoice" and self.xero_status in ("AUTHORISED", "PAID")
-
-    def _xero_followup_extra_calls(self):
-        return 1 if self._xero_has_online_url() and not self.xero_online_url else 0
-
-    def _xero_followup_values(self, client):
-        values = super()._xero_followup_values(client)
-        if self._xero_has_online_url() and not self.xero_online_url:
-            online = client.online_invoice_url(self.xero_id)
-            if online:
-                values["xero_online_url"] = online
-        return values
 
     def _xero_pdf(self):
         """(file name, content) of the document's PDF: the one Odoo sent, else the invoice

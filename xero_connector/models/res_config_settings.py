@@ -90,6 +90,9 @@ class ResConfigSettings(models.TransientModel):
     xero_webhook_poll_hours = fields.Integer(
         related="xero_connection_id.webhook_poll_hours", readonly=False
     )
+    xero_push_every_minutes = fields.Integer(
+        related="xero_connection_id.push_every_minutes", readonly=False
+    )
 
     @api.model
     def default_get(self, fields_list):

@@ -48,6 +48,7 @@ USER_WRITABLE_FIELDS = {
     "status_purchase_order",
     "purchase_order_as",
     "webhook_poll_hours",
+    "push_every_minutes",
 }
 PAYMENT_FLOWS = [
     ("both", "Both ways"),
@@ -65,25 +66,30 @@ CALLS_LEFT_REFRESH_MINUTES = 5
 # before its interval). HOURLY: every run. With nothing changed in Xero an hourly run asks two
 # lists (invoices, credit notes); every payment, allocation and status change moves its
 # invoice's or credit note's UpdatedDateUTC, so payments are asked when those changed, and
-# daily. Xero sends no webhook for a refund paid on a credit note: credit notes keep their
-# hourly poll when webhooks work. Imports not listed here run every time.
+# daily. What webhooks report is polled at the webhook poll interval while they work. A refund
+# paid on a credit note moves no invoice: only Xero's PAYMENT events tell of it, so credit
+# notes keep their hourly poll unless those come. Imports not listed here run every time.
 HOURLY = None
 DAILY = timedelta(days=1)
+NEVER, ALWAYS, WITH_PAYMENT_EVENTS = False, True, "with payment events"
 IMPORT_SCHEDULE = {
-    "contacts": (DAILY, True, ()),
-    "items": (DAILY, False, ()),
-    "purchase_orders": (DAILY, False, ()),
-    "deleted_purchase_orders": (DAILY, False, ()),
-    "invoices": (HOURLY, True, ()),
-    "credit_notes": (HOURLY, False, ()),
-    "payments": (DAILY, False, ("invoices", "credit_notes")),
+    "contacts": (DAILY, ALWAYS, ()),
+    "items": (DAILY, NEVER, ()),
+    "purchase_orders": (DAILY, NEVER, ()),
+    "deleted_purchase_orders": (DAILY, NEVER, ()),
+    "invoices": (HOURLY, ALWAYS, ()),
+    "credit_notes": (HOURLY, WITH_PAYMENT_EVENTS, ()),
+    "payments": (DAILY, NEVER, ("invoices", "credit_notes")),
     # Reads only the balances of contacts whose documents changed: no call when none did.
-    "partner_summaries": (HOURLY, False, ()),
+    "partner_summaries": (HOURLY, NEVER, ()),
 }
 # A run of the hourly scheduled action takes a while: an import whose interval ends within
 # this much of a run is run then, not an hour later.
 SCHEDULE_SLACK = timedelta(minutes=15)
 DEFAULT_WEBHOOK_POLL_HOURS = 6
+# What the scheduled push sends goes together at most this often: documents posted through a
+# day take a call an hour, not one per run of the push.
+DEFAULT_PUSH_EVERY_MINUTES = 60
 # Webhooks silent for longer may be disabled in Xero: the hourly poll comes back.
 WEBHOOK_SILENCE = timedelta(days=1)
 # Xero's free Starter plan: calls a day per organisation, assumed when Xero has not said today.
@@ -273,7 +279,7 @@ class XeroConnection(models.Model):
     )
     send_history_notes = fields.Boolean(
         string="Note each send in Xero's history",
-        default=True,
+        default=False,
         help="A history note on the Xero document says it came from Odoo, with the Odoo number "
         "and who sent it: one more call to Xero per document sent.",
     )
@@ -327,9 +333,25 @@ class XeroConnection(models.Model):
         required=True,
         help="While Xero's webhooks reach Odoo, what they report (invoices, bills, contacts) "
         "is polled only at this interval, as a safety net: each poll asks from a little before "
-        "the previous one began, so nothing falls between two. Credit notes (a refund paid in "
-        "Xero sends no webhook), purchase orders and items keep their own poll. Without "
-        "webhooks, invoices and credit notes are polled every hour.",
+        "the previous one began, so nothing falls between two. Credit notes keep their hourly "
+        "poll unless Xero sends payment events (a refund paid on a credit note changes no "
+        "invoice); purchase orders and items keep their daily one. Without webhooks, invoices "
+        "and credit notes are polled every hour.",
+    )
+    push_every_minutes = fields.Integer(
+        string="Send what is pending at most every (minutes)",
+        default=DEFAULT_PUSH_EVERY_MINUTES,
+        required=True,
+        help="The scheduled action sends the documents, contacts and payments waiting for "
+        "Xero together, at most this often: one call takes up to 50 of them. The first change "
+        "after a quiet spell goes at the next run (every 10 minutes), and 50 waiting go at "
+        "once. 0: every run. The Sync to Xero button always sends at once.",
+    )
+    pushed_at = fields.Datetime(
+        string="Last sent what was pending",
+        readonly=True,
+        copy=False,
+        help="When the scheduled action last found something waiting for Xero and sent it.",
     )
     webhook_key = fields.Char(
         groups="base.group_system",
@@ -351,6 +373,9 @@ class XeroConnection(models.Model):
     )
     _webhook_poll_hours_positive = models.Constraint(
         "CHECK(webhook_poll_hours >= 1)", "The poll with webhooks runs at least every hour."
+    )
+    _push_every_minutes_positive = models.Constraint(
+        "CHECK(push_every_minutes >= 0)", "Sending cannot wait a negative number of minutes."
     )
     _followup_call_share_percent = models.Constraint(
         "CHECK(followup_call_share >= 0 AND followup_call_share <= 100)",
@@ -931,6 +956,29 @@ class XeroConnection(models.Model):
             and self.webhook_heard_at > fields.Datetime.now() - WEBHOOK_SILENCE
         )
 
+    def _webhooks_report(self, coverage):
+        """Whether Xero's webhooks report now what an import of this ``coverage``
+        (IMPORT_SCHEDULE) reads."""
+        if coverage is NEVER or not self._webhooks_working():
+            return False
+        return coverage is ALWAYS or self._heard_payment_events()
+
+    def _heard_payment_events(self):
+        """Whether Xero sent this organisation's PAYMENT events lately: an app subscribes to
+        the categories it wants in Xero's developer portal."""
+        return bool(
+            self.env["xero.webhook.event"]
+            .sudo()
+            .search_count(
+                [
+                    ("connection_id", "=", self.id),
+                    ("category", "=", "PAYMENT"),
+                    ("received_at", ">", fields.Datetime.now() - WEBHOOK_SILENCE),
+                ],
+                limit=1,
+            )
+        )
+
     def _records_xero_payments(self):
         """Whether Xero's payments are recorded in Odoo."""
         return self.payment_flow in ("both", "from_xero")
@@ -1015,7 +1063,7 @@ class XeroConnection(models.Model):
             if connection.state != "connected":
                 connection._explain_pending_records()
                 continue
-            if connection._is_rate_limited():
+            if connection._is_rate_limited() or connection._push_waits():
                 continue
             if not connection._run_isolated(connection._push_removals):
                 continue
@@ -1036,6 +1084,39 @@ class XeroConnection(models.Model):
             if self.env.context.get("cron_id") and not self.env["ir.cron"]._commit_progress():
                 self.env.ref("xero_connector.ir_cron_xero_push")._trigger()
                 return
+
+    def _push_waits(self):
+        """Whether what waits for Xero keeps waiting this run, to go together with what
+        follows: the last push was less than ``push_every_minutes`` ago and fewer than a
+        batch wait. Otherwise, when something waits, this push is noted as the last."""
+        waiting = self._count_pending(limit=BATCH_SIZE)
+        if not waiting:
+            return False
+        now = fields.Datetime.now()
+        since = timedelta(minutes=self.push_every_minutes)
+        if self.pushed_at and now < self.pushed_at + since and waiting < BATCH_SIZE:
+            return True
+        # Another worker writing the row (a push, Xero's count of calls): this push goes
+        # unnoted, and the next one goes too.
+        if lock_quietly(self):
+            self._write_quietly({"pushed_at": now})
+        return False
+
+    def _count_pending(self, limit):
+        """How many records wait for Xero (removals included), counted up to ``limit``."""
+        count = (
+            self.env["xero.removal"]
+            .sudo()
+            .search_count([("connection_id", "=", self.id), ("state", "=", "pending")], limit=limit)
+        )
+        for model_name in self._synced_models():
+            if count >= limit:
+                break
+            model = self.env[model_name].sudo().with_company(self.company_id)
+            count += model.with_context(active_test=False).search_count(
+                model._xero_pending_domain(self), limit=limit - count
+            )
+        return count
 
     def _push_followups(self):
         """The history notes, PDFs and files of this organisation's documents sent, oldest
@@ -1107,8 +1188,8 @@ class XeroConnection(models.Model):
         cursor = self._import_cursor(name)
         if cursor.resume or not cursor.finished_at:
             return True
-        interval, webhooks_report, implied_by = IMPORT_SCHEDULE.get(name, (HOURLY, False, ()))
-        if webhooks_report and self._webhooks_working():
+        interval, webhooks_report, implied_by = IMPORT_SCHEDULE.get(name, (HOURLY, NEVER, ()))
+        if self._webhooks_report(webhooks_report):
             interval = max(interval or timedelta(), timedelta(hours=self.webhook_poll_hours))
         if interval is HOURLY:
             return True

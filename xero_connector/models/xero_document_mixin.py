@@ -485,7 +485,7 @@ class XeroDocumentMixin(models.AbstractModel):
 
     def _xero_followup_calls(self, connection):
         """The calls this document's follow-ups will make (see ``_xero_followup``): the
-        history note, Odoo's PDF and each file not in Xero yet, and what else the kind has."""
+        history note, Odoo's PDF and each file not in Xero yet."""
         calls = 0
         if self.xero_status not in CLOSED:
             held = len(self.xero_attachment_ids) + (1 if self.xero_pdf_revision else 0)
@@ -495,14 +495,9 @@ class XeroDocumentMixin(models.AbstractModel):
             if connection.send_attachments:
                 room = max(MAX_XERO_ATTACHMENTS - held, 0)
                 calls += min(len(self._xero_files_to_attach()), room)
-            calls += self._xero_followup_extra_calls()
         if connection.send_history_notes and self.xero_status != "DELETED":
             calls += 1
         return calls
-
-    def _xero_followup_extra_calls(self):
-        """The calls of ``_xero_followup_values``."""
-        return 0
 
     def _xero_sends_pdf(self, connection):
         """Whether Odoo's PDF of this revision goes to Xero now."""
@@ -510,11 +505,10 @@ class XeroDocumentMixin(models.AbstractModel):
 
     def _xero_send_followups(self, connection):
         """For each document sent: the history note and the PDF and files not in Xero yet
-        (one call each, so the company may turn them off), and what else the kind has, as
-        long as their calls fit in the follow-ups' share of the day's calls: the documents
-        whose turn has not come say they wait for the next day. A rate limit stops here (the
-        next run goes on at Retry-After); anything else Xero refuses becomes a warning on the
-        document. False: stop for now."""
+        (one call each, so the company may turn them off), as long as their calls fit in the
+        follow-ups' share of the day's calls: the documents whose turn has not come say they
+        wait for the next day. A rate limit stops here (the next run goes on at Retry-After);
+        anything else Xero refuses becomes a warning on the document. False: stop for now."""
         calls_left = connection._followup_calls_left() if self else 0
         for start in range(0, len(self), FOLLOWUP_BATCH):
             done = {}
@@ -595,7 +589,6 @@ class XeroDocumentMixin(models.AbstractModel):
         try:
             if self.xero_status not in CLOSED:
                 values["xero_warning"] = self._xero_upload_files(connection, client, route)
-                values.update(self._xero_followup_values(client))
             if connection.send_history_notes and self.xero_status != "DELETED":
                 client.add_history_note(
                     route.endpoint,
@@ -610,11 +603,6 @@ class XeroDocumentMixin(models.AbstractModel):
         finally:
             connection._note_calls_left(client.limits)
         return values
-
-    def _xero_followup_values(self, client):
-        """What else follows the write of a document of this kind (calls made with
-        ``client``), as values to store."""
-        return {}
 
     def _xero_trail_note(self):
         """Xero's history note (at most 250 characters)."""

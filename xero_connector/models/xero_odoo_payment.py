@@ -588,7 +588,7 @@ class XeroOdooPayment(models.Model):
             results.update(zip(allocations.ids, answers, strict=True))
         return [results[a.id] for a in self]
 
-    def _xero_group_by_route(self):
+    def _xero_group_by_write(self):
         """Payments and allocations, deletions and creations, never share a call. The groups
         are made before the first is sent: sending one changes its rows' operation."""
         groups = []

@@ -10,6 +10,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from xero_client.client import updated_utc
 from xero_client.errors import (
     AuthError,
     RateLimited,
@@ -44,9 +45,10 @@ OPERATIONS = [("upsert", "Send"), ("remove", "Remove from Xero")]
 MISSING_HINTS = ("not found", "could not be found", "does not exist", "no longer exists")
 
 
-def route_key(route):
-    """A sort key of a route (None for records that go nowhere)."""
-    return (route.endpoint, route.link_kind or "") if route else ("", "")
+def endpoint_of(route):
+    """Where a write of a route's records goes ("" for records that go nowhere): one write
+    takes records of several routes of one endpoint (invoices and bills are both Invoices)."""
+    return route.endpoint if route else ""
 
 
 def commit_progress(env, processed, remaining=None):
@@ -87,6 +89,12 @@ class XeroSyncMixin(models.AbstractModel):
         index=True,
     )
     xero_synced_at = fields.Datetime(string="Last sent to Xero", copy=False, readonly=True)
+    xero_written_at = fields.Datetime(
+        copy=False,
+        readonly=True,
+        help="Xero's time of the change Odoo last wrote (the UpdatedDateUTC of its answer, "
+        "to the millisecond): Xero's webhook events of that write are not read again.",
+    )
     xero_error = fields.Text(string="Xero error", copy=False, readonly=True)
     xero_warning = fields.Text(
         string="Xero warning",
@@ -390,6 +398,16 @@ class XeroSyncMixin(models.AbstractModel):
         for route, ids in groups.items():
             yield route, self.browse(ids)
 
+    def _xero_group_by_write(self):
+        """(a route, records) for each write these records make: by default one per
+        endpoint they go to, invoices and bills together."""
+        groups = {}
+        for record in self:
+            route = record._xero_get_route()
+            groups.setdefault(endpoint_of(route), (route, []))[1].append(record.id)
+        for route, ids in groups.values():
+            yield route, self.browse(ids)
+
     # -- the engine ---------------------------------------------------------------------------
     @api.model
     def _xero_pending_domain(self, connection):
@@ -422,8 +440,8 @@ class XeroSyncMixin(models.AbstractModel):
             ):
                 commit_progress(self.env, 0, remaining=0)
                 return False
-            # Full batches: the records of one route together (a batch goes to one endpoint).
-            window = window.sorted(lambda r: (*route_key(r._xero_get_route()), r.id))
+            # Full batches: the records of one endpoint together (a batch goes to one).
+            window = window.sorted(lambda r: (endpoint_of(r._xero_get_route()), r.id))
             for start in range(0, len(window), BATCH_SIZE):
                 batch = lock_quietly(window[start : start + BATCH_SIZE])
                 # Between two commits another worker may have sent some of them.
@@ -451,7 +469,7 @@ class XeroSyncMixin(models.AbstractModel):
         return go_on
 
     def _xero_send_all(self, connection):
-        """Send these records (of one connection), route by route, 50 at a time, each batch's
+        """Send these records (of one connection), endpoint by endpoint, 50 at a time, each batch's
         dependencies first; a batch whose answer was lost goes again first, as it was.
         False: stop for now."""
         lost = self._xero_lost_batches()
@@ -461,7 +479,7 @@ class XeroSyncMixin(models.AbstractModel):
                 return False
         # Members of a lost batch another worker holds wait for it to send them.
         rest = self.filtered(lambda r: not r.xero_lost_batch) - lost_members
-        for route, records in rest._xero_group_by_route():
+        for route, records in rest._xero_group_by_write():
             for start in range(0, len(records), BATCH_SIZE):
                 if not records[start : start + BATCH_SIZE]._xero_send(connection, route):
                     return False
@@ -488,7 +506,7 @@ class XeroSyncMixin(models.AbstractModel):
         return batches
 
     def _xero_send(self, connection, route):
-        """One Xero write for these records (≤ 50, one connection, one route), after the
+        """One Xero write for these records (≤ 50, one connection, one endpoint), after the
         dependencies they lack. False: stop for now."""
         if connection._is_rate_limited():
             self._xero_write({"xero_error": connection._rate_limit_message()})
@@ -505,8 +523,10 @@ class XeroSyncMixin(models.AbstractModel):
             )
             # Found in Xero as something else than this route (a setting changed since the
             # lost write): they go by their own route.
-            elsewhere = records.filtered(lambda r: r._xero_get_route() != route)
-            for other_route, group in elsewhere._xero_group_by_route():
+            elsewhere = records.filtered(
+                lambda r: endpoint_of(r._xero_get_route()) != endpoint_of(route)
+            )
+            for other_route, group in elsewhere._xero_group_by_write():
                 if not group._xero_send(connection, other_route):
                     return False
             records -= elsewhere
@@ -744,6 +764,7 @@ class XeroSyncMixin(models.AbstractModel):
             del done[record]
         synced = self.browse([r.id for r in done])
         synced._xero_store_ids({r.id: ids[r] for r in done})
+        synced._xero_store_written_at(done)
         synced._xero_write(
             {
                 "xero_state": "synced",
@@ -776,6 +797,17 @@ class XeroSyncMixin(models.AbstractModel):
     def _xero_store_ids(self, xero_ids):
         """Write each record's Xero ID ({record id: xero id}) in one statement."""
         self._xero_store_column("xero_id", xero_ids)
+
+    def _xero_store_written_at(self, answers):
+        """Keep Xero's time of each write ({record: Xero's answer}), where a record is linked
+        to one Xero object (a partner's link is per company: it keeps none)."""
+        if self._fields["xero_id"].company_dependent:
+            return
+        moments = {r.id: updated_utc(data) for r, data in answers.items()}
+        self._xero_store_column(
+            "xero_written_at",
+            {rid: moment.replace(tzinfo=None) for rid, moment in moments.items() if moment},
+        )
 
     def _xero_store_column(self, field_name, values):
         """Write ``{record id: value}`` into a Char or Json field in one statement (a batch's Xero

@@ -26,6 +26,12 @@ IMPORTS_OF_CATEGORY = {
     # The payment's invoice or credit note has an event of its own.
     "PAYMENT": ("payments",),
 }
+# The Odoo models whose documents events of a category may be about: those Odoo wrote itself
+# are known by their date (xero_written_at).
+MODELS_OF_CATEGORY = {
+    "INVOICE": ("account.move", "purchase.order"),
+    "CREDITNOTE": ("account.move",),
+}
 # Known, and read by the imports above through the invoices they are applied to.
 ACKNOWLEDGED_CATEGORIES = ("PREPAYMENT", "SUBSCRIPTION")
 # Xero retries a delivery for 24 hours: an event older than this is a replay, not news.
@@ -33,6 +39,13 @@ EVENT_MAX_AGE = timedelta(days=2)
 KEEP_EVENTS = timedelta(days=7)
 HEARD_EVERY = timedelta(minutes=5)
 BUSY_RETRY = timedelta(minutes=1)
+# Events are applied at once, up to APPLY_BURST times in BURST_WINDOW (someone approving,
+# then paying an invoice in Xero); while more keep coming (a bookkeeper reconciling the bank
+# in Xero), at most every APPLY_GAP: each application reads what changed in 2 calls, whatever
+# the number of events.
+APPLY_BURST = 3
+BURST_WINDOW = timedelta(minutes=10)
+APPLY_GAP = timedelta(minutes=2)
 
 
 class XeroWebhookEvent(models.Model):
@@ -73,6 +86,9 @@ class XeroWebhookEvent(models.Model):
         index=True,
     )
     note = fields.Char(readonly=True)
+    applied_at = fields.Datetime(
+        readonly=True, help="When Odoo read from Xero what this event told of."
+    )
 
     _event_unique = models.UniqueIndex(
         "(connection_id, category, resource_id, event_type, event_date)",
@@ -137,8 +153,25 @@ class XeroWebhookEvent(models.Model):
             # stores them. Answered at once, not after Odoo's retries of the request.
             return 0
         if stored:
-            self.env.ref("xero_connector.ir_cron_xero_webhooks").sudo()._trigger()
+            self.env.ref("xero_connector.ir_cron_xero_webhooks").sudo()._trigger(
+                at=self._next_application(connections, now)
+            )
         return stored
+
+    @api.model
+    def _next_application(self, connections, now):
+        """When these connections' new events are applied: now, unless events that called
+        Xero were applied APPLY_BURST times in the last BURST_WINDOW (then APPLY_GAP after the
+        last time)."""
+        self.env.cr.execute(
+            "SELECT DISTINCT applied_at FROM xero_webhook_event"
+            " WHERE connection_id IN %s AND applied_at > %s ORDER BY applied_at DESC LIMIT %s",
+            (tuple(connections.ids), now - BURST_WINDOW, APPLY_BURST),
+        )
+        recent = [row[0] for row in self.env.cr.fetchall()]
+        if len(recent) < APPLY_BURST:
+            return now
+        return max(now, recent[0] + APPLY_GAP)
 
     @api.model
     def _note_heard(self, connections, now):
@@ -187,6 +220,37 @@ class XeroWebhookEvent(models.Model):
         each within Xero's limits and the day's budget; the events are done once every
         import they call for has finished. Those of an import that failed say so, and the
         next poll catches up."""
+        echoes = self._echoes(connection)
+        echoes.write({"state": "done", "note": self.env._("Odoo's own change: nothing to read.")})
+        events = self - echoes
+        if not events:
+            return None
+        return events._read_changes(connection)
+
+    def _echoes(self, connection):
+        """Those of these events that tell of a change Odoo itself wrote (Xero sends events for
+        changes made through the API too): no later than Xero's time of Odoo's last write of
+        their document."""
+        echo_ids = set()
+        for category, model_names in MODELS_OF_CATEGORY.items():
+            events = self.filtered(lambda e, c=category: e.category == c)
+            for model_name in model_names if events else ():
+                table = self.env[model_name]._table
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT e.id FROM xero_webhook_event e JOIN %s d"
+                        " ON d.xero_id = e.resource_id AND d.company_id = %s"
+                        " WHERE e.id IN %s AND d.xero_written_at >= e.event_date",
+                        SQL.identifier(table),
+                        connection.company_id.id,
+                        tuple(events.ids),
+                    )
+                )
+                echo_ids.update(row[0] for row in self.env.cr.fetchall())
+        return self.browse(sorted(echo_ids))
+
+    def _read_changes(self, connection):
+        """The imports these events call for, as in _apply."""
         wanted = {name for event in self for name in IMPORTS_OF_CATEGORY[event.category]}
         failed, unfinished = {}, False
         for name, model_name, method in connection._import_plan():
@@ -213,10 +277,13 @@ class XeroWebhookEvent(models.Model):
         self._settle(connection, failed)
 
     def _settle(self, connection, failed):
+        now = fields.Datetime.now()
         for event in self:
             reasons = [failed[n] for n in IMPORTS_OF_CATEGORY[event.category] if n in failed]
             event.write(
-                {"state": "failed", "note": reasons[0][:250]} if reasons else {"state": "done"}
+                {"state": "failed", "note": reasons[0][:250], "applied_at": now}
+                if reasons
+                else {"state": "done", "applied_at": now}
             )
         if failed:
             message = self.env._(

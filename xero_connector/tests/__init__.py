@@ -37,3 +37,4 @@ from . import test_webhooks
 from . import test_quiet_poll
 from . import test_followup_budget
 from . import test_benchmark_month
+from . import test_push_together

@@ -59,8 +59,8 @@ class TestBenchmarkPayments(MoneyBackCase):
         self.env.cr.execute("ANALYZE account_payment, xero_odoo_payment, xero_payment")
 
     def send_documents(self, moves):
-        """Posted and sent, follow-ups included (an approved invoice's online link), through
-        the scheduled action beyond the first batch."""
+        """Posted and sent, follow-ups included, through the scheduled action beyond the
+        first batch."""
         moves.filtered(lambda m: m.state == "draft").action_post()
         self.analyze()
         moves.action_xero_sync()

@@ -33,11 +33,12 @@ class TestFollowupBudget(MoneyBackCase):
 
     def setUp(self):
         super().setUp()
-        # The follow-ups as a new connection has them (MoneyBackCase turns them off).
+        # The follow-ups as a new connection has them (MoneyBackCase turns them off), and
+        # history notes asked for: the tests count them.
         defaults = self.env["xero.connection"].default_get(
             ["send_history_notes", "send_attachments", "send_odoo_pdf", "followup_call_share"]
         )
-        self.connection.write(defaults)
+        self.connection.write(dict(defaults, send_history_notes=True))
         self.skipped = timedelta()
 
     # -- helpers ------------------------------------------------------------------------------
@@ -80,7 +81,7 @@ class TestFollowupBudget(MoneyBackCase):
         self.assertEqual(
             defaults,
             {
-                "send_history_notes": True,
+                "send_history_notes": False,
                 "send_attachments": True,
                 "send_odoo_pdf": False,
                 "followup_call_share": 20,
@@ -110,11 +111,12 @@ class TestFollowupBudget(MoneyBackCase):
         self.assertLess(max(writes + payments), min(followups), calls)
         self.assertEqual(
             sorted(c.split("/", 3)[-1] for c in (calls[i] for i in followups)),
-            sorted(["Attachments/receipt.txt", "History", "OnlineInvoice"]),
+            sorted(["Attachments/receipt.txt", "History"]),
+            "the online invoice is asked for at a click, not sent after",
         )
 
     def test_followups_stop_at_their_share_and_go_the_next_day(self):
-        # Draft invoices (no online link): a history note and a file each, 2 calls.
+        # Draft invoices: a history note and a file each, 2 calls.
         self.connection.write({"status_out_invoice": "DRAFT", "send_out_invoice": "on_post"})
         invoices = self.env["account.move"].union(*(self.move() for _i in range(12)))
         for invoice in invoices:

@@ -18,7 +18,8 @@ class TestFollowupsWithoutPdfEngine(OrderCase):
 
     def setUp(self):
         super().setUp()
-        self.connection.send_odoo_pdf = True  # what becomes of Odoo's PDF, asked for
+        # What becomes of Odoo's PDF, asked for, beside the notes asked for too.
+        self.connection.write({"send_odoo_pdf": True, "send_history_notes": True})
 
     @contextmanager
     def no_pdf_engine(self):

@@ -6,8 +6,8 @@ from unittest.mock import patch
 
 import requests
 
-from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import new_test_user, tagged
 
 from .test_engine import requests_log
 from .test_mapping import MappingCase
@@ -510,7 +510,8 @@ class TestMoveSync(DocumentCase):
         ]
 
     def test_the_trail_the_pdf_and_the_files_go_once(self):
-        self.connection.send_odoo_pdf = True  # Odoo's PDF, asked for
+        # Odoo's PDF and the history notes, asked for.
+        self.connection.write({"send_odoo_pdf": True, "send_history_notes": True})
         invoice = self.move()
         self.attach_files(invoice, 2)
         invoice.action_post()
@@ -595,17 +596,6 @@ class TestMoveSync(DocumentCase):
         paths = [r["path"] for r in requests_log(self.sandbox)]
         self.assertIn("/Invoices", paths)
         self.assertFalse([p for p in paths if "/Attachments" in p or "/History" in p])
-
-    def test_an_approved_sales_invoice_keeps_its_online_link(self):
-        self.connection.write(
-            {"status_out_invoice": "AUTHORISED", "status_in_invoice": "AUTHORISED"}
-        )
-        invoice, bill = self.move(), self.move("in_invoice", ref="B-77")
-        (invoice | bill).action_post()
-        (invoice | bill).action_xero_sync()
-        self.assertTrue(invoice.xero_online_url.startswith(self.sandbox.url))
-        self.assertEqual(requests.get(invoice.xero_online_url, timeout=30).status_code, 200)
-        self.assertFalse(bill.xero_online_url)
 
     def test_the_preview_shows_what_would_be_sent_without_calling_xero(self):
         invoice = self.move(
@@ -1104,3 +1094,130 @@ class TestMoveLostAnswers(DocumentCase):
         self.assertEqual(bill.xero_state, "synced", bill.xero_error)
         self.assertEqual(len(self.held()), 1)
         self.assertEqual(self.held_for(bill)["Contact"]["Name"], "Right Supplier Ltd")
+
+
+@tagged("post_install", "-at_install")
+class TestOnlineInvoice(DocumentCase):
+    """Xero's online invoice of an approved sales invoice: asked of Xero at the first click
+    of its button (one call), never when the invoice is sent."""
+
+    def setUp(self):
+        super().setUp()
+        self.connection.write(
+            {"status_out_invoice": "AUTHORISED", "status_in_invoice": "AUTHORISED"}
+        )
+
+    def sent(self, move_type="out_invoice", **values):
+        move = self.move(move_type, **values)
+        move.action_post()
+        move.action_xero_sync()
+        self.assertEqual(move.xero_state, "synced", move.xero_error)
+        return move
+
+    def clear_log(self):
+        self.sandbox._call("DELETE", "/sandbox/requests")
+
+    def online_calls(self):
+        return [r["path"] for r in requests_log(self.sandbox) if "/OnlineInvoice" in r["path"]]
+
+    def refusal(self, invoice):
+        """The UserError message of a click on the button that Xero refuses."""
+        with self.assertRaises(UserError) as caught:
+            invoice.action_xero_open_online_invoice()
+        return str(caught.exception)
+
+    def test_sending_an_approved_invoice_asks_for_no_online_invoice(self):
+        self.connection.write(
+            {"send_history_notes": False, "send_attachments": False, "send_odoo_pdf": False}
+        )
+        invoice = self.move()
+        invoice.action_post()
+        self.clear_log()
+        invoice.action_xero_sync()
+        self.assertEqual(invoice.xero_status, "AUTHORISED")
+        self.assertEqual(self.online_calls(), [])
+        self.assertFalse(invoice.xero_online_url)
+        self.assertFalse(invoice.xero_followup_pending, "no follow-up left for the link")
+        self.assertEqual(invoice._xero_followup_calls(self.connection), 0)
+        self.run_push_cron()
+        self.assertEqual(self.online_calls(), [], "nor later, by the scheduled action")
+
+    def test_the_button_asks_xero_once_then_opens_the_stored_link(self):
+        invoice = self.sent()
+        self.clear_log()
+        action = invoice.action_xero_open_online_invoice()
+        self.assertEqual(self.online_calls(), ["/Invoices/%s/OnlineInvoice" % invoice.xero_id])
+        self.assertEqual(
+            action, {"type": "ir.actions.act_url", "url": invoice.xero_online_url, "target": "new"}
+        )
+        given = self.connection._client().online_invoice_url(invoice.xero_id)
+        self.assertEqual(invoice.xero_online_url, given, "the address the sandbox gives")
+        self.assertEqual(requests.get(invoice.xero_online_url, timeout=30).status_code, 200)
+        # Later clicks: the stored link, no call.
+        self.clear_log()
+        self.assertEqual(invoice.action_xero_open_online_invoice(), action)
+        self.assertEqual(requests_log(self.sandbox), [])
+
+    def test_a_paid_invoice_has_the_button_too(self):
+        invoice = self.sent()
+        self.pay_in_xero(invoice, invoice.amount_total)
+        invoice._xero_write({"xero_status": "PAID"})  # as the import stores it
+        url = invoice.action_xero_open_online_invoice()["url"]
+        self.assertTrue(url.startswith(self.sandbox.url + "/in/"), url)
+
+    def test_xero_errors_give_a_user_error_and_store_nothing(self):
+        invoice = self.sent()
+        token = self.connection.sudo().access_token
+        self.assertTrue(token)
+        path = "^/Invoices/.*/OnlineInvoice"
+        faults = [
+            ({"kind": "error", "status": 500}, "unavailable right now"),
+            ({"kind": "rate_limit", "retry_after": 120}, "call limit"),
+            ({"kind": "error", "status": 403}, "no longer connected"),
+            ({"kind": "error", "status": 400}, "rejected the request"),
+        ]
+        for fault, said in faults:
+            with self.subTest(fault=fault):
+                self.sandbox.add_fault(method="GET", path=path, times=5, **fault)
+                message = self.refusal(invoice)
+                self.assertIn(invoice.name, message)
+                self.assertIn(said, message)
+                self.assertNotIn(token, message)
+                self.assertFalse(invoice.xero_online_url)
+                self.sandbox._call("DELETE", "/sandbox/faults")
+        # Xero answers again: the click gets the link.
+        self.assertTrue(invoice.action_xero_open_online_invoice()["url"])
+
+    def test_an_invoice_xero_has_no_online_invoice_for_gives_a_user_error(self):
+        invoice = self.sent()
+        invoice._xero_write({"xero_id": "00000000-0000-4000-8000-000000000000"})  # not in Xero
+        self.clear_log()
+        self.assertIn("Xero has no online invoice", self.refusal(invoice))
+        self.assertEqual(len(self.online_calls()), 1)
+        self.assertFalse(invoice.xero_online_url)
+
+    def test_only_approved_customer_invoices_in_xero_have_one(self):
+        bill = self.sent("in_invoice", ref="B-77")
+        self.connection.status_out_invoice = "DRAFT"
+        draft = self.sent()
+        unsent = self.move()
+        unsent.action_post()
+        self.clear_log()
+        for move in (bill, draft, unsent):
+            with self.subTest(move=move.display_name):
+                self.assertIn("not one", self.refusal(move))
+        self.assertEqual(requests_log(self.sandbox), [], "Xero is not asked")
+
+    def test_who_may_open_it_is_who_may_sync(self):
+        invoice = self.sent()
+        clerk = new_test_user(self.env, "online_clerk", groups="account.group_account_invoice")
+        with self.assertRaises(AccessError):
+            invoice.with_user(clerk).action_xero_open_online_invoice()
+        xero_user = new_test_user(
+            self.env,
+            "online_xero_user",
+            groups="xero_connector.group_xero_user,account.group_account_invoice",
+        )
+        action = invoice.with_user(xero_user).action_xero_open_online_invoice()
+        self.assertEqual(action["url"], invoice.xero_online_url)
+        self.assertTrue(invoice.xero_online_url)

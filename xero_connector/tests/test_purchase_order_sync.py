@@ -317,7 +317,8 @@ class TestPurchaseOrderSync(OrderCase):
         return [r.details for r in history.history_records if r.changes == "Note"]
 
     def test_the_order_pdf_its_files_and_a_history_note_go_once(self):
-        self.connection.send_odoo_pdf = True  # Odoo's PDF, asked for
+        # Odoo's PDF and the history notes, asked for.
+        self.connection.write({"send_odoo_pdf": True, "send_history_notes": True})
         order = self.order()
         self.env["ir.attachment"].create(
             [
@@ -359,7 +360,7 @@ class TestPurchaseOrderSync(OrderCase):
         self.assertEqual(self.uploads(), [])
 
     def test_the_files_of_orders_sent_by_the_scheduled_action_follow(self):
-        self.connection.send_purchase_order = "on_confirm"
+        self.connection.write({"send_purchase_order": "on_confirm", "send_history_notes": True})
         order = self.order()
         order.button_confirm()
         self.run_push_cron()
@@ -521,6 +522,7 @@ class TestPurchaseOrderAsBill(BillOrderCase):
         return [r.details for r in history.history_records if r.changes == "Note"]
 
     def test_the_bills_history_names_the_order_and_then_its_vendor_bill(self):
+        self.connection.send_history_notes = True
         order = self.order()
         order.action_xero_sync()
         self.assertEqual(

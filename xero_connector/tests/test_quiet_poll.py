@@ -273,6 +273,33 @@ class TestQuietPoll(MoneyBackCase):
         self.connection.sudo().webhook_key = False
         self.assertEqual(self.hours_pass(2), [QUIET, QUIET])
 
+    def test_with_xeros_payment_events_credit_notes_are_polled_as_a_safety_net_too(self):
+        self.send_everything()
+        self.connection.sudo().write(
+            {"webhook_key": "a-key", "webhook_heard_at": fields.Datetime.now()}
+        )
+        # Xero sends this organisation's PAYMENT events (the app subscribed to them): a refund
+        # paid on a credit note is told by one.
+        self.env["xero.webhook.event"].create(
+            {
+                "connection_id": self.connection.id,
+                "category": "PAYMENT",
+                "event_type": "CREATE",
+                "resource_id": "a-payment",
+                "event_date": fields.Datetime.now(),
+                "received_at": fields.Datetime.now(),
+                "state": "done",
+            }
+        )
+        runs = self.hours_pass(6)
+        self.assertEqual(runs, [Counter()] * 5 + [QUIET], "nothing between two safety nets")
+        # Without payment events for a day, credit notes are polled every hour again.
+        self.skipped += timedelta(days=1)
+        self.connection.sudo().webhook_heard_at = fields.Datetime.now() + self.skipped
+        self.assertEqual(
+            self.hours_pass(2)[1], Counter({"GET /CreditNotes": 1}), "refunds' hourly poll"
+        )
+
     def test_the_interval_with_webhooks_is_a_setting_of_xero_administrators(self):
         settings = self.env["res.config.settings"].create({"xero_webhook_poll_hours": 12})
         settings.execute()

@@ -6,6 +6,7 @@ import uuid
 from datetime import datetime, timedelta
 from unittest.mock import patch
 
+from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
@@ -328,6 +329,58 @@ class TestWebhooks(MoneyBackCase):
         self.assertEqual([c["path"] for c in calls], ["/Invoices", "/Payments"], calls)
         self.assertEqual(set(invoices[:10].mapped("payment_state")), {"paid"})
         self.assertEqual(set(invoices[10:].mapped("payment_state")), {"not_paid"})
+
+    def test_events_of_odoos_own_writes_cost_no_call(self):
+        invoice, bill = self.sent(self.move(), self.move("in_invoice", ref="BILL-ECHO"))
+        self.assertTrue(invoice.xero_written_at and bill.xero_written_at)
+        # Xero's events of those writes carry the moment of the change: the UpdatedDateUTC
+        # its answers gave (the sandbox's tests check that its events do).
+        echoes = [
+            self.event(resource_id=move.xero_id, when=move.xero_written_at, eventType="CREATE")
+            for move in (invoice, bill)
+        ]
+        self.post(self.body(echoes))
+        self.assertEqual(self.apply_events(), [])
+        self.assertEqual(set(self.stored().mapped("state")), {"done"})
+        self.assertIn("Odoo's own change", self.stored()[0].note)
+        self.assertFalse(any(self.stored().mapped("applied_at")), "no read: no gap follows")
+        # A change in Xero after Odoo's write is read.
+        self.pay_in_xero(invoice, invoice.amount_total)
+        later = invoice.xero_written_at + timedelta(milliseconds=1)
+        self.post(self.body([self.event(resource_id=invoice.xero_id, when=later)]))
+        calls = self.apply_events()
+        self.assertEqual([c["path"] for c in calls], ["/Invoices", "/Payments"], calls)
+        self.assertEqual(invoice.payment_state, "paid")
+
+    def test_events_go_at_once_a_few_times_then_at_most_every_gap(self):
+        invoice = self.sent(self.move())
+        cron = self.env.ref("xero_connector.ir_cron_xero_webhooks")
+        # Later than Xero's time of Odoo's write of the invoice: none of them is its echo.
+        now = datetime.utcnow().replace(microsecond=0) + timedelta(seconds=2)
+
+        def paid_in_xero_at(moment, amount):
+            """A payment made in Xero and its event delivered at ``moment``: when Odoo
+            applies it."""
+            self.pay_in_xero(invoice, amount)
+            with patch.object(fields.Datetime, "now", staticmethod(lambda *_a: moment)):
+                self.post(self.body([self.event(resource_id=invoice.xero_id, when=moment)]))
+                triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])
+                call_at = max(triggers.mapped("call_at"))
+                triggers.unlink()
+                self.apply_events()
+            return call_at
+
+        # Someone approves, pays, corrects in Xero: each at once.
+        applied = [paid_in_xero_at(now + timedelta(seconds=15 * n), 10) for n in range(3)]
+        self.assertEqual(applied, [now + timedelta(seconds=15 * n) for n in range(3)])
+        # A bookkeeper goes on reconciling: then at most every gap, the events together.
+        fourth = paid_in_xero_at(now + timedelta(seconds=45), 10)
+        self.assertEqual(fourth, now + timedelta(seconds=30) + xero_webhook_event.APPLY_GAP)
+        self.assertEqual(xero_webhook_event.APPLY_GAP, timedelta(minutes=2))
+        self.assertEqual(invoice.amount_residual, invoice.amount_total - 40)
+        # After a quiet spell, at once again.
+        quiet = now + xero_webhook_event.BURST_WINDOW + timedelta(minutes=5)
+        self.assertEqual(paid_in_xero_at(quiet, 10), quiet)
 
     def test_events_out_of_order_apply_what_xero_holds_now(self):
         invoice = self.sent(self.move())

@@ -46,6 +46,7 @@ class Context:
                     obj[resource.id_field],
                     "CREATE" if created else "UPDATE",
                     event_data(resource.webhook_category, obj),
+                    self.now.timestamp(),
                 )
             )
 

@@ -1,0 +1,97 @@
+# Copyright 2026 xero_connector developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""What waits for Xero goes together (issue 18): invoices and bills in one write, and the
+scheduled push at most every ``push_every_minutes``, so that documents posted through a day
+take a call an hour of Xero's Starter day, not one per run."""
+
+from datetime import timedelta
+from unittest.mock import patch
+
+from odoo import fields
+from odoo.tests import tagged
+
+from .test_engine import requests_log
+from .test_move_balances import MoneyBackCase
+
+
+@tagged("post_install", "-at_install")
+class TestPushTogether(MoneyBackCase):
+    def setUp(self):
+        super().setUp()
+        self.skipped = timedelta()
+        self.connection.write({"send_out_invoice": "on_post", "send_in_invoice": "on_post"})
+
+    def later(self):
+        real_now = fields.Datetime.now
+        return patch.object(
+            fields.Datetime, "now", staticmethod(lambda *_a: real_now() + self.skipped)
+        )
+
+    def push(self):
+        """A run of the scheduled push, at Odoo's moved time: the writes of documents it
+        made to Xero (their new contacts go first)."""
+        self.sandbox._call("DELETE", "/sandbox/requests")
+        with self.later():
+            self.run_push_cron()
+        return [
+            "%s %s" % (r["method"], r["path"])
+            for r in requests_log(self.sandbox)
+            if r["method"] != "GET" and r["path"] != "/Contacts"
+        ]
+
+    def posted(self, *moves):
+        moves = self.env["account.move"].union(*moves)
+        moves.action_post()
+        return moves
+
+    def test_invoices_and_bills_go_in_one_write(self):
+        moves = self.posted(self.move(), self.move("in_invoice", ref="BILL-1"), self.move())
+        self.assertEqual(self.push(), ["PUT /Invoices"])
+        self.assertEqual(set(moves.mapped("xero_state")), {"synced"})
+        held = {
+            d["InvoiceID"]: d["Type"]
+            for d in self.sandbox.held(self.tenant["tenantId"], "Invoices")
+        }
+        self.assertEqual(sorted(held[m.xero_id] for m in moves), ["ACCPAY", "ACCREC", "ACCREC"])
+
+    def test_what_waits_goes_together_at_most_every_push_every_minutes(self):
+        self.connection.push_every_minutes = 60
+        first = self.posted(self.move())
+        self.assertEqual(self.push(), ["PUT /Invoices"], "after a quiet spell: at once")
+        self.assertEqual(first.xero_state, "synced")
+        second = self.posted(self.move())
+        self.skipped += timedelta(minutes=10)
+        self.assertEqual(self.push(), [], "the hour since the last push is not over")
+        self.assertEqual(second.xero_state, "pending")
+        third = self.posted(self.move("in_invoice", ref="BILL-2"))
+        self.skipped += timedelta(minutes=50)
+        self.assertEqual(self.push(), ["PUT /Invoices"], "an hour on: both in one call")
+        self.assertEqual((second | third).mapped("xero_state"), ["synced", "synced"])
+        # The hour runs from that push.
+        fourth = self.posted(self.move())
+        self.skipped += timedelta(minutes=10)
+        self.assertEqual(self.push(), [])
+        self.skipped += timedelta(minutes=50)
+        self.assertEqual(self.push(), ["PUT /Invoices"])
+        self.assertEqual(fourth.xero_state, "synced")
+
+    def test_a_full_batch_and_the_button_do_not_wait(self):
+        self.connection.push_every_minutes = 60
+        self.posted(self.move())
+        self.push()
+        batch = self.posted(*(self.move() for _n in range(50)))
+        self.assertEqual(self.push(), ["PUT /Invoices"], "50 waiting: a full call goes")
+        self.assertEqual(set(batch.mapped("xero_state")), {"synced"})
+        waiting = self.posted(self.move())
+        self.assertEqual(self.push(), [])
+        waiting.action_xero_sync()
+        self.assertEqual(waiting.xero_state, "synced", "Sync to Xero sends at once")
+
+    def test_defaults_fit_starter(self):
+        defaults = self.env["xero.connection"].default_get(
+            ["push_every_minutes", "send_history_notes"]
+        )
+        self.assertEqual(defaults, {"push_every_minutes": 60, "send_history_notes": False})
+        settings = self.env["res.config.settings"].create({"xero_push_every_minutes": 30})
+        settings.execute()
+        self.assertEqual(self.connection.push_every_minutes, 30)
