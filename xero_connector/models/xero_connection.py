@@ -90,6 +90,9 @@ DEFAULT_WEBHOOK_POLL_HOURS = 6
 # What the scheduled push sends goes together at most this often: documents posted through a
 # day take a call an hour, not one per run of the push.
 DEFAULT_PUSH_EVERY_MINUTES = 60
+# A run of the push starts a little late: one due within this much of a run goes in that run,
+# not 10 minutes later.
+PUSH_SLACK = timedelta(minutes=5)
 # Webhooks silent for longer may be disabled in Xero: the hourly poll comes back.
 WEBHOOK_SILENCE = timedelta(days=1)
 # Xero's free Starter plan: calls a day per organisation, assumed when Xero has not said today.
@@ -1063,12 +1066,15 @@ class XeroConnection(models.Model):
             if connection.state != "connected":
                 connection._explain_pending_records()
                 continue
-            if connection._is_rate_limited() or connection._push_waits():
+            if connection._is_rate_limited():
                 continue
+            held = connection._push_waits()
             if not connection._run_isolated(connection._push_removals):
                 continue
             for model_name in self._synced_models():
                 model = self.env[model_name].sudo()
+                if held and model._xero_push_together:
+                    continue
                 if not connection._run_isolated(model._xero_push_pending, connection):
                     break
             else:
@@ -1086,15 +1092,16 @@ class XeroConnection(models.Model):
                 return
 
     def _push_waits(self):
-        """Whether what waits for Xero keeps waiting this run, to go together with what
-        follows: the last push was less than ``push_every_minutes`` ago and fewer than a
-        batch wait. Otherwise, when something waits, this push is noted as the last."""
-        waiting = self._count_pending(limit=BATCH_SIZE)
+        """Whether the documents, contacts and items waiting for Xero keep waiting this run,
+        to go together with what follows: the last push of them was less than
+        ``push_every_minutes`` ago and fewer than a batch wait. Otherwise, when some wait,
+        this push is noted as the last. Payments and removals never wait."""
+        waiting = self._count_waiting(limit=BATCH_SIZE)
         if not waiting:
             return False
         now = fields.Datetime.now()
-        since = timedelta(minutes=self.push_every_minutes)
-        if self.pushed_at and now < self.pushed_at + since and waiting < BATCH_SIZE:
+        due = self.pushed_at and self.pushed_at + timedelta(minutes=self.push_every_minutes)
+        if due and now < due - PUSH_SLACK and waiting < BATCH_SIZE:
             return True
         # Another worker writing the row (a push, Xero's count of calls): this push goes
         # unnoted, and the next one goes too.
@@ -1102,21 +1109,22 @@ class XeroConnection(models.Model):
             self._write_quietly({"pushed_at": now})
         return False
 
-    def _count_pending(self, limit):
-        """How many records wait for Xero (removals included), counted up to ``limit``."""
-        count = (
-            self.env["xero.removal"]
-            .sudo()
-            .search_count([("connection_id", "=", self.id), ("state", "=", "pending")], limit=limit)
-        )
+    def _count_waiting(self, limit):
+        """How many records that go together wait for Xero, counted up to ``limit``."""
+        count = 0
         for model_name in self._synced_models():
-            if count >= limit:
-                break
             model = self.env[model_name].sudo().with_company(self.company_id)
+            if count >= limit or not model._xero_push_together:
+                continue
             count += model.with_context(active_test=False).search_count(
                 model._xero_pending_domain(self), limit=limit - count
             )
         return count
+
+    def _push_at_next_run(self):
+        """What waits goes at the next run of the push (someone asked for it now)."""
+        if self.pushed_at and lock_quietly(self):
+            self._write_quietly({"pushed_at": False})
 
     def _push_followups(self):
         """The history notes, PDFs and files of this organisation's documents sent, oldest

@@ -40,6 +40,8 @@ class XeroOdooPayment(models.Model):
     _order = "date desc, id desc"
     _check_company_auto = True
     _xero_route = PAYMENTS
+    # A payment registered in Odoo goes within minutes, whatever else waits.
+    _xero_push_together = False
     _xero_depends_on = ("account.move",)
 
     active = fields.Boolean(

@@ -78,6 +78,9 @@ class XeroSyncMixin(models.AbstractModel):
     _xero_depends_on = ()  # models whose records may have to be in Xero first
     _xero_index_import = None  # (import name, method) that keeps xero.index fresh for it
     _xero_synced_fields = ()  # a change to these makes a synced record pending again
+    # Whether what waits of this model goes together at most every push_every_minutes;
+    # otherwise at every run of the scheduled push.
+    _xero_push_together = True
 
     xero_id = fields.Char(string="Xero ID", copy=False, readonly=True, index=True)
     xero_state = fields.Selection(
@@ -368,6 +371,8 @@ class XeroSyncMixin(models.AbstractModel):
                 now._xero_send_all(connection)
             later |= group - now
         if later:
+            for connection, _group in later._xero_group_by_connection():
+                connection._push_at_next_run()
             self.env.ref("xero_connector.ir_cron_xero_push")._trigger()
             return {
                 "type": "ir.actions.client",

@@ -26,12 +26,17 @@ IMPORTS_OF_CATEGORY = {
     # The payment's invoice or credit note has an event of its own.
     "PAYMENT": ("payments",),
 }
-# The Odoo models whose documents events of a category may be about: those Odoo wrote itself
-# are known by their date (xero_written_at).
+# The Odoo models whose records events of a category may be about: those of Odoo's own writes
+# are known by their date (xero_written_at). A payment Odoo writes changes its document too.
 MODELS_OF_CATEGORY = {
     "INVOICE": ("account.move", "purchase.order"),
     "CREDITNOTE": ("account.move",),
+    "PAYMENT": ("xero.odoo.payment",),
 }
+# Xero dates an event by the change, as it dates the object's UpdatedDateUTC: an event dated
+# as Odoo's write of its object, or up to this much before, is that write's (never one dated
+# after it). A change made in Xero in the second before Odoo's write is read by the next poll.
+ECHO_TOLERANCE = timedelta(seconds=1)
 # Known, and read by the imports above through the invoices they are applied to.
 ACKNOWLEDGED_CATEGORIES = ("PREPAYMENT", "SUBSCRIPTION")
 # Xero retries a delivery for 24 hours: an event older than this is a replay, not news.
@@ -229,25 +234,49 @@ class XeroWebhookEvent(models.Model):
 
     def _echoes(self, connection):
         """Those of these events that tell of a change Odoo itself wrote (Xero sends events for
-        changes made through the API too): no later than Xero's time of Odoo's last write of
-        their document."""
+        changes made through the API too): dated as Xero dated Odoo's write of their object,
+        or of a payment of their document."""
         echo_ids = set()
         for category, model_names in MODELS_OF_CATEGORY.items():
             events = self.filtered(lambda e, c=category: e.category == c)
-            for model_name in model_names if events else ():
-                table = self.env[model_name]._table
-                self.env.cr.execute(
-                    SQL(
-                        "SELECT e.id FROM xero_webhook_event e JOIN %s d"
-                        " ON d.xero_id = e.resource_id AND d.company_id = %s"
-                        " WHERE e.id IN %s AND d.xero_written_at >= e.event_date",
-                        SQL.identifier(table),
-                        connection.company_id.id,
-                        tuple(events.ids),
-                    )
-                )
-                echo_ids.update(row[0] for row in self.env.cr.fetchall())
+            if not events:
+                continue
+            for model_name in model_names:
+                echo_ids.update(events._echoes_of_writes(connection, self.env[model_name]._table))
+            if category != "PAYMENT":
+                echo_ids.update(events._echoes_of_payments(connection))
         return self.browse(sorted(echo_ids))
+
+    def _echoes_of_writes(self, connection, table):
+        self.env.cr.execute(
+            SQL(
+                "SELECT e.id FROM xero_webhook_event e JOIN %s w"
+                " ON w.xero_id = e.resource_id AND w.company_id = %s"
+                " WHERE e.id IN %s AND e.event_date BETWEEN w.xero_written_at - %s"
+                " AND w.xero_written_at",
+                SQL.identifier(table),
+                connection.company_id.id,
+                tuple(self.ids),
+                ECHO_TOLERANCE,
+            )
+        )
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    def _echoes_of_payments(self, connection):
+        """Events of documents that changed with a payment Odoo wrote."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT e.id FROM xero_webhook_event e"
+                " JOIN account_move d ON d.xero_id = e.resource_id AND d.company_id = %s"
+                " JOIN xero_odoo_payment w ON d.id IN (w.move_id, w.invoice_move_id)"
+                " WHERE e.id IN %s AND e.event_date BETWEEN w.xero_written_at - %s"
+                " AND w.xero_written_at",
+                connection.company_id.id,
+                tuple(self.ids),
+                ECHO_TOLERANCE,
+            )
+        )
+        return [row[0] for row in self.env.cr.fetchall()]
 
     def _read_changes(self, connection):
         """The imports these events call for, as in _apply."""

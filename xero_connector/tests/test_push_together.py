@@ -10,12 +10,15 @@ from unittest.mock import patch
 from odoo import fields
 from odoo.tests import tagged
 
+from . import test_odoo_payments
 from .test_engine import requests_log
 from .test_move_balances import MoneyBackCase
 
 
 @tagged("post_install", "-at_install")
 class TestPushTogether(MoneyBackCase):
+    register = test_odoo_payments.TestOdooPaymentsToXero.register
+
     def setUp(self):
         super().setUp()
         self.skipped = timedelta()
@@ -86,6 +89,31 @@ class TestPushTogether(MoneyBackCase):
         self.assertEqual(self.push(), [])
         waiting.action_xero_sync()
         self.assertEqual(waiting.xero_state, "synced", "Sync to Xero sends at once")
+
+    def test_the_rest_of_a_selection_sent_by_hand_goes_at_the_next_run(self):
+        self.connection.write({"push_every_minutes": 60, "send_out_invoice": "manual"})
+        self.posted(self.move())
+        self.connection.send_out_invoice = "on_post"
+        self.push()  # a push a moment ago: what waits now waits for the hour's end
+        self.connection.send_out_invoice = "manual"
+        selection = self.posted(*(self.move() for _n in range(60)))
+        selection.action_xero_sync()
+        self.assertEqual(len(selection.filtered(lambda m: m.xero_state == "pending")), 10)
+        self.skipped += timedelta(minutes=10)
+        self.assertEqual(self.push(), ["PUT /Invoices"])
+        self.assertEqual(set(selection.mapped("xero_state")), {"synced"})
+
+    def test_a_payment_made_in_odoo_goes_at_the_next_run_while_documents_wait(self):
+        self.connection.push_every_minutes = 60
+        paid = self.posted(self.move())
+        self.push()
+        waiting = self.posted(self.move())
+        self.register(paid)
+        self.skipped += timedelta(minutes=10)
+        self.assertEqual(self.push(), ["PUT /Payments"])
+        self.assertEqual(waiting.xero_state, "pending", "the documents wait for the hour")
+        [payment] = self.sandbox.held(self.tenant["tenantId"], "Payments")
+        self.assertEqual(payment["Invoice"]["InvoiceID"], paid.xero_id)
 
     def test_defaults_fit_starter(self):
         defaults = self.env["xero.connection"].default_get(

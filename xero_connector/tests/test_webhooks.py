@@ -13,6 +13,7 @@ from odoo.tests import new_test_user, tagged
 from xero_client.webhooks import sign
 
 from ..models import xero_sync_mixin, xero_webhook_event
+from . import test_odoo_payments, test_quiet_poll
 from .test_engine import requests_log
 from .test_move_balances import MoneyBackCase
 
@@ -25,6 +26,11 @@ DELIVERY_WAIT = 15  # seconds the sandbox may take to deliver (it batches for 0.
 class TestWebhooks(MoneyBackCase):
     """Xero's webhooks: signed deliveries stored at once, applied by the scheduled action
     with the poll's own imports; forged, replayed and foreign deliveries change nothing."""
+
+    register = test_odoo_payments.TestOdooPaymentsToXero.register
+    later = test_quiet_poll.TestQuietPoll.later
+    in_xero = test_quiet_poll.TestQuietPoll.in_xero
+    pay_refund_in_xero = test_quiet_poll.TestQuietPoll.pay_refund_in_xero
 
     def setUp(self):
         super().setUp()
@@ -352,11 +358,44 @@ class TestWebhooks(MoneyBackCase):
         self.assertEqual([c["path"] for c in calls], ["/Invoices", "/Payments"], calls)
         self.assertEqual(invoice.payment_state, "paid")
 
+    def test_events_of_a_payment_odoo_wrote_cost_no_call(self):
+        invoice = self.sent(self.move())
+        self.register(invoice)
+        self.run_push_cron()
+        pair = self.env["xero.odoo.payment"].search([("move_id", "=", invoice.id)])
+        self.assertEqual(pair.xero_state, "synced")
+        self.assertTrue(pair.xero_written_at)
+        # Xero's events of that write: the payment's, and its invoice's (a payment changes
+        # its invoice), both dated as the payment.
+        when = pair.xero_written_at
+        self.post(
+            self.body(
+                [
+                    self.event("PAYMENT", resource_id=pair.xero_id, when=when),
+                    self.event(resource_id=invoice.xero_id, when=when),
+                ]
+            )
+        )
+        self.assertEqual(self.apply_events(), [])
+        self.assertEqual(set(self.stored().mapped("state")), {"done"})
+        self.assertEqual(len(invoice._get_reconciled_payments()), 1)
+
+    def test_a_refund_paid_in_xero_arrives_with_its_payment_event(self):
+        refund = self.sent(self.move("out_refund", lines=[{"name": "Refund", "price_unit": 50}]))
+        self.tenant_id = self.tenant["tenantId"]
+        self.skipped = timedelta()
+        self.pay_refund_in_xero(refund)
+        [payment] = [p for p in self.held("Payments") if p["Status"] == "AUTHORISED"]
+        self.post(self.body([self.event("PAYMENT", resource_id=payment["PaymentID"])]))
+        calls = self.apply_events()
+        self.assertIn("/Payments", [c["path"] for c in calls])
+        self.assertEqual(refund.payment_state, "paid")
+
     def test_events_go_at_once_a_few_times_then_at_most_every_gap(self):
         invoice = self.sent(self.move())
         cron = self.env.ref("xero_connector.ir_cron_xero_webhooks")
         # Later than Xero's time of Odoo's write of the invoice: none of them is its echo.
-        now = datetime.utcnow().replace(microsecond=0) + timedelta(seconds=2)
+        now = datetime.utcnow().replace(microsecond=0) + timedelta(seconds=3)
 
         def paid_in_xero_at(moment, amount):
             """A payment made in Xero and its event delivered at ``moment``: when Odoo
