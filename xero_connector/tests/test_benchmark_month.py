@@ -40,8 +40,9 @@ the simulation, so that Odoo's test server is never called while the test works 
 database. The sandbox's intent-to-receive check passes through the collector too.
 
 The default is 5 working days (XERO_BENCH_DAYS=22 for a whole month); a simulated day takes
-about a minute, and the days after the first repeat it to the call. Not part of the standard run; `make bench` runs it with the other benchmarks
-(test tag xero_benchmark) and prints one line per figure, each starting "XERO-BENCHMARK "."""
+about a minute, and the days after the first repeat it to the call. Not part of the standard
+run; `make bench` runs it with the other benchmarks (test tag xero_benchmark) and prints one
+line per figure, each starting "XERO-BENCHMARK "."""
 
 import base64
 import json
