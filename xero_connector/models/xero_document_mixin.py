@@ -1,5 +1,7 @@
 # Copyright 2026 xero_connector developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -11,7 +13,7 @@ from xero_client.mappings.common import text
 
 from .xero_connection import XeroNeedsReconnect
 from .xero_document_line_mixin import amount
-from .xero_sync_mixin import XeroDataError, commit_progress
+from .xero_sync_mixin import WATERMARK_MARGIN_MINUTES, XeroDataError, commit_progress
 
 # How far along Xero's approval a status is: a send never takes a document back.
 STATUS_RANK = {"DRAFT": 0, "SUBMITTED": 1, "AUTHORISED": 2, "PAID": 3, "BILLED": 3}
@@ -715,9 +717,12 @@ class XeroDocumentMixin(models.AbstractModel):
         def import_since(since, resume):
             after = resume.get("after")
             if not after:
-                since = since or documents._xero_first_sent_at()
-                if not since:
+                first = not since and documents._xero_first_sent_at()
+                if not since and not first:
                     return 0, True
+                # Odoo stamps its first send after Xero's answer, to the second: the first run
+                # asks from a little before, as each later one does.
+                since = since or first - timedelta(minutes=WATERMARK_MARGIN_MINUTES)
                 after = [since.isoformat(), ""]
             client = connection._client()
             count = 0

@@ -67,6 +67,16 @@ class TestMoveImportEdges(MoneyBackCase):
     def closed_notes(self, move):
         return move.message_ids.filtered(lambda m: "Xero marked this document" in (m.body or ""))
 
+    def test_the_first_import_reads_a_document_sent_in_the_second_before_its_stamp(self):
+        invoice = self.sent(self.move())
+        # Xero dated the write at .990 of a second, Odoo stamped its send after the answer,
+        # in the next second: the first import asks from before both.
+        invoice._xero_write({"xero_synced_at": invoice.xero_synced_at + timedelta(seconds=1)})
+        self.pay_in_xero(invoice, 100)
+        self.run_import_cron()
+        self.assertEqual(invoice.xero_amount_paid, 100)
+        self.assertEqual(invoice.amount_residual, invoice.amount_total - 100)
+
     def test_documents_deleted_in_xero_come_in_its_default_lists(self):
         self.connection.write({"status_out_invoice": "DRAFT", "status_out_refund": "DRAFT"})
         invoice, refund = self.sent(self.move(), self.move("out_refund"))
