@@ -93,6 +93,9 @@ class ResConfigSettings(models.TransientModel):
     xero_push_every_minutes = fields.Integer(
         related="xero_connection_id.push_every_minutes", readonly=False
     )
+    xero_day_call_limit = fields.Integer(
+        related="xero_connection_id.day_call_limit", readonly=False
+    )
 
     @api.model
     def default_get(self, fields_list):

@@ -49,6 +49,7 @@ USER_WRITABLE_FIELDS = {
     "purchase_order_as",
     "webhook_poll_hours",
     "push_every_minutes",
+    "day_call_limit",
 }
 PAYMENT_FLOWS = [
     ("both", "Both ways"),
@@ -58,8 +59,9 @@ PAYMENT_FLOWS = [
 ]
 SERVER_URL_PARAM = "xero_connector.server_url"
 BATCH_SIZE = 50
-# Below this many calls left today, polling stops so that what Odoo sends still gets through.
-IMPORT_CALL_RESERVE = 200
+# Below this share of the day's calls left, polling stops so that what Odoo sends still gets
+# through (200 of a Starter day).
+IMPORT_RESERVE_PERCENT = 20
 CALLS_LEFT_REFRESH_MINUTES = 5
 # When the hourly scheduled action runs each import of _import_plan() (see _import_due):
 # (interval, whether Xero's webhooks report its changes, the imports whose changes make it due
@@ -95,7 +97,7 @@ DEFAULT_PUSH_EVERY_MINUTES = 60
 PUSH_SLACK = timedelta(minutes=5)
 # Webhooks silent for longer may be disabled in Xero: the hourly poll comes back.
 WEBHOOK_SILENCE = timedelta(days=1)
-# Xero's free Starter plan: calls a day per organisation, assumed when Xero has not said today.
+# Xero's free Starter plan: calls a day per organisation (the default of day_call_limit).
 STARTER_DAY_CALLS = 1000
 DEFAULT_FOLLOWUP_CALL_SHARE = 20  # percent of the day's calls left
 XERO_DAY = timedelta(hours=24)  # Xero counts the day's calls over the last 24 hours
@@ -350,6 +352,15 @@ class XeroConnection(models.Model):
         "after a quiet spell goes at the next run (every 10 minutes), and 50 waiting go at "
         "once. 0: every run. The Sync to Xero button always sends at once.",
     )
+    day_call_limit = fields.Integer(
+        string="Xero calls a day",
+        default=STARTER_DAY_CALLS,
+        required=True,
+        help="The calls a day Xero's plan allows this organisation: 1,000 on the Starter plan, "
+        "5,000 above it. Odoo counts from it until Xero says how many are left today; below a "
+        "fifth of it left, polling waits for the next day so that sending goes on, and the "
+        "share of the day's calls for notes and files is a share of it.",
+    )
     pushed_at = fields.Datetime(
         string="Last sent what was pending",
         readonly=True,
@@ -376,6 +387,9 @@ class XeroConnection(models.Model):
     )
     _webhook_poll_hours_positive = models.Constraint(
         "CHECK(webhook_poll_hours >= 1)", "The poll with webhooks runs at least every hour."
+    )
+    _day_call_limit_positive = models.Constraint(
+        "CHECK(day_call_limit > 0)", "Xero's plan allows some calls a day."
     )
     _push_every_minutes_positive = models.Constraint(
         "CHECK(push_every_minutes >= 0)", "Sending cannot wait a negative number of minutes."
@@ -902,23 +916,29 @@ class XeroConnection(models.Model):
         stale = not self.day_calls_left_at or self.day_calls_left_at < now - timedelta(
             minutes=CALLS_LEFT_REFRESH_MINUTES
         )
-        if (stale or left < 2 * IMPORT_CALL_RESERVE) and lock_quietly(self.sudo()):
+        if (stale or left < 2 * self._import_reserve()) and lock_quietly(self.sudo()):
             self.sudo().write({"day_calls_left": left, "day_calls_left_at": now})
 
+    def _import_reserve(self):
+        """The calls left today below which polling waits: IMPORT_RESERVE_PERCENT of the
+        day's calls."""
+        return self.day_call_limit * IMPORT_RESERVE_PERCENT // 100
+
     def _import_budget_left(self):
-        """Whether polling Xero may spend calls now: below IMPORT_CALL_RESERVE calls left
-        today, the rest of the day's calls are kept for sending what Odoo changed."""
+        """Whether polling Xero may spend calls now: below the reserve of calls left today
+        (_import_reserve), the rest of the day's calls are kept for sending what Odoo
+        changed."""
         if not self.day_calls_left_at or self.day_calls_left_at < fields.Datetime.now() - timedelta(
             hours=24
         ):
             return True
-        return self.day_calls_left > IMPORT_CALL_RESERVE
+        return self.day_calls_left > self._import_reserve()
 
     def _day_calls_left(self):
         """The calls Xero has left for the organisation today: what its last answer said,
-        or a full Starter day when it has said nothing in the last 24 hours."""
+        or a full day of its plan when it has said nothing in the last 24 hours."""
         if not self.day_calls_left_at or self.day_calls_left_at < fields.Datetime.now() - XERO_DAY:
-            return STARTER_DAY_CALLS
+            return self.day_call_limit
         return self.day_calls_left
 
     def _followup_calls_left(self):

@@ -7,8 +7,11 @@ import logging
 import threading
 from unittest.mock import patch
 
+from psycopg2.errors import CheckViolation
+
 from odoo import fields
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from xero_client.mappings.contact import MAX_CONTACT_PERSONS
 
@@ -339,6 +342,26 @@ class TestEngine(XeroCase):
         self.connection.sudo().write({"day_calls_left": 900})
         self.env["xero.connection"]._cron_import()
         self.assertTrue([r for r in requests_log(self.sandbox) if r["method"] == "GET"])
+
+    def test_the_plans_daily_calls_are_a_setting_the_reserve_and_shares_follow(self):
+        self.assertEqual(self.connection.day_call_limit, 1000, "Xero's Starter plan")
+        self.env["res.partner"].create({"name": "Anyone", "is_company": True}).action_xero_sync()
+        settings = self.env["res.config.settings"].create({"xero_day_call_limit": 5000})
+        settings.execute()
+        self.assertEqual(self.connection.day_call_limit, 5000)
+        # 900 left of 5,000: below a fifth, the import waits; of 1,000 it would go on.
+        self.sandbox._call("DELETE", "/sandbox/requests")
+        self.connection.sudo().write(
+            {"day_calls_left": 900, "day_calls_left_at": fields.Datetime.now()}
+        )
+        self.env["xero.connection"]._cron_import()
+        self.assertFalse([r for r in requests_log(self.sandbox) if r["method"] == "GET"])
+        # Until Xero says how many are left today, the notes and files' share is of the plan's.
+        self.connection.sudo().write({"day_calls_left_at": False, "followup_window_start": False})
+        self.assertEqual(self.connection._followup_calls_left(), 1000, "20% of 5,000")
+        with mute_logger("odoo.sql_db"), self.assertRaises(CheckViolation), self.cr.savepoint():
+            self.connection.day_call_limit = 0
+            self.connection.flush_recordset()
 
     def test_calls_left_today_are_remembered_from_xero_answers(self):
         self.partners(1).action_xero_sync()
