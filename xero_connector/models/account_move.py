@@ -17,7 +17,7 @@ from xero_client.routes import BILL_CREDIT_NOTES, BILLS, SALES_CREDIT_NOTES, SAL
 from .res_partner import SUMMARY_IMPORT
 from .xero_document_line_mixin import amount
 from .xero_document_mixin import CLAIM_SEPARATOR, CLOSED, LOOKUP_TERMS
-from .xero_sync_mixin import XeroDataError
+from .xero_sync_mixin import LOST_REASONS, XeroDataError
 
 MOVE_ROUTES = {
     "out_invoice": SALES_INVOICES,
@@ -26,8 +26,6 @@ MOVE_ROUTES = {
     "in_refund": BILL_CREDIT_NOTES,
 }
 DOCUMENT_TYPES = tuple(MOVE_ROUTES)
-# Xero's reasons for refusing a token that only a reconnect cures: renewing it is no use.
-LOST_REASONS = ("tenant_disconnected", "missing_scope")
 XERO_DOCUMENT_STATES = [
     ("DRAFT", "Draft"),
     ("SUBMITTED", "Awaiting approval"),

@@ -13,7 +13,12 @@ from xero_client.mappings.common import text
 
 from .xero_connection import XeroNeedsReconnect
 from .xero_document_line_mixin import amount
-from .xero_sync_mixin import WATERMARK_MARGIN_MINUTES, XeroDataError, commit_progress
+from .xero_sync_mixin import (
+    LOST_REASONS,
+    WATERMARK_MARGIN_MINUTES,
+    XeroDataError,
+    commit_progress,
+)
 
 # How far along Xero's approval a status is: a send never takes a document back.
 STATUS_RANK = {"DRAFT": 0, "SUBMITTED": 1, "AUTHORISED": 2, "PAID": 3, "BILLED": 3}
@@ -549,7 +554,7 @@ class XeroDocumentMixin(models.AbstractModel):
                 return self._xero_followups_done(done) and False
             except AuthError as error:
                 connection._note_followup_calls(spent)
-                if error.reason in ("tenant_disconnected", "missing_scope"):
+                if error.reason in LOST_REASONS:
                     connection._mark_lost(error.message)
                 return self._xero_followups_done(done) and False
             except (TransientError, XeroNeedsReconnect):

@@ -42,6 +42,8 @@ XERO_STATES = [
 OPERATIONS = [("upsert", "Send"), ("remove", "Remove from Xero")]
 # Words of Xero's answers that may mean the object a record points at is gone; a GET by ID
 # then decides.
+# Xero's reasons for refusing a token that only a reconnect cures: renewing it is no use.
+LOST_REASONS = ("tenant_disconnected", "missing_scope")
 MISSING_HINTS = ("not found", "could not be found", "does not exist", "no longer exists")
 
 
@@ -554,7 +556,7 @@ class XeroSyncMixin(models.AbstractModel):
         except RateLimited as error:
             return records._xero_postpone_for_rate_limit(connection, error)
         except AuthError as error:
-            if error.reason in ("tenant_disconnected", "missing_scope"):
+            if error.reason in LOST_REASONS:
                 connection._mark_lost(error.message)
             else:
                 # The next attempt renews the token first; a refused renewal asks for a

@@ -242,36 +242,29 @@ class XeroWebhookEvent(models.Model):
             if not events:
                 continue
             for model_name in model_names:
-                echo_ids.update(events._echoes_of_writes(connection, self.env[model_name]._table))
+                written = SQL(
+                    "JOIN %s w ON w.xero_id = e.resource_id AND w.company_id = %s",
+                    SQL.identifier(self.env[model_name]._table),
+                    connection.company_id.id,
+                )
+                echo_ids.update(events._dated_by(written))
             if category != "PAYMENT":
-                echo_ids.update(events._echoes_of_payments(connection))
+                # Events of documents that changed with a payment Odoo wrote.
+                paid = SQL(
+                    "JOIN account_move d ON d.xero_id = e.resource_id AND d.company_id = %s"
+                    " JOIN xero_odoo_payment w ON d.id IN (w.move_id, w.invoice_move_id)",
+                    connection.company_id.id,
+                )
+                echo_ids.update(events._dated_by(paid))
         return self.browse(sorted(echo_ids))
 
-    def _echoes_of_writes(self, connection, table):
+    def _dated_by(self, written):
+        """Those of these events dated by a write ``w`` that ``written`` joins them to."""
         self.env.cr.execute(
             SQL(
-                "SELECT e.id FROM xero_webhook_event e JOIN %s w"
-                " ON w.xero_id = e.resource_id AND w.company_id = %s"
-                " WHERE e.id IN %s AND e.event_date BETWEEN w.xero_written_at - %s"
-                " AND w.xero_written_at",
-                SQL.identifier(table),
-                connection.company_id.id,
-                tuple(self.ids),
-                ECHO_TOLERANCE,
-            )
-        )
-        return [row[0] for row in self.env.cr.fetchall()]
-
-    def _echoes_of_payments(self, connection):
-        """Events of documents that changed with a payment Odoo wrote."""
-        self.env.cr.execute(
-            SQL(
-                "SELECT e.id FROM xero_webhook_event e"
-                " JOIN account_move d ON d.xero_id = e.resource_id AND d.company_id = %s"
-                " JOIN xero_odoo_payment w ON d.id IN (w.move_id, w.invoice_move_id)"
-                " WHERE e.id IN %s AND e.event_date BETWEEN w.xero_written_at - %s"
-                " AND w.xero_written_at",
-                connection.company_id.id,
+                "SELECT e.id FROM xero_webhook_event e %s WHERE e.id IN %s"
+                " AND e.event_date BETWEEN w.xero_written_at - %s AND w.xero_written_at",
+                written,
                 tuple(self.ids),
                 ECHO_TOLERANCE,
             )
@@ -307,11 +300,13 @@ class XeroWebhookEvent(models.Model):
 
     def _settle(self, connection, failed):
         now = fields.Datetime.now()
-        for event in self:
-            reasons = [failed[n] for n in IMPORTS_OF_CATEGORY[event.category] if n in failed]
-            event.write(
-                {"state": "failed", "note": reasons[0][:250], "applied_at": now}
-                if reasons
+        by_outcome = self.grouped(
+            lambda e: next((failed[n] for n in IMPORTS_OF_CATEGORY[e.category] if n in failed), "")
+        )
+        for reason, events in by_outcome.items():
+            events.write(
+                {"state": "failed", "note": reason[:250], "applied_at": now}
+                if reason
                 else {"state": "done", "applied_at": now}
             )
         if failed:
