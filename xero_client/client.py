@@ -41,6 +41,7 @@ MAX_PAGE_SIZE = 1000  # the largest pageSize Xero takes
 # IDs per call of a list filter (Contacts?IDs=...): Xero advises about 40 values, for the
 # length of the URL (Requests and responses, "Optimised filtering on a list of values").
 MAX_IDS = 40
+TENANT_HEADER = "xero-tenant-id"
 LIMIT_HEADERS = ("X-MinLimit-Remaining", "X-DayLimit-Remaining", "X-AppMinLimit-Remaining")
 # Oldest change first. Xero documents one ordering element per call ("order=Name ASC"); ties
 # come in an order of Xero's own, which iter_changes does not rely on.
@@ -164,8 +165,31 @@ class StaticBearer:
         return "StaticBearer(***)"
 
 
+class CustomConnectionApiClient(ApiClient):
+    """An SDK ApiClient whose calls go without the ``xero-tenant-id`` header.
+
+    A custom connection's token is bound to its one organisation, and Xero takes its calls
+    without the header. The SDK's AccountingApi methods refuse a None tenant ("Missing the
+    required parameter") and would send an empty header for "": XeroClient passes "" to
+    them, and this drops the header just before the request leaves.
+    """
+
+    def request(self, method, url, headers=None, **kwargs):
+        headers = {k: v for k, v in (headers or {}).items() if k.lower() != TENANT_HEADER}
+        return super().request(method, url, headers=headers, **kwargs)
+
+
 class XeroClient:
     """The Accounting API of one organisation (tenant), with one access token.
+
+    ``tenant_id`` None: the token is a custom connection's (see
+    ``oauth.client_credentials_token``), bound to its one organisation, and calls go without
+    the ``xero-tenant-id`` header.
+
+    ``on_answer``, if given, is called once after each call through ``call``, whatever came
+    of it, as ``on_answer(method_name, status, elapsed_ms)``: ``status`` is the HTTP status,
+    or None when no answer came (network failure). It is how a caller counts its calls; an
+    exception it raises is logged and never hides the call's own result or error.
 
     ``limits`` holds the remaining-call figures Xero sent with its latest answer that had
     them, by header name: ``X-DayLimit-Remaining`` (calls left today for this organisation),
@@ -175,14 +199,23 @@ class XeroClient:
     two (None when not known yet).
     """
 
-    def __init__(self, endpoints, access_token, tenant_id, timeout=DEFAULT_TIMEOUT, logger=None):
+    def __init__(
+        self,
+        endpoints,
+        access_token,
+        tenant_id,
+        timeout=DEFAULT_TIMEOUT,
+        logger=None,
+        on_answer=None,
+    ):
         remember_secret(access_token)
         self.endpoints = endpoints
         self.tenant_id = tenant_id
         self.timeout = timeout_pair(timeout)
         self.logger = logger or _logger
+        self.on_answer = on_answer
         self.limits = {}
-        self.api_client = build_api_client(access_token)
+        self.api_client = build_api_client(access_token, custom_connection=tenant_id is None)
         self.accounting = AccountingApi(self.api_client, base_url=endpoints.api_url)
 
     @property
@@ -642,12 +675,25 @@ class XeroClient:
     # -- the call pipeline ----------------------------------------------------------------------
     def call(self, method_name, *args, **kwargs):
         """``AccountingApi.<method_name>(tenant_id, *args, **kwargs)`` with our timeout, the
-        rate-limit headers remembered and every failure raised as a ``XeroError``."""
-        method = getattr(self.accounting, method_name)
+        rate-limit headers remembered, every failure raised as a ``XeroError``, and
+        ``on_answer`` told of the call whatever came of it."""
         started = time.monotonic()
+        status = None
+        try:
+            data, status = self.send(method_name, started, *args, **kwargs)
+        except XeroError as error:
+            status = error.status
+            raise
+        finally:
+            self.report_answer(method_name, status, started)
+        return data
+
+    def send(self, method_name, started, *args, **kwargs):
+        """``(data, status)`` of the SDK call; a failure raised as a ``XeroError``."""
+        method = getattr(self.accounting, method_name)
         try:
             data, status, headers = method(
-                self.tenant_id,
+                "" if self.tenant_id is None else self.tenant_id,
                 *args,
                 _return_http_data_only=False,
                 _request_timeout=self.timeout,
@@ -672,7 +718,23 @@ class XeroClient:
             elapsed_ms(started),
             self.limits,
         )
-        return data
+        return data, status
+
+    def report_answer(self, method_name, status, started):
+        """Tell ``on_answer`` of a call; its own failure is logged, never passed on."""
+        if self.on_answer is None:
+            return
+        try:
+            self.on_answer(method_name, status, elapsed_ms(started))
+        except Exception as exc:  # the caller's counting must never change the call's outcome
+            log(
+                self.logger,
+                logging.WARNING,
+                "The on_answer hook failed after Xero %s (%s): %r",
+                method_name,
+                status,
+                exc,
+            )
 
     def remember_limits(self, headers):
         for name in LIMIT_HEADERS:
@@ -702,14 +764,16 @@ def collection_of(endpoint, operation):
 
 
 # -- building the SDK client ------------------------------------------------------------------
-def build_api_client(access_token):
-    """An SDK ApiClient that sends ``access_token`` and never retries or sleeps on its own."""
+def build_api_client(access_token, custom_connection=False):
+    """An SDK ApiClient that sends ``access_token`` and never retries or sleeps on its own;
+    for a ``custom_connection``, one that sends no ``xero-tenant-id``."""
     # Configuration() hands out copies of the first instance ever built in the process,
     # whatever arguments it gets, and the first call sets that default for everyone: build a
     # fresh one past its metaclass instead, with our own auth object.
     configuration = type.__call__(Configuration)
     configuration.oauth2_token = StaticBearer(access_token)
-    api_client = ApiClient(configuration, pool_threads=1)
+    client_class = CustomConnectionApiClient if custom_connection else ApiClient
+    api_client = client_class(configuration, pool_threads=1)
     api_client.user_agent = "xero_client (Odoo xero_connector) xero-python/%s" % (
         xero_python.__version__
     )

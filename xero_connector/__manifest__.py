@@ -8,7 +8,7 @@
     "license": "LGPL-3",
     "author": "xero_connector developers",
     "website": "https://github.com/xero-connector/xero_connector",
-    "depends": ["account", "purchase"],
+    "depends": ["account", "purchase", "mail"],
     # What the addon and xero_client import, by their PyPI names (see setup.py). xero_client
     # itself comes from this repository: pip install /path/to/repository.
     "external_dependencies": {"python": ["xero-python", "requests", "urllib3"]},
@@ -25,6 +25,7 @@
         "views/xero_payment_views.xml",
         "views/xero_odoo_payment_views.xml",
         "views/xero_webhook_event_views.xml",
+        "views/xero_health_views.xml",
         "views/xero_drift_views.xml",
         "views/xero_document_preview_views.xml",
         "views/xero_mapping_wizard_views.xml",

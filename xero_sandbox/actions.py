@@ -1,10 +1,12 @@
 """Sandbox-only actions, outside Xero's paths: what a person would do in Xero's own screens,
 and the knobs tests turn (limits, faults, clock, reset, request log)."""
 
+import uuid
 from datetime import date
 
 from . import books
 from .errors import ElementInvalid
+from .identity import CUSTOM_CONNECTION_SCOPES, GRANULAR_SCOPES, is_custom_connection
 from .resources import RESOURCES
 from .resources.base import Context
 
@@ -177,17 +179,62 @@ class Actions:
             for token in self.state.access_tokens.values():
                 token["expires_at"] = min(token["expires_at"], now - 1)
 
-    def register_app(self, client_id, client_secret=None, redirect_uris=None, name=None):
+    def register_app(
+        self,
+        client_id,
+        client_secret=None,
+        redirect_uris=None,
+        name=None,
+        custom_connection_tenant=None,
+        scopes=None,
+    ):
+        """An app as made on developer.xero.com. With ``custom_connection_tenant`` it is a
+        custom connection already authorised for that one organisation (by the email Xero
+        sends its user), with ``scopes`` (default: every granular accounting scope)."""
         if not client_id:
             raise ActionError("client_id is required")
+        app = {
+            "client_secret": client_secret,
+            "redirect_uris": redirect_uris,
+            "name": name or client_id,
+        }
+        if custom_connection_tenant:
+            app.update(self.custom_connection(custom_connection_tenant, redirect_uris, scopes))
+        elif scopes is not None:
+            raise ActionError("scopes are set on a custom connection only")
         with self.state.lock:
-            self.state.apps[client_id] = {
-                "client_secret": client_secret,
-                "redirect_uris": redirect_uris,
-                "name": name or client_id,
-            }
+            previous = self.state.apps.get(client_id) or {}
+            self.state.apps[client_id] = app
+            if is_custom_connection(previous) or is_custom_connection(app):
+                # A custom connection changed is authorised again, to its organisation only.
+                self.state.connections = [
+                    c for c in self.state.connections if c["client_id"] != client_id
+                ]
+            if is_custom_connection(app):
+                self.sandbox.identity.connect(
+                    client_id, app["custom_connection_tenant"], str(uuid.uuid4())
+                )
         self.state.save()
-        return {"client_id": client_id, "redirect_uris": redirect_uris}
+        answer = {"client_id": client_id, "redirect_uris": app["redirect_uris"]}
+        answer.update({k: app[k] for k in ("custom_connection_tenant", "scopes") if k in app})
+        return answer
+
+    def custom_connection(self, tenant_id, redirect_uris, scopes):
+        """A custom connection's part of its app: no redirect URI (there is no user to send
+        back) and scopes the sandbox knows."""
+        if redirect_uris:
+            raise ActionError("A custom connection has no redirect URIs")
+        scopes = sorted(CUSTOM_CONNECTION_SCOPES) if scopes is None else scopes
+        if not isinstance(scopes, list) or not scopes:
+            raise ActionError("scopes must be a list of scopes")
+        unknown = [s for s in scopes if not isinstance(s, str) or s not in GRANULAR_SCOPES]
+        if unknown:
+            raise ActionError("Unknown scopes: %s" % " ".join(map(str, unknown)))
+        return {
+            "redirect_uris": [],
+            "custom_connection_tenant": self.org(tenant_id).tenant_id,
+            "scopes": list(dict.fromkeys(scopes)),
+        }
 
     def tenants(self):
         return [

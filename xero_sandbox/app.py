@@ -23,6 +23,8 @@ TENANT_BOOKS_RE = re.compile(r"^/sandbox/tenants/([^/]+)/(lock-dates|day-rates)$
 TENANT_ACTION_RE = re.compile(
     r"^/sandbox/tenants/([^/]+)/([A-Za-z]+)/([^/]+)(/pay|/apply-overpayment|/apply-prepayment)?$"
 )
+# What GET /sandbox/apps shows of an app (never its secret).
+APP_FIELDS = ("redirect_uris", "custom_connection_tenant", "scopes")
 
 
 class SandboxApp:
@@ -138,13 +140,15 @@ class SandboxApp:
             ),
             ("POST", "/sandbox/webhooks/send"): lambda: sandbox.webhooks.send(body),
             ("GET", "/sandbox/apps"): lambda: {
-                k: {"redirect_uris": v["redirect_uris"]} for k, v in sandbox.state.apps.items()
+                k: {f: v[f] for f in APP_FIELDS if f in v} for k, v in sandbox.state.apps.items()
             },
             ("POST", "/sandbox/apps"): lambda: actions.register_app(
                 body.get("client_id"),
                 body.get("client_secret"),
                 body.get("redirect_uris"),
                 body.get("name"),
+                body.get("custom_connection_tenant"),
+                body.get("scopes"),
             ),
             ("POST", "/sandbox/tokens/expire"): lambda: actions.expire_access_tokens() or {},
         }

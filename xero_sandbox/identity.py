@@ -35,7 +35,17 @@ GRANULAR_SCOPES = {
     "accounting.journals.read",
     "accounting.budgets.read",
 }
+# Broad scopes Xero no longer gives a custom connection made since 29 April 2026 (journals
+# left the granular set too): a new one is authorised with the rest.
+BROAD_SCOPES = {
+    "accounting.transactions",
+    "accounting.transactions.read",
+    "accounting.reports.read",
+    "accounting.journals.read",
+}
+CUSTOM_CONNECTION_SCOPES = GRANULAR_SCOPES - BROAD_SCOPES
 IDENTITY_SCOPES = {"openid", "profile", "email", "offline_access"}
+GRANT_TYPES = {"authorization_code", "refresh_token", "client_credentials"}
 SANDBOX_USER = {
     "xero_userid": "1a9f1e2d-3c4b-4a5d-8e6f-7a8b9c0d1e2f",
     "email": "demo@sandbox.local",
@@ -183,13 +193,14 @@ class Identity:
         ):
             raise oauth_error("invalid_client")
         grant_type = request.form.get("grant_type")
+        check_grant_type(app, grant_type, client_secret)
         with self.state.lock:
             if grant_type == "authorization_code":
                 answer = self.exchange_code(request.form, client_id, client_secret)
             elif grant_type == "refresh_token":
                 answer = self.refresh(request.form, client_id, client_secret)
             else:
-                raise oauth_error("unsupported_grant_type")
+                answer = self.custom_connection_token(request.form, client_id, app)
         self.state.save()
         return json_response(answer)
 
@@ -230,6 +241,30 @@ class Identity:
         )
         token.update(rotated_at=now, successor=answer["refresh_token"])
         return answer
+
+    def custom_connection_token(self, form, client_id, app):
+        """A custom connection's access token, bound to its one organisation: no refresh
+        token (a new access token is asked the same way) and no id token (no user signs in).
+        Without ``scope`` Xero grants every scope the connection was authorised with; a scope
+        it was not authorised with is ``invalid_scope``."""
+        asked = list(dict.fromkeys(form.get("scope", "").split()))
+        if any(scope not in app["scopes"] for scope in asked):
+            raise oauth_error("invalid_scope")
+        connection = next((c for c in self.state.connections if c["client_id"] == client_id), {})
+        grant = {
+            "client_id": client_id,
+            "scope": asked or list(app["scopes"]),
+            "auth_event_id": connection.get("authEventId"),
+            "grant_id": str(uuid.uuid4()),
+        }
+        access = self.mint_access_token(grant)
+        self.state.access_tokens[access]["tenant_id"] = app["custom_connection_tenant"]
+        return {
+            "access_token": access,
+            "expires_in": int(self.state.auth["access_token_seconds"]),
+            "token_type": "Bearer",
+            "scope": " ".join(grant["scope"]),
+        }
 
     def issue(self, client_id, scope, auth_event_id, grant_id, public):
         now = self.clock.time()
@@ -355,6 +390,21 @@ class Identity:
 
     def is_connected(self, token, tenant_id):
         return any(c["tenantId"] == tenant_id for c in self.connections_for(token))
+
+
+def check_grant_type(app, grant_type, client_secret):
+    """Xero gives the client-credentials grant to a custom connection only, with its secret,
+    and a custom connection no other grant (it has no user and no redirect URI)."""
+    if grant_type not in GRANT_TYPES:
+        raise oauth_error("unsupported_grant_type")
+    if grant_type == "client_credentials" and not (client_secret and app.get("client_secret")):
+        raise oauth_error("invalid_client", "client_secret is required")
+    if (grant_type == "client_credentials") != is_custom_connection(app):
+        raise oauth_error("unauthorized_client")
+
+
+def is_custom_connection(app):
+    return bool(app.get("custom_connection_tenant"))
 
 
 def public_connection(connection):

@@ -2,6 +2,8 @@ from . import xero_sync_mixin
 from . import xero_connection
 from . import xero_token
 from . import xero_sync_log
+from . import xero_run
+from . import xero_call
 from . import xero_import_cursor
 from . import xero_index
 from . import xero_removal
@@ -36,3 +38,4 @@ from . import account_journal
 from . import xero_contact_document
 from . import xero_drift
 from . import xero_webhook_event
+from . import xero_sync_health

@@ -39,6 +39,7 @@ class ProductProduct(models.Model):
     # Products are usually shared by the companies, each with its own organisation.
     xero_id = fields.Char(company_dependent=True)
     xero_state = fields.Selection(XERO_STATES, company_dependent=True, default="not_synced")
+    xero_waiting = fields.Boolean(company_dependent=True)
     xero_synced_at = fields.Datetime(company_dependent=True)
     xero_error = fields.Text(company_dependent=True)
     xero_warning = fields.Text(company_dependent=True)

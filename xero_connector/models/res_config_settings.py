@@ -17,9 +17,12 @@ class ResConfigSettings(models.TransientModel):
     xero_token_expires_at = fields.Datetime(related="xero_connection_id.token_expires_at")
     xero_last_error = fields.Text(related="xero_connection_id.last_error")
     xero_waiting_message = fields.Char(
+        related="xero_connection_id.waiting_message",
         string="Waiting for Xero",
-        compute="_compute_xero_waiting_message",
         help="Records waiting to be sent while the company is not connected to Xero.",
+    )
+    xero_auth_method = fields.Selection(
+        related="xero_connection_id.auth_method", readonly=False, groups="base.group_system"
     )
     xero_server_url = fields.Char(
         related="xero_connection_id.server_url", readonly=False, groups="base.group_system"
@@ -108,60 +111,12 @@ class ResConfigSettings(models.TransientModel):
         for settings in self:
             settings.xero_webhook_url = base.rstrip("/") + WEBHOOK_PATH
 
-    @api.depends("company_id", "xero_connection_state")
-    def _compute_xero_waiting_message(self):
-        for settings in self:
-            settings.xero_waiting_message = settings._xero_waiting_message()
-
-    def _xero_waiting_message(self):
-        """What waits to be sent while nothing can be sent: without a working connection,
-        pending records stay pending for ever."""
-        connection = self.xero_connection_id.sudo()
-        if not self.company_id or connection.state == "connected":
-            return False
-        if not connection:
-            connection = self.env["xero.connection"].sudo().new({"company_id": self.company_id.id})
-        parts = []
-        for model_name in connection._synced_models():
-            model = (
-                self.env[model_name]
-                .sudo()
-                .with_company(self.company_id)
-                .with_context(active_test=False)
-            )
-            count = model.search_count(model._xero_pending_domain(connection))
-            if count:
-                parts.append(self._xero_count_label(model, count))
-        if not parts:
-            return False
-        if connection.state == "needs_reconnect":
-            return self.env._(
-                "%(records)s wait to be sent to Xero: reconnect to Xero to send them.",
-                records=", ".join(parts),
-            )
-        return self.env._(
-            "%(records)s wait to be sent to Xero: connect to Xero to send them.",
-            records=", ".join(parts),
-        )
-
-    def _xero_count_label(self, model, count):
-        labels = {
-            "res.partner": lambda: self.env._("%(count)s contacts", count=count),
-            "product.product": lambda: self.env._("%(count)s products", count=count),
-            "purchase.order": lambda: self.env._("%(count)s purchase orders", count=count),
-            "account.move": lambda: self.env._("%(count)s invoices and bills", count=count),
-        }
-        if model._name in labels:
-            return labels[model._name]()
-        return self.env._(
-            "%(count)s %(records)s",
-            count=count,
-            records=self.env["ir.model"]._get(model._name).name,
-        )
-
     def action_xero_connect(self):
         self.execute()
         return self.xero_connection_id.action_connect()
+
+    def action_xero_open_health(self):
+        return self.xero_connection_id.action_open_health()
 
     def action_xero_disconnect(self):
         return self.xero_connection_id.action_disconnect()

@@ -90,6 +90,7 @@ class ResPartner(models.Model):
     # Xero organisation: its Xero link and status are kept per company.
     xero_id = fields.Char(company_dependent=True)
     xero_state = fields.Selection(XERO_STATES, company_dependent=True, default="not_synced")
+    xero_waiting = fields.Boolean(company_dependent=True)
     xero_synced_at = fields.Datetime(company_dependent=True)
     xero_error = fields.Text(company_dependent=True)
     xero_warning = fields.Text(company_dependent=True)

@@ -99,6 +99,24 @@ PUSH_SLACK = timedelta(minutes=5)
 WEBHOOK_SILENCE = timedelta(days=1)
 # Xero's free Starter plan: calls a day per organisation (the default of day_call_limit).
 STARTER_DAY_CALLS = 1000
+# Xero's calls a day above the Starter plan, and for a Custom Connection (exempt from the app
+# tiers).
+STANDARD_DAY_CALLS = 5000
+# Below this share of the day's calls left (twice the import reserve), the hourly polls run
+# only every POLL_SLOW_INTERVAL: sending keeps what is left.
+POLL_SLOW_INTERVAL = timedelta(hours=3)
+# Xero ends a refresh token unused for 60 days: the keep-alive renews those unused this long.
+KEEP_ALIVE_AFTER = timedelta(days=7)
+RECONNECT_ACTIVITY = "mail.mail_activity_data_todo"
+AUTH_METHODS = [
+    ("oauth", "Xero app (OAuth 2.0)"),
+    ("custom", "Custom Connection"),
+]
+BUDGET_STATES = [
+    ("ample", "Ample"),
+    ("low", "Low: polling slows down"),
+    ("reserved", "Reserved for sending: polling waits"),
+]
 DEFAULT_FOLLOWUP_CALL_SHARE = 20  # percent of the day's calls left
 XERO_DAY = timedelta(hours=24)  # Xero counts the day's calls over the last 24 hours
 
@@ -134,6 +152,7 @@ class XeroNeedsReconnect(UserError):
 
 class XeroConnection(models.Model):
     _name = "xero.connection"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
     _description = "Xero Connection"
     _check_company_auto = True
 
@@ -162,6 +181,17 @@ class XeroConnection(models.Model):
         default=lambda self: self._default_server_url(),
         help="Leave empty for Xero itself. Set it to the address of the Xero sandbox (for "
         "example http://localhost:8070) or of any host that serves Xero's paths.",
+    )
+    auth_method = fields.Selection(
+        AUTH_METHODS,
+        string="Connect with",
+        default="oauth",
+        required=True,
+        groups="base.group_system",
+        help="A Xero app (OAuth 2.0): an administrator approves the connection in Xero, and "
+        "Odoo renews the authorisation as it goes. A Custom Connection (a paid Xero option "
+        "for one organisation): Odoo asks for a token with the app's client ID and secret, no "
+        "approval and no refresh token; it is not held to the Starter plan's calls a day.",
     )
     client_id = fields.Char(string="Client ID", groups="base.group_system", copy=False)
     client_secret = fields.Char(groups="base.group_system", copy=False, exportable=False)
@@ -382,6 +412,43 @@ class XeroConnection(models.Model):
         "intent-to-receive check included).",
     )
 
+    # The health dashboard: what a Xero administrator looks at to know that all is flowing.
+    token_renewed_at = fields.Datetime(
+        string="Authorisation last renewed", compute="_compute_token_expires_at"
+    )
+    health_ids = fields.One2many("xero.sync.health", "connection_id", readonly=True)
+    last_run_ids = fields.Many2many("xero.run", compute="_compute_last_run_ids")
+    calls_today = fields.Integer(
+        string="Xero calls in the last 24 hours",
+        compute="_compute_calls",
+        help="The Accounting API calls Odoo made to this organisation in the last 24 hours, "
+        "as Xero counts its daily limit.",
+    )
+    calls_left_today = fields.Integer(
+        string="Calls left",
+        compute="_compute_calls",
+        help="What Xero last said was left today, less the calls made since; or the daily "
+        "limit less the calls counted, whichever is lower.",
+    )
+    xero_day_calls_left = fields.Integer(
+        string="Xero's count of the day's calls left", compute="_compute_calls"
+    )
+    xero_minute_calls_left = fields.Integer(
+        string="Xero's count of this minute's calls left", compute="_compute_calls"
+    )
+    xero_limits_at = fields.Datetime(string="Xero's counts as of", compute="_compute_calls")
+    budget_state = fields.Selection(BUDGET_STATES, string="Calls", compute="_compute_calls")
+    budget_message = fields.Char(compute="_compute_calls")
+    webhooks_today = fields.Integer(
+        string="Webhook events in the last 24 hours", compute="_compute_webhooks_today"
+    )
+    waiting_count = fields.Integer(
+        string="Records waiting for Xero",
+        compute="_compute_waiting",
+        help="Records to be sent, waiting for a dependency included.",
+    )
+    waiting_message = fields.Char(compute="_compute_waiting")
+
     _company_unique = models.Constraint(
         "unique(company_id)", "A company connects to one Xero organisation at a time."
     )
@@ -405,7 +472,48 @@ class XeroConnection(models.Model):
 
     def _compute_token_expires_at(self):
         for connection in self:
-            connection.token_expires_at = connection.sudo().token_id.expires_at
+            token = connection.sudo().token_id
+            connection.token_expires_at = token.expires_at
+            connection.token_renewed_at = token.renewed_at
+
+    def _compute_last_run_ids(self):
+        runs = self.env["xero.run"].sudo()
+        for connection in self:
+            last = runs.browse()
+            for action in dict(runs._fields["action"].selection):
+                last |= runs.search(
+                    [("connection_id", "=", connection.id), ("action", "=", action)], limit=1
+                )
+            connection.last_run_ids = last.sorted("started_at", reverse=True)
+
+    def _compute_calls(self):
+        calls = self.env["xero.call"].sudo()
+        for connection in self:
+            since = fields.Datetime.now() - XERO_DAY
+            connection.calls_today = calls._count_since(connection, since)
+            reported = calls._last_reported(connection, since)
+            connection.xero_day_calls_left, connection.xero_minute_calls_left = (
+                reported[:2] if reported else (0, 0)
+            )
+            connection.xero_limits_at = reported[2] if reported else False
+            connection.calls_left_today = connection._day_calls_left()
+            connection.budget_state = connection._budget_state()
+            connection.budget_message = connection._budget_message()
+
+    def _compute_webhooks_today(self):
+        events = self.env["xero.webhook.event"].sudo()
+        since = fields.Datetime.now() - XERO_DAY
+        for connection in self:
+            connection.webhooks_today = events.search_count(
+                [("connection_id", "=", connection.id), ("received_at", ">", since)]
+            )
+
+    @api.depends("state")
+    def _compute_waiting(self):
+        for connection in self:
+            counts = connection._waiting_counts()
+            connection.waiting_count = sum(counts.values())
+            connection.waiting_message = connection._waiting_message(counts)
 
     @api.depends("tenant_name", "company_id.name")
     def _compute_name(self):
@@ -462,10 +570,13 @@ class XeroConnection(models.Model):
 
     # -- connect, pick the organisation, disconnect ------------------------------------------
     def action_connect(self):
-        """Start the OAuth2 authorization-code flow with PKCE and the granular scopes."""
+        """Start the OAuth2 authorization-code flow with PKCE and the granular scopes; a
+        Custom Connection connects at once."""
         self.ensure_one()
         self._check_admin()
         connection = self.sudo()
+        if connection.auth_method == "custom":
+            return connection._connect_custom()
         if not connection.client_id:
             raise UserError(self.env._("Enter the Client ID of your Xero app before connecting."))
         verifier, challenge = oauth.new_pkce_pair()
@@ -486,6 +597,44 @@ class XeroConnection(models.Model):
             challenge,
         )
         return {"type": "ir.actions.act_url", "url": url, "target": "self"}
+
+    def _connect_custom(self):
+        """A Custom Connection: a token for the app's client ID and secret, and the one
+        organisation it is bound to."""
+        if not (self.client_id and self.client_secret):
+            raise UserError(
+                self.env._(
+                    "Enter the Client ID and the client secret of your Custom Connection "
+                    "before connecting."
+                )
+            )
+        try:
+            tokens = oauth.client_credentials_token(
+                self._endpoints(), self.client_id, self.client_secret
+            )
+        except XeroError as error:
+            raise UserError(mask(error.message)) from None
+        self._store_tokens(tokens)
+        if self.state == "needs_reconnect":
+            self.write({"state": "disconnected"})
+        client = self._client_of(tokens.access_token, None)
+        try:
+            organisation = client.get_organisation()
+        except XeroError as error:
+            raise UserError(mask(error.message)) from None
+        tenant = {"tenantId": organisation.organisation_id, "tenantName": organisation.name}
+        self._select_tenant(tenant, organisation)
+        if self.day_call_limit == STARTER_DAY_CALLS:
+            self.day_call_limit = STANDARD_DAY_CALLS
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._("Connected to %(name)s.", name=organisation.name),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     def _finish_authorization(self, code):
         """Exchange the code; return the organisations this authorisation connected."""
@@ -532,7 +681,9 @@ class XeroConnection(models.Model):
             and started > fields.Datetime.now() - timedelta(minutes=OAUTH_STATE_MINUTES)
         )
 
-    def _select_tenant(self, tenant):
+    def _select_tenant(self, tenant, organisation=None):
+        """Connect the company to ``tenant`` (Xero's connection dict); ``organisation``: its
+        Organisation, when already read."""
         self.ensure_one()
         connection = self.sudo()
         # Every company's connections, those of companies this administrator cannot see too.
@@ -541,9 +692,9 @@ class XeroConnection(models.Model):
         )
         if other:
             raise UserError(connection._already_connected_message(tenant, other.company_id))
-        organisation = XeroClient(
-            connection._endpoints(), connection._access_token(), tenant["tenantId"]
-        ).get_organisation()
+        organisation = organisation or (
+            connection._client_of(connection._access_token(), tenant["tenantId"]).get_organisation()
+        )
         if connection.last_tenant_id and connection.last_tenant_id != tenant["tenantId"]:
             connection._forget_organisation()
         try:
@@ -572,6 +723,7 @@ class XeroConnection(models.Model):
                 connection._already_connected_message(tenant, self.env["res.company"])
             ) from None
         connection._ensure_import_cursors()
+        connection._reconnect_activities().action_feedback(feedback=self.env._("Reconnected."))
         self.env["xero.sync.log"]._record(
             connection,
             "connect",
@@ -678,6 +830,7 @@ class XeroConnection(models.Model):
             "access_token": tokens.access_token,
             "refresh_token": tokens.refresh_token,
             "expires_at": datetime.utcfromtimestamp(tokens.expires_at),
+            "renewed_at": fields.Datetime.now(),
         }
         connection = self.sudo()
         stored = connection._with_locked_token(lambda token: token.write(values) or True)
@@ -774,20 +927,18 @@ class XeroConnection(models.Model):
         """
         return self._with_locked_token(self._refresh_locked)
 
-    def _refresh_locked(self, token):
-        if token_is_fresh(token.access_token, token.expires_at):
+    def _refresh_locked(self, token, force=False):
+        if not force and token_is_fresh(token.access_token, token.expires_at):
             return token.access_token, token.expires_at
-        if not token.refresh_token:
-            return NO_REFRESH_TOKEN
-        started = time.monotonic()
         connection = token.connection_id
+        custom = connection.auth_method == "custom"
+        if not custom and not token.refresh_token:
+            return NO_REFRESH_TOKEN
+        if custom and not token.access_token:
+            return NO_REFRESH_TOKEN  # disconnected
+        started = time.monotonic()
         try:
-            tokens = oauth.refresh_tokens(
-                connection._endpoints(),
-                connection.client_id,
-                connection.client_secret or None,
-                token.refresh_token,
-            )
+            tokens = connection._renewed_tokens(token)
         except oauth.OAuthError as error:
             if not error.needs_reconnect:
                 raise UserError(mask(str(error))) from error
@@ -798,6 +949,7 @@ class XeroConnection(models.Model):
                 "access_token": tokens.access_token,
                 "refresh_token": tokens.refresh_token,
                 "expires_at": expires_at,
+                "renewed_at": fields.Datetime.now(),
             }
         )
         # The rotated refresh token is the only valid one: it must survive a rollback of the
@@ -817,6 +969,17 @@ class XeroConnection(models.Model):
             _logger.info("Xero token of %s refreshed; its log entry was lost.", connection.id)
         return tokens.access_token, expires_at
 
+    def _renewed_tokens(self, token):
+        """New tokens from Xero: a refresh, or a Custom Connection's new client-credentials
+        token (it has no refresh token)."""
+        if self.auth_method == "custom":
+            return oauth.client_credentials_token(
+                self._endpoints(), self.client_id, self.client_secret
+            )
+        return oauth.refresh_tokens(
+            self._endpoints(), self.client_id, self.client_secret or None, token.refresh_token
+        )
+
     def _mark_lost(self, message):
         """Xero no longer lets this app into the organisation (disconnected, scope removed)."""
         self.sudo().write(
@@ -828,6 +991,7 @@ class XeroConnection(models.Model):
                 "last_error_at": fields.Datetime.now(),
             }
         )
+        self._ask_admins_to_reconnect(message)
 
     def _mark_needs_reconnect(self, error):
         """Xero refused the refresh token for good. Said in a transaction of its own,
@@ -853,13 +1017,38 @@ class XeroConnection(models.Model):
                 connection.env["xero.sync.log"]._record(
                     connection, "refresh_token", "error", message
                 )
+                connection._ask_admins_to_reconnect(message)
         except (pg_errors.LockNotAvailable, pg_errors.SerializationFailure):
             # The row is this transaction's, or another worker's just now: say it here.
             if lock_quietly(self.sudo()):
                 self.sudo().write(values)
+                self._ask_admins_to_reconnect(message)
         # This transaction's snapshot predates that: it remembers the loss on its own.
         self.env.cr.cache.setdefault("xero_lost", {})[self.id] = message
         return message
+
+    def _ask_admins_to_reconnect(self, reason):
+        """A to-do for each Xero administrator of the company, once while the connection
+        waits for its reconnect."""
+        connection = self.sudo()
+        if connection._reconnect_activities():
+            return
+        admins = self.env.ref("xero_connector.group_xero_admin").all_user_ids.filtered(
+            lambda user: (
+                user.active and not user.share and connection.company_id in user.company_ids
+            )
+        )
+        for admin in admins:
+            connection.activity_schedule(
+                RECONNECT_ACTIVITY,
+                user_id=admin.id,
+                summary=self.env._("Reconnect Xero"),
+                note=reason,
+            )
+
+    def _reconnect_activities(self):
+        activity_type = self.env.ref(RECONNECT_ACTIVITY)
+        return self.sudo().activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
 
     def _write_quietly(self, values):
         """Write these simple fields of the connection row at once, an error raised to the
@@ -885,7 +1074,24 @@ class XeroConnection(models.Model):
                 self.last_error
                 or self.env._("%(company)s is not connected to Xero.", company=self.company_id.name)
             )
-        return XeroClient(self._endpoints(), self._access_token(), self.tenant_id, logger=_logger)
+        return self._client_of(self._access_token(), self.tenant_id)
+
+    def _client_of(self, access_token, tenant_id):
+        """A client of ``tenant_id`` with this token, each call counted (xero.call). A Custom
+        Connection's calls name no organisation: its token is bound to one."""
+        client = XeroClient(
+            self._endpoints(),
+            access_token,
+            None if self.auth_method == "custom" else tenant_id,
+            logger=_logger,
+            on_answer=lambda method, status, elapsed_ms: self._count_call(
+                client, method, status, elapsed_ms
+            ),
+        )
+        return client
+
+    def _count_call(self, client, method, status, elapsed_ms):
+        self.env["xero.call"]._note(self, method, status, elapsed_ms, client.limits)
 
     def _note_rate_limit(self, retry_after):
         until = fields.Datetime.now() + timedelta(seconds=retry_after)
@@ -928,18 +1134,96 @@ class XeroConnection(models.Model):
         """Whether polling Xero may spend calls now: below the reserve of calls left today
         (_import_reserve), the rest of the day's calls are kept for sending what Odoo
         changed."""
-        if not self.day_calls_left_at or self.day_calls_left_at < fields.Datetime.now() - timedelta(
-            hours=24
-        ):
-            return True
-        return self.day_calls_left > self._import_reserve()
+        return self._budget_state() != "reserved"
 
     def _day_calls_left(self):
-        """The calls Xero has left for the organisation today: what its last answer said,
-        or a full day of its plan when it has said nothing in the last 24 hours."""
+        """The calls Xero has left for the organisation today: the lower of what its last
+        answer said and the plan's daily limit less the calls Odoo made in the last 24 hours
+        (Xero's day is a rolling one)."""
+        counted = self.day_call_limit - self.env["xero.call"].sudo()._count_since(
+            self, fields.Datetime.now() - XERO_DAY
+        )
         if not self.day_calls_left_at or self.day_calls_left_at < fields.Datetime.now() - XERO_DAY:
-            return self.day_call_limit
-        return self.day_calls_left
+            return max(counted, 0)
+        return max(min(self.day_calls_left, counted), 0)
+
+    def _budget_state(self):
+        """How the day's calls stand (BUDGET_STATES): below twice the import reserve the
+        hourly polls slow down to POLL_SLOW_INTERVAL, below the reserve they wait; sending
+        goes on until Xero refuses."""
+        left = self._day_calls_left()
+        if left <= self._import_reserve():
+            return "reserved"
+        if left <= 2 * self._import_reserve():
+            return "low"
+        return "ample"
+
+    def _budget_message(self):
+        state = self._budget_state()
+        if state == "ample":
+            return False
+        left = self._day_calls_left()
+        if state == "low":
+            return self.env._(
+                "Only %(left)s of the day's %(limit)s Xero calls are left: polling Xero slows "
+                "down to every %(hours)s hours so that sending goes on.",
+                left=left,
+                limit=self.day_call_limit,
+                hours=int(POLL_SLOW_INTERVAL.total_seconds() // 3600),
+            )
+        return self.env._(
+            "Only %(left)s of the day's %(limit)s Xero calls are left: polling Xero waits "
+            "until calls free up; they are kept for sending.",
+            left=left,
+            limit=self.day_call_limit,
+        )
+
+    def _waiting_counts(self):
+        """{synced model: records to be sent} of this connection, those with some."""
+        if not self.id:
+            return {}
+        counts = {}
+        for model_name in self._synced_models():
+            model = (
+                self.env[model_name]
+                .sudo()
+                .with_company(self.company_id)
+                .with_context(active_test=False)
+            )
+            count = model.search_count(model._xero_pending_domain(self))
+            if count:
+                counts[model_name] = count
+        return counts
+
+    def _waiting_message(self, counts):
+        """The banner of a connection that cannot send: what waits for it."""
+        if self.state == "connected" or not counts:
+            return False
+        records = ", ".join(self._count_label(name, count) for name, count in counts.items())
+        if self.state == "needs_reconnect":
+            return self.env._(
+                "%(records)s wait to be sent to Xero: reconnect to Xero to send them.",
+                records=records,
+            )
+        return self.env._(
+            "%(records)s wait to be sent to Xero: connect to Xero to send them.",
+            records=records,
+        )
+
+    def _count_label(self, model_name, count):
+        labels = {
+            "res.partner": lambda: self.env._("%(count)s contacts", count=count),
+            "product.product": lambda: self.env._("%(count)s products", count=count),
+            "purchase.order": lambda: self.env._("%(count)s purchase orders", count=count),
+            "account.move": lambda: self.env._("%(count)s invoices and bills", count=count),
+        }
+        if model_name in labels:
+            return labels[model_name]()
+        return self.env._(
+            "%(count)s %(records)s",
+            count=count,
+            records=self.env["ir.model"]._get(model_name).name,
+        )
 
     def _followup_calls_left(self):
         """How many calls history notes, PDFs and files may still make now: at most
@@ -1080,6 +1364,7 @@ class XeroConnection(models.Model):
         """What is pending, every company's, then (a last phase) the history notes, PDFs
         and files of the documents sent, within their share of the day's calls: they never
         hold back a document, a payment or a poll."""
+        runs = self.env["xero.run"]
         # A database has a handful of companies, each with at most one connection.
         pushed = self.browse()
         for connection in self.sudo().search([], limit=None):
@@ -1088,17 +1373,9 @@ class XeroConnection(models.Model):
                 continue
             if connection._is_rate_limited():
                 continue
-            held = connection._push_waits()
-            if not connection._run_isolated(connection._push_removals):
-                continue
-            for model_name in self._synced_models():
-                model = self.env[model_name].sudo()
-                if held and model._xero_push_together:
-                    continue
-                if not connection._run_isolated(model._xero_push_pending, connection):
-                    break
-            else:
-                pushed |= connection
+            with runs._recording(connection, "push") as recorded:
+                if recorded._push_all():
+                    pushed |= connection
             if self.env.context.get("cron_id") and not self.env["ir.cron"]._commit_progress():
                 self.env.ref("xero_connector.ir_cron_xero_push")._trigger()
                 return
@@ -1106,10 +1383,25 @@ class XeroConnection(models.Model):
         for connection in pushed:
             if connection.state != "connected" or connection._is_rate_limited():
                 continue
-            connection._run_isolated(connection._push_followups)
+            with runs._recording(connection, "followups") as recorded:
+                recorded._run_isolated(recorded._push_followups)
             if self.env.context.get("cron_id") and not self.env["ir.cron"]._commit_progress():
                 self.env.ref("xero_connector.ir_cron_xero_push")._trigger()
                 return
+
+    def _push_all(self):
+        """Removals, then each synced model's pending records, dependencies first. False:
+        the push stopped (Xero's limits, an error, time up)."""
+        held = self._push_waits()
+        if not self._run_isolated(self._push_removals):
+            return False
+        for model_name in self._synced_models():
+            model = self.env[model_name].sudo()
+            if held and model._xero_push_together:
+                continue
+            if not self._run_isolated(model._xero_push_pending, self):
+                return False
+        return True
 
     def _push_waits(self):
         """Whether the documents, contacts and items waiting for Xero keep waiting this run,
@@ -1192,7 +1484,33 @@ class XeroConnection(models.Model):
         """The imports due (IMPORT_SCHEDULE) of every connected organisation, within the
         day's call budget."""
         for connection in self.sudo().search([("state", "=", "connected")]):
-            connection._import_all(scheduled=True)
+            with self.env["xero.run"]._recording(connection, "import") as recorded:
+                recorded._import_all(scheduled=True)
+
+    @api.model
+    def _cron_keep_alive(self):
+        """Renew the authorisations no run renewed for KEEP_ALIVE_AFTER: Xero ends a refresh
+        token unused for 60 days, and a connection that dies so is found only weeks later.
+        A Custom Connection has no refresh token to keep."""
+        due = fields.Datetime.now() - KEEP_ALIVE_AFTER
+        for connection in self.sudo().search(
+            [("state", "=", "connected"), ("auth_method", "=", "oauth")]
+        ):
+            if connection.token_renewed_at and connection.token_renewed_at > due:
+                continue
+            with self.env["xero.run"]._recording(connection, "keep_alive") as recorded:
+                recorded._run_isolated(recorded._keep_alive)
+
+    def _keep_alive(self):
+        """Renew the tokens now, fresh or not."""
+        outcome = self._with_locked_token(lambda token: self._refresh_locked(token, force=True))
+        if isinstance(outcome, oauth.OAuthError):
+            self._mark_needs_reconnect(outcome)
+        elif outcome is NO_TOKEN_ROW or outcome is NO_REFRESH_TOKEN:
+            self._mark_lost(self.env._("Odoo holds no authorisation to renew."))
+        else:
+            self._invalidate_token_cache()
+            self._remember_token(*outcome)
 
     def _import_all(self, scheduled=False):
         """This organisation's imports, in order, within the day's call budget; ``scheduled``:
@@ -1219,6 +1537,8 @@ class XeroConnection(models.Model):
         interval, webhooks_report, implied_by = IMPORT_SCHEDULE.get(name, (HOURLY, NEVER, ()))
         if self._webhooks_report(webhooks_report):
             interval = max(interval or timedelta(), timedelta(hours=self.webhook_poll_hours))
+        if interval is HOURLY and self._budget_state() == "low":
+            interval = POLL_SLOW_INTERVAL
         if interval is HOURLY:
             return True
         if cursor.finished_at <= fields.Datetime.now() - interval + SCHEDULE_SLACK:
@@ -1239,7 +1559,7 @@ class XeroConnection(models.Model):
                 self.env._(
                     "Only %(left)s Xero calls are left today: imports wait for "
                     "tomorrow, sending goes on.",
-                    left=self.day_calls_left,
+                    left=self._day_calls_left(),
                 ),
             )
             return False
@@ -1288,9 +1608,44 @@ class XeroConnection(models.Model):
                 mask(traceback.format_exc()),
             )
             self.env.cr.rollback()  # pylint: disable=invalid-commit
-            self._set_error(str(error))
-            self.env["xero.sync.log"]._record(self, "update", "error", str(error))
+            connection = self.env["xero.run"]._still_recorded(self)
+            connection._set_error(str(error))
+            connection.env["xero.sync.log"]._record(connection, "update", "error", str(error))
             return False
+
+    # -- the health dashboard -----------------------------------------------------------------
+    @api.model
+    def _action_open_company_health(self):
+        """The menu's dashboard: the current company's connection."""
+        return self._for_company(self.env.company).with_env(self.env).action_open_health()
+
+    def action_open_health(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Xero Sync Health"),
+            "res_model": "xero.connection",
+            "res_id": self.id,
+            "views": [(self.env.ref("xero_connector.view_xero_connection_health_form").id, "form")],
+            "target": "current",
+        }
+
+    def action_open_calls(self):
+        """Calls per hour, in Odoo's graph view."""
+        return self._open_own("xero_connector.action_xero_call")
+
+    def action_open_runs(self):
+        return self._open_own("xero_connector.action_xero_run")
+
+    def action_open_webhook_events(self):
+        return self._open_own("xero_connector.action_xero_webhook_event")
+
+    def _open_own(self, action_xml_id):
+        """An action's records, this connection's only."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(action_xml_id)
+        action["domain"] = [("connection_id", "=", self.id)]
+        return action
 
     def action_open_mapping(self):
         self.ensure_one()

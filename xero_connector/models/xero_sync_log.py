@@ -41,6 +41,7 @@ class XeroSyncLog(models.Model):
     message = fields.Text()
     duration_ms = fields.Integer(string="Duration (ms)")
     xero_id = fields.Char(string="Xero ID")
+    run_id = fields.Many2one("xero.run", index="btree_not_null", ondelete="set null")
 
     @api.model
     def _record(
@@ -92,6 +93,7 @@ class XeroSyncLog(models.Model):
             "outcome": outcome,
             "message": mask(message) if message else False,
             "duration_ms": int(duration * 1000),
+            "run_id": self.env.context.get("xero_run_id"),
         }
 
     @api.autovacuum

@@ -40,6 +40,11 @@ XERO_STATES = [
     ("error", "Error"),
 ]
 OPERATIONS = [("upsert", "Send"), ("remove", "Remove from Xero")]
+HEALTH_BUCKETS = [
+    ("pending", "Pending"),
+    ("waiting", "Waiting for a dependency"),
+    ("error", "In error"),
+]
 # Words of Xero's answers that may mean the object a record points at is gone; a GET by ID
 # then decides.
 # Xero's reasons for refusing a token that only a reconnect cures: renewing it is no use.
@@ -92,6 +97,13 @@ class XeroSyncMixin(models.AbstractModel):
         copy=False,
         readonly=True,
         index=True,
+    )
+    xero_waiting = fields.Boolean(
+        string="Waiting for a dependency",
+        copy=False,
+        readonly=True,
+        help="It waits for another record, in Odoo or in Xero (its contact or item to reach "
+        "Xero, its document's approval there), and goes by itself once that is done.",
     )
     xero_synced_at = fields.Datetime(string="Last sent to Xero", copy=False, readonly=True)
     xero_written_at = fields.Datetime(
@@ -212,6 +224,8 @@ class XeroSyncMixin(models.AbstractModel):
             )
 
     def write(self, vals):
+        if vals.get("xero_state") in ("synced", "not_synced") and "xero_waiting" not in vals:
+            vals = dict(vals, xero_waiting=False)
         result = super().write(vals)
         if not self.env.context.get("xero_no_dirty") and set(vals) & set(self._xero_synced_fields):
             self._xero_mark_dirty()
@@ -425,6 +439,19 @@ class XeroSyncMixin(models.AbstractModel):
         ]
 
     @api.model
+    def _xero_health_domain(self, connection, bucket):
+        """The connection's records of one bucket of the health dashboard (HEALTH_BUCKETS):
+        those the push would send, those waiting for a dependency, those in error."""
+        pending = ("xero_state", "=", "pending")
+        sendable = [leaf for leaf in self._xero_pending_domain(connection) if leaf != pending]
+        state = {
+            "pending": [pending, ("xero_waiting", "=", False)],
+            "waiting": [("xero_state", "in", ("pending", "error")), ("xero_waiting", "=", True)],
+            "error": [("xero_state", "=", "error"), ("xero_waiting", "=", False)],
+        }[bucket]
+        return state + sendable
+
+    @api.model
     def _xero_push_pending(self, connection):
         """Drain this model's pending records for a connection, batch by batch, in id order;
         rows another worker holds are skipped, not waited for.
@@ -518,6 +545,8 @@ class XeroSyncMixin(models.AbstractModel):
         if connection._is_rate_limited():
             self._xero_write({"xero_error": connection._rate_limit_message()})
             return False
+        # Each attempt finds afresh what they wait for (their dependencies, Xero).
+        self.filtered("xero_waiting")._xero_write({"xero_waiting": False})
         waiting, go_on = self._xero_send_dependencies(connection)
         if not go_on:
             return False
@@ -667,7 +696,8 @@ class XeroSyncMixin(models.AbstractModel):
                             "Waiting for %(names)s to reach Xero first: %(reasons)s",
                             names=", ".join(d.display_name for d in absent),
                             reasons=" ".join(d._xero_why_not_in_xero(connection) for d in absent),
-                        )
+                        ),
+                        "xero_waiting": True,
                     }
                 )
                 waiting |= record

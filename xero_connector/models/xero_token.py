@@ -55,6 +55,9 @@ class XeroToken(models.Model):
     access_token = fields.Char(groups="base.group_system", copy=False, exportable=False)
     refresh_token = fields.Char(groups="base.group_system", copy=False, exportable=False)
     expires_at = fields.Datetime(copy=False)
+    renewed_at = fields.Datetime(
+        copy=False, help="When Xero last issued these tokens (an authorisation or a renewal)."
+    )
 
     _connection_unique = models.Constraint(
         "unique(connection_id)", "A connection has one set of tokens."

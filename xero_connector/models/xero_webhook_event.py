@@ -212,7 +212,8 @@ class XeroWebhookEvent(models.Model):
             if connection._is_rate_limited():
                 self._apply_later(connection)
                 continue
-            events._apply(connection)
+            with self.env["xero.run"]._recording(connection, "webhooks") as recorded:
+                events.with_env(recorded.env)._apply(recorded)
             if self.env.context.get("cron_id"):
                 self.env["ir.cron"]._commit_progress(len(events))
         self._forget_old()
@@ -325,7 +326,7 @@ class XeroWebhookEvent(models.Model):
         note = self.env._(
             "Only %(left)s of the day's Xero calls are left: they are kept for sending. The "
             "next poll catches up.",
-            left=connection.day_calls_left,
+            left=connection._day_calls_left(),
         )
         self.write({"state": "ignored", "note": note})
         self.env["xero.sync.log"]._record(connection, "import", "rate_limited", note)

@@ -38,3 +38,5 @@ from . import test_quiet_poll
 from . import test_followup_budget
 from . import test_benchmark_month
 from . import test_push_together
+from . import test_health
+from . import test_custom_connection

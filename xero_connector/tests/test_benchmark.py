@@ -25,6 +25,7 @@ class TestBenchmark(MappingCase):
     def setUp(self):
         super().setUp()
         self.sandbox.set_limits(per_minute=100000, per_day=1000000)
+        self.connection.sudo().day_call_limit = 1000000
 
     def calls_for(self, records):
         self.sandbox._call("DELETE", "/sandbox/requests")

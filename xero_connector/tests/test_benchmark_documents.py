@@ -86,6 +86,7 @@ class TestBenchmarkDocuments(DocumentCase):
     def setUp(self):
         super().setUp()
         self.sandbox.set_limits(**XERO_LIMITS)
+        self.connection.sudo().day_call_limit = XERO_LIMITS["per_day"]
         self.connection.write(
             {"send_out_invoice": "on_post", "send_history_notes": False, "send_attachments": False}
         )

@@ -45,6 +45,7 @@ class TestBenchmarkPayments(MoneyBackCase):
         super().setUp()
         # Sending the documents is not what is measured: no limits while Xero fills up.
         self.sandbox.set_limits(**NO_LIMITS)
+        self.connection.sudo().day_call_limit = NO_LIMITS["per_day"]
 
     def run_import_cron(self):
         result = super().run_import_cron()

@@ -271,6 +271,9 @@ class TestOdooPaymentsToXero(MoneyBackCase):
         self.assertEqual((sent.xero_state, sent.xero_waiting), ("error", True))
         self.assertIn("not approved in Xero", sent.xero_error)
         self.assertEqual(self.payment_calls(), [])
+        # The health dashboard counts it as waiting, not as an error to fix.
+        health = self.connection.health_ids.filtered(lambda r: r.res_model == "xero.odoo.payment")
+        self.assertEqual((health.waiting_count, health.error_count), (1, 0))
         self.sandbox.edit(
             self.tenant["tenantId"], "Invoices", invoice.xero_id, {"Status": "AUTHORISED"}
         )

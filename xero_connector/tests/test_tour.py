@@ -19,3 +19,25 @@ class TestPartnerTour(XeroCase):
         partner.invalidate_recordset()
         self.assertEqual(partner.xero_state, "synced")
         self.assertEqual([c["Name"] for c in self.held_contacts()], ["Tour Traders"])
+
+
+@tagged("post_install", "-at_install")
+class TestSyncHealthTour(XeroCase):
+    def test_follow_a_count_of_the_dashboard_and_retry_in_bulk(self):
+        partners = self.env["res.partner"].create(
+            [{"name": "Health %s Ltd" % n, "is_company": True} for n in ("One", "Two")]
+        )
+        # As a refusal by Xero left them (a transient one, cured since).
+        partners._xero_write(
+            {"xero_state": "error", "xero_error": "Xero refused the contact: try again."}
+        )
+        self.start_tour(
+            "/odoo",
+            "xero_connector_sync_health",
+            login="admin",
+        )
+        partners.invalidate_recordset()
+        self.assertEqual(set(partners.mapped("xero_state")), {"synced"})
+        self.assertEqual(
+            sorted(c["Name"] for c in self.held_contacts()), ["Health One Ltd", "Health Two Ltd"]
+        )
