@@ -63,6 +63,11 @@ class XeroClaim(models.Model):
             try:
                 with self.env.registry.cursor() as cr:
                     return self._claim_in(cr, connection, keys)
+            except psycopg2.errors.ForeignKeyViolation:
+                # The connection is this transaction's own, not committed yet (connected and
+                # sent in one go): no other worker can send for it, so nothing can race.
+                with self.env.cr.savepoint():
+                    return self._claim_in(self.env.cr, connection, keys)
             except psycopg2.errors.SerializationFailure:
                 if attempt == CLAIM_ATTEMPTS:
                     raise

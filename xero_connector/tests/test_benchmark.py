@@ -72,3 +72,44 @@ class TestBenchmark(MappingCase):
         for size in (10, 25, 50):
             count = queries_to_send_new_partners(self, size)
             say("a batch of %d new partners: %d SQL queries" % (size, count))
+
+
+@tagged("-standard", "xero_benchmark", "post_install", "-at_install")
+class TestBenchmarkHealth(MappingCase):
+    """What the health dashboard and the count of Xero's calls cost."""
+
+    def test_health_figures(self):
+        self.sandbox.set_limits(per_minute=100000, per_day=1000000)
+        self.connection.sudo().day_call_limit = 1000000
+        partners = self.partners(1000)
+        partners[:500].action_xero_sync()
+        partners[500:]._xero_write({"xero_state": "error", "xero_error": "Refused."})
+        # The dashboard as the browser reads it: every field of the form.
+        plain = (
+            "state name company_id token_renewed_at token_expires_at webhook_heard_at "
+            "calls_today day_call_limit calls_left_today budget_state budget_message "
+            "xero_day_calls_left xero_minute_calls_left xero_limits_at webhooks_today "
+            "waiting_message last_error rate_limited_until"
+        ).split()
+        spec = dict.fromkeys(plain, {})
+        spec["health_ids"] = {
+            "fields": dict.fromkeys(("kind", "pending_count", "waiting_count", "error_count"), {})
+        }
+        spec["last_run_ids"] = {
+            "fields": dict.fromkeys(("action", "started_at", "outcome", "summary", "calls"), {})
+        }
+        self.env.invalidate_all()
+        before, started = self.cr.sql_log_count, time.process_time()
+        self.connection.web_read(spec)
+        say(
+            "health dashboard: %d SQL queries, %.0f ms CPU to read, %d contacts in error"
+            % (self.cr.sql_log_count - before, (time.process_time() - started) * 1000, 500)
+        )
+        calls = self.env["xero.call"]
+        before, started = self.cr.sql_log_count, time.process_time()
+        for _i in range(1000):
+            calls._note(self.connection, "get_contacts", 200, 10, {"X-DayLimit-Remaining": 1})
+        say(
+            "counting a Xero call: %.1f SQL queries, %.2f ms CPU each (1,000 counted)"
+            % ((self.cr.sql_log_count - before) / 1000, (time.process_time() - started))
+        )

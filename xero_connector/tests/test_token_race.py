@@ -306,3 +306,38 @@ class TestLostAuthorisation(CommittedWorkersCase):
             self._in_own_transaction(lambda connection: connection._client(), results)
             self.assertIsInstance(results[-1], XeroNeedsReconnect)
         self.assertEqual(len(refusals), 1, "the dead token was tried once")
+
+
+@tagged("post_install", "-at_install")
+class TestConnectAndSendInOneTransaction(CommittedWorkersCase):
+    """A server action or an import script connects a company and sends in one go: the
+    claims Odoo commits on a cursor of their own cannot see that uncommitted connection."""
+
+    def test_a_company_connected_and_sent_in_one_transaction(self):
+        tenant = self.sandbox.tenant("AU")
+        with self.registry.cursor() as cr:
+            env = self._env(cr)
+            company = env["res.company"].create({"name": "One Go Pty Ltd"})
+            connection = env["xero.connection"]._for_company(company)
+            connection.write(
+                {
+                    "server_url": self.sandbox.url,
+                    "client_id": SANDBOX_CLIENT_ID,
+                    "client_secret": SANDBOX_CLIENT_SECRET,
+                }
+            )
+            url = connection.action_connect()["url"]
+            location = requests.get(
+                url, params={"tenant": tenant["tenantId"]}, allow_redirects=False, timeout=30
+            ).headers["Location"]
+            code = parse_qs(urlparse(location).query)["code"][0]
+            [authorized] = connection._finish_authorization(code)
+            connection._select_tenant(authorized)
+            partner = env["res.partner"].create(
+                {"name": "One Go Supplies", "is_company": True, "company_id": company.id}
+            )
+            partner.with_company(company).action_xero_sync()
+            self.assertEqual(partner.with_company(company).xero_state, "synced")
+            cr.rollback()
+        held = self.sandbox.held(tenant["tenantId"], "Contacts")
+        self.assertEqual([c["Name"] for c in held], ["One Go Supplies"])
