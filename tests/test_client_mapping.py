@@ -14,6 +14,7 @@ from xero_client.mappings.common import MappingError
 from xero_client.mappings.contact import (
     contact_from_xero,
     contact_to_xero,
+    match_by_email,
     match_existing,
 )
 from xero_client.masking import get_logger, remember_secret
@@ -269,14 +270,16 @@ def test_round_trip_through_the_sandbox(sandbox, token, uk):
 
 
 # -- matching ---------------------------------------------------------------------------------
-def test_match_existing_prefers_id_then_name_then_email_then_tax_number():
+def test_match_existing_prefers_id_then_name_then_tax_number_never_email_alone():
     by_name = Contact(contact_id="1", name="BAYSIDE  club")
     by_email = Contact(contact_id="2", name="Other", email_address="AP@bayside.example")
     by_vat = Contact(contact_id="3", name="Third", tax_number="GB123456789")
     candidates = [by_vat, by_email, by_name]
     assert match_existing(COMPANY, candidates) is by_name
-    assert match_existing(dict(COMPANY, name="New name"), candidates) is by_email
-    assert match_existing(dict(COMPANY, name="New", email=False), candidates) is by_vat
+    assert match_existing(dict(COMPANY, name="New name"), candidates) is by_vat
+    assert match_existing(dict(COMPANY, name="New", vat=None), candidates) is None
+    assert match_by_email(dict(COMPANY, name="New", vat=None), candidates) is by_email
+    assert match_by_email(dict(COMPANY, email=""), candidates) is None
     assert match_existing(dict(COMPANY, xero_id="2"), candidates) is by_email
     assert match_existing({"name": "Nobody", "email": "", "vat": None}, candidates) is None
     assert (

@@ -28,7 +28,7 @@ from xero_python.api_client import ApiClient, Configuration
 from xero_python.api_client.serializer import serialize
 from xero_python.exceptions import ApiException
 
-from .errors import RequestRejected, TransientError, XeroError, error_from_answer
+from .errors import AuthError, RequestRejected, TransientError, XeroError, error_from_answer
 from .mappings.common import UNIT_DECIMALS
 from .masking import get_logger, log, mask, remember_secret
 
@@ -42,6 +42,8 @@ MAX_PAGE_SIZE = 1000  # the largest pageSize Xero takes
 # length of the URL (Requests and responses, "Optimised filtering on a list of values").
 MAX_IDS = 40
 TENANT_HEADER = "xero-tenant-id"
+# Xero's 401s: the access token expired (early, for Xero) or was revoked; a renewal says which.
+RENEWABLE_REASONS = ("token_expired", "token_invalid")
 LIMIT_HEADERS = ("X-MinLimit-Remaining", "X-DayLimit-Remaining", "X-AppMinLimit-Remaining")
 # Oldest change first. Xero documents one ordering element per call ("order=Name ASC"); ties
 # come in an order of Xero's own, which iter_changes does not rely on.
@@ -186,13 +188,21 @@ class XeroClient:
     ``oauth.client_credentials_token``), bound to its one organisation, and calls go without
     the ``xero-tenant-id`` header.
 
+    ``renew_token``, if given, is called when Xero refuses the access token (401: expired
+    early, or revoked): it returns a new access token, or raises when none can be had. The
+    call is then made once more with it (Xero did nothing with the refused one), and the
+    client keeps the new token. One refused call per client at most, whatever the number
+    of calls.
+
     ``on_answer``, if given, is called once after each call through ``call``, whatever came
     of it, as ``on_answer(method_name, status, elapsed_ms)``: ``status`` is the HTTP status,
     or None when no answer came (network failure). It is how a caller counts its calls; an
     exception it raises is logged and never hides the call's own result or error.
 
-    ``limits`` holds the remaining-call figures Xero sent with its latest answer that had
-    them, by header name: ``X-DayLimit-Remaining`` (calls left today for this organisation),
+    ``answer_limits`` holds those of the last answer alone ({} when it had none, or when no
+    answer came). ``limits`` holds the remaining-call figures Xero sent with its latest
+    answer that had them, by header name: ``X-DayLimit-Remaining`` (calls left today for
+    this organisation),
     ``X-MinLimit-Remaining`` (left this minute) and ``X-AppMinLimit-Remaining`` (left this
     minute for the whole app), as ints; empty before the first answer. A 429 answer sets the
     exhausted one to 0. ``day_limit_remaining`` and ``minute_limit_remaining`` read the first
@@ -207,6 +217,7 @@ class XeroClient:
         timeout=DEFAULT_TIMEOUT,
         logger=None,
         on_answer=None,
+        renew_token=None,
     ):
         remember_secret(access_token)
         self.endpoints = endpoints
@@ -214,7 +225,9 @@ class XeroClient:
         self.timeout = timeout_pair(timeout)
         self.logger = logger or _logger
         self.on_answer = on_answer
+        self.renew_token = renew_token
         self.limits = {}
+        self.answer_limits = {}
         self.api_client = build_api_client(access_token, custom_connection=tenant_id is None)
         self.accounting = AccountingApi(self.api_client, base_url=endpoints.api_url)
 
@@ -675,9 +688,25 @@ class XeroClient:
     # -- the call pipeline ----------------------------------------------------------------------
     def call(self, method_name, *args, **kwargs):
         """``AccountingApi.<method_name>(tenant_id, *args, **kwargs)`` with our timeout, the
-        rate-limit headers remembered, every failure raised as a ``XeroError``, and
-        ``on_answer`` told of the call whatever came of it."""
+        rate-limit headers remembered, every failure raised as a ``XeroError``, ``on_answer``
+        told of the call whatever came of it, and a refused access token renewed once."""
+        try:
+            return self.call_once(method_name, *args, **kwargs)
+        except AuthError as error:
+            if error.reason not in RENEWABLE_REASONS or self.renew_token is None:
+                raise
+            self.use_token(self.renew_token())
+            self.renew_token = None
+        return self.call_once(method_name, *args, **kwargs)
+
+    def use_token(self, access_token):
+        """Send ``access_token`` from now on."""
+        remember_secret(access_token)
+        self.api_client.configuration.oauth2_token = StaticBearer(access_token)
+
+    def call_once(self, method_name, *args, **kwargs):
         started = time.monotonic()
+        self.answer_limits = {}
         status = None
         try:
             data, status = self.send(method_name, started, *args, **kwargs)
@@ -737,10 +766,14 @@ class XeroClient:
             )
 
     def remember_limits(self, headers):
+        """Keep the remaining-call figures of an answer's ``headers``: in ``limits`` (the
+        latest known of each) and ``answer_limits`` (this answer's own, {} without)."""
+        self.answer_limits = {}
         for name in LIMIT_HEADERS:
             value = headers.get(name) if headers else None
             if value is not None and value.strip().lstrip("-").isdigit():
-                self.limits[name] = int(value)
+                self.answer_limits[name] = int(value)
+        self.limits.update(self.answer_limits)
 
     def log_failure(self, method_name, started, error):
         log(

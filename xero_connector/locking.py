@@ -2,9 +2,28 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Row locks for workers that share records (scheduled actions, buttons)."""
 
+from contextlib import contextmanager
+
 import psycopg2
 
 from odoo.tools import SQL
+
+# PostgreSQL's errors of a statement of a transaction of its own that met the caller's
+# uncommitted rows: a foreign key to a row not committed yet, a lock the caller holds.
+OWN_TRANSACTION_MISSES = (
+    psycopg2.errors.ForeignKeyViolation,
+    psycopg2.errors.LockNotAvailable,
+)
+
+
+@contextmanager
+def own_transaction(env):
+    """A cursor of its own, committed as the block ends, that waits at most 2 seconds for a
+    lock: its statements may need a row the caller's transaction holds, and would otherwise
+    wait for the caller, which waits for them."""
+    with env.registry.cursor() as cr:
+        cr.execute("SET LOCAL lock_timeout = '2s'")
+        yield cr
 
 
 def lock_quietly(records):

@@ -195,18 +195,33 @@ def contact_status(contact):
 
 # -- matching ---------------------------------------------------------------------------------
 def match_existing(partner, candidates):
-    """The Xero contact that is this partner: same ContactID, else same name (case and spaces
-    aside), else same email, else same tax number."""
+    """The Xero contact that is surely this partner: same ContactID, else same name as Xero
+    compares names (case and spaces aside), else same tax number. Never by email alone:
+    businesses share addresses (info@, their bookkeeper's, a head office's)."""
     if partner.get("xero_id"):
         wanted_id = partner["xero_id"].lower()
         for candidate in candidates:
             if (candidate.contact_id or "").lower() == wanted_id:
                 return candidate
-    for key, attribute in (("name", "name"), ("email", "email_address"), ("vat", "tax_number")):
-        value = normalised(first_email(partner.get(key)) if key == "email" else partner.get(key))
-        if not value:
-            continue
-        for candidate in candidates:
-            if normalised(getattr(candidate, attribute, None)) == value:
-                return candidate
+    for key, attribute in (("name", "name"), ("vat", "tax_number")):
+        found = first_with(candidates, attribute, normalised(partner.get(key)))
+        if found:
+            return found
+    return None
+
+
+def match_by_email(partner, candidates):
+    """The Xero contact with this partner's email, to offer to a person: perhaps the same
+    business, perhaps another one at the same address."""
+    return first_with(candidates, "email_address", normalised(first_email(partner.get("email"))))
+
+
+def first_with(candidates, attribute, value):
+    """The first candidate whose ``attribute``, compared as Xero compares names, is
+    ``value`` (None for no value)."""
+    if not value:
+        return None
+    for candidate in candidates:
+        if normalised(getattr(candidate, attribute, None)) == value:
+            return candidate
     return None

@@ -191,14 +191,11 @@ class AccountMove(models.Model):
         if not sent:
             return
         client = connection._client()
-        try:
-            for route, group in sent._xero_group_by_route():
-                documents = self._xero_read_by_ids(client, route.endpoint, group.mapped("xero_id"))
-                group._xero_compare_contents(
-                    {str(getattr(d, route.id_attribute)): d for d in documents}
-                )
-        finally:
-            connection._note_calls_left(client.limits)
+        for route, group in sent._xero_group_by_route():
+            documents = self._xero_read_by_ids(client, route.endpoint, group.mapped("xero_id"))
+            group._xero_compare_contents(
+                {str(getattr(d, route.id_attribute)): d for d in documents}
+            )
 
     def _xero_take_over_order_bills(self, connection):
         """A vendor bill of purchase orders Xero holds as bills takes the first one's bill
@@ -418,9 +415,7 @@ class AccountMove(models.Model):
         if connection._is_rate_limited():
             raise UserError(connection._rate_limit_message())
         try:
-            url = self._xero_with_fresh_token(
-                connection, lambda: self._xero_online_url_of(connection)
-            )
+            url = self._xero_online_url_of(connection)
         except XeroError as error:
             raise UserError(self._xero_online_url_refused(connection, error)) from None
         if not url:
@@ -431,10 +426,7 @@ class AccountMove(models.Model):
 
     def _xero_online_url_of(self, connection):
         client = connection._client()
-        try:
-            return client.online_invoice_url(self.xero_id)
-        finally:
-            connection._note_calls_left(client.limits)
+        return client.online_invoice_url(self.xero_id)
 
     def _xero_online_url_refused(self, connection, error):
         """The message of a UserError for Xero's refusal (``error``, whose message is masked).
@@ -715,10 +707,7 @@ class AccountMove(models.Model):
         if not notes:
             return 0
         client = connection._client()
-        try:
-            found = self._xero_read_by_ids(client, "CreditNotes", notes.mapped("xero_id"))
-        finally:
-            connection._note_calls_left(client.limits)
+        found = self._xero_read_by_ids(client, "CreditNotes", notes.mapped("xero_id"))
         return self._xero_import_page("CreditNotes", found) if found else 0
 
     @api.model

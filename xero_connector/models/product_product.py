@@ -148,7 +148,6 @@ class ProductProduct(models.Model):
                 since = None
             client = connection._client()
             items = client.get_items(if_modified_since=since)
-            connection._note_calls_left(client.limits)
             index = self.env["xero.index"]
             rows = [{"xero_id": str(item.item_id), "code": item.code} for item in items]
             if since is None:

@@ -20,6 +20,7 @@ from xero_client.mappings.contact import (
     MAX_CONTACT_PERSONS,
     contact_from_xero,
     contact_to_xero,
+    match_by_email,
     match_existing,
 )
 from xero_client.routes import CONTACTS
@@ -95,6 +96,18 @@ class ResPartner(models.Model):
     xero_error = fields.Text(company_dependent=True)
     xero_warning = fields.Text(company_dependent=True)
     xero_lost_batch = fields.Char(company_dependent=True)
+    # A Xero contact with the partner's email, but not its name nor its tax number: perhaps
+    # the same business, perhaps another at the same address. A person decides.
+    xero_email_match_id = fields.Char(company_dependent=True, copy=False, readonly=True)
+    xero_email_match_name = fields.Char(
+        string="Xero contact with the same email", company_dependent=True, copy=False, readonly=True
+    )
+    xero_create_new = fields.Boolean(
+        company_dependent=True,
+        copy=False,
+        readonly=True,
+        help="A person chose to create a new Xero contact, whatever Xero contact has its email.",
+    )
 
     # The partner summary: what Xero says the contact owes and is owed (its Balances), and
     # what the Xero documents Odoo was told about say of its sales. Per company, as each
@@ -268,12 +281,16 @@ class ResPartner(models.Model):
         new = self.filtered(lambda p: not p.xero_id)
         if not new:
             return self.browse(), {}
+        new.filtered("xero_email_match_id")._xero_write(
+            {"xero_email_match_id": False, "xero_email_match_name": False}
+        )
         self._xero_refresh_index(connection)
         values = {p.id: p._xero_values(connection) for p in new}
         candidates = [
             SimpleNamespace(
                 contact_id=row.xero_id,
                 name=row.name_key,
+                shown_name=row.name or row.name_key,
                 email_address=row.email_key,
                 tax_number=row.tax_key,
             )
@@ -295,6 +312,9 @@ class ResPartner(models.Model):
                 continue
             match = match_existing(values[partner.id], candidates)
             if not match:
+                offer = partner._xero_email_offer(values[partner.id], candidates, holders)
+                if offer:
+                    refused[partner.id] = offer
                 continue
             holder = holders.get(match.contact_id)
             if holder and holder != partner:
@@ -307,6 +327,55 @@ class ResPartner(models.Model):
             holders[match.contact_id] = partner
             linked |= partner
         return linked, refused
+
+    def _xero_email_offer(self, values, candidates, holders):
+        """When a Xero contact no partner is linked to has this partner's email, and nothing
+        surer matched: the message that offers a person to link or to create, the contact
+        noted on the partner. None: create the contact (one another partner is linked to is
+        another business as far as Odoo knows: the import named each on the other)."""
+        unheld = [c for c in candidates if not holders.get(c.contact_id)]
+        twin = None if self.xero_create_new else match_by_email(values, unheld)
+        if not twin:
+            return None
+        self._xero_write(
+            {"xero_email_match_id": twin.contact_id, "xero_email_match_name": twin.shown_name}
+        )
+        return self.env._(
+            "Xero already has a contact with the email of %(partner)s: '%(contact)s'. If it is "
+            "the same business, press 'Link to this Xero contact'; if not, press 'Create a new "
+            "Xero contact'.",
+            partner=self.display_name,
+            contact=twin.shown_name,
+        )
+
+    def action_xero_link_email_match(self):
+        """A person says the Xero contact with the same email is this partner: linked, and
+        Odoo's details sent to it."""
+        self.ensure_one()
+        self._xero_check_can_decide()
+        self._xero_write(
+            {
+                "xero_id": self.xero_email_match_id,
+                "xero_email_match_id": False,
+                "xero_email_match_name": False,
+            }
+        )
+        return self.action_xero_sync()
+
+    def action_xero_create_new(self):
+        """A person says the Xero contact with the same email is another business."""
+        self.ensure_one()
+        self._xero_check_can_decide()
+        self._xero_write(
+            {"xero_create_new": True, "xero_email_match_id": False, "xero_email_match_name": False}
+        )
+        return self.action_xero_sync()
+
+    def _xero_check_can_decide(self):
+        if not self.env.user.has_group("xero_connector.group_xero_user"):
+            raise UserError(self.env._("You need the 'Xero: user' right to send records to Xero."))
+        if not self.xero_email_match_id:
+            raise UserError(self.env._("No Xero contact waits for a decision on this partner."))
 
     def _xero_natural_key(self):
         return normalised(self.name) or None
@@ -367,7 +436,6 @@ class ResPartner(models.Model):
             count = 0
             after = resume.get("after") or (since and [since.isoformat(), ""])
             for contacts in client.iter_changes("Contacts", after=after, include_archived=True):
-                connection._note_calls_left(client.limits)
                 count += partners._xero_import_page(connection, contacts)
                 moment, contact_id = resume_point("Contacts", contacts[-1])
                 resume["after"] = [moment.isoformat(), contact_id]
@@ -410,7 +478,10 @@ class ResPartner(models.Model):
             partner = linked or self._xero_find_for_import(values, linkable)
             if partner and partner.xero_state in ("pending", "error"):
                 continue  # Odoo may have unsent changes: they win, and go to Xero next
-            count += self._xero_import_safely(connection, partner, values, fill_only=not linked)
+            twin = self._xero_email_twin(values, linkable) if not partner else self.browse()
+            count += self._xero_import_safely(
+                connection, partner, values, fill_only=not linked, twin=twin
+            )
         self._xero_keep_balances(connection, contacts)
         return count
 
@@ -430,11 +501,10 @@ class ResPartner(models.Model):
         ]
 
     def _xero_find_for_import(self, values, linkable):
-        """The partner an imported contact is: same name, else email, else tax number, each
-        compared as Xero compares names (``normalised``)."""
+        """The partner an imported contact surely is: same name, else tax number, each
+        compared as Xero compares names (``normalised``); never by email alone."""
         for field, value in (
             ("name", values["name"]),
-            ("email", values.get("email")),
             ("vat", values.get("vat")),
         ):
             if normalised(value):
@@ -443,16 +513,33 @@ class ResPartner(models.Model):
                     return partner
         return self.browse()
 
-    def _xero_import_safely(self, connection, partner, values, fill_only):
+    def _xero_email_twin(self, values, linkable):
+        """An Odoo partner with the imported contact's email: perhaps the same business."""
+        if not normalised(values.get("email")):
+            return self.browse()
+        return self.search(linkable + [same_text_domain("email", values["email"])], limit=1)
+
+    def _xero_import_safely(self, connection, partner, values, fill_only, twin=None):
         """Import one contact in its own savepoint: one that Odoo refuses is logged and
-        skipped, not allowed to stop the import. Returns how many partners it touched."""
+        skipped, not allowed to stop the import. ``twin``: a partner with its email, named
+        on the new partner for a person to merge them if they are one business. Returns how
+        many partners it touched."""
         try:
             with self.env.cr.savepoint():
-                self._xero_import_one(partner, values, fill_only=fill_only)
+                imported = self._xero_import_one(partner, values, fill_only=fill_only)
+                if twin:
+                    imported._xero_write({"xero_warning": imported._xero_twin_message(twin)})
         except IMPORT_REFUSALS as error:
             self._xero_log_import_refusal(connection, partner, values, error)
             return 0
         return 1
+
+    def _xero_twin_message(self, twin):
+        return self.env._(
+            "Odoo has another partner with this email, %(twin)s. If they are one business, "
+            "merge them (select both in the list, then Actions › Merge).",
+            twin=twin.display_name,
+        )
 
     def _xero_log_import_refusal(self, connection, partner, values, error):
         message = self.env._(
@@ -572,27 +659,22 @@ class ResPartner(models.Model):
 
         def refresh_since(since, resume):
             client = connection._client()
-            try:
-                now = partners._xero_summary_now()
-                if not since and not resume.get("backfilled"):
-                    if not partners._xero_backfill_documents(connection, client, resume, now):
-                        return 0, False
-                    resume.pop("backfill", None)
-                    resume["backfilled"] = True
-                    connection._import_cursor(SUMMARY_IMPORT)._keep_resume(resume)
-                if since:
-                    fallen = (
-                        self.env["xero.contact.document"]
-                        .sudo()
-                        ._fallen_overdue(connection, since, now)
-                    )
-                    partners._xero_mark_summaries_due(connection, fallen)
-                count, finished = partners._xero_read_balances(connection, client, now)
-                if finished:
-                    count += partners._xero_turn_of_year(connection, now)
-                return count, finished
-            finally:
-                connection._note_calls_left(client.limits)
+            now = partners._xero_summary_now()
+            if not since and not resume.get("backfilled"):
+                if not partners._xero_backfill_documents(connection, client, resume, now):
+                    return 0, False
+                resume.pop("backfill", None)
+                resume["backfilled"] = True
+                connection._import_cursor(SUMMARY_IMPORT)._keep_resume(resume)
+            if since:
+                fallen = (
+                    self.env["xero.contact.document"].sudo()._fallen_overdue(connection, since, now)
+                )
+                partners._xero_mark_summaries_due(connection, fallen)
+            count, finished = partners._xero_read_balances(connection, client, now)
+            if finished:
+                count += partners._xero_turn_of_year(connection, now)
+            return count, finished
 
         return partners._xero_import(
             connection, SUMMARY_IMPORT, refresh_since, self.env._("partner summaries")

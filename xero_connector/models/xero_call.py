@@ -3,10 +3,10 @@
 import logging
 from datetime import timedelta
 
-from psycopg2 import errors as pg_errors
-
 from odoo import api, fields, models
 from odoo.tools import SQL
+
+from ..locking import OWN_TRANSACTION_MISSES, own_transaction
 
 _logger = logging.getLogger(__name__)
 
@@ -26,7 +26,7 @@ class XeroCall(models.Model):
     _rec_name = "operation"
 
     connection_id = fields.Many2one(
-        "xero.connection", required=True, index=True, ondelete="cascade", readonly=True
+        "xero.connection", required=True, ondelete="cascade", readonly=True
     )
     company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
     called_at = fields.Datetime(required=True, index=True, readonly=True)
@@ -40,6 +40,9 @@ class XeroCall(models.Model):
         readonly=True, help="X-MinLimit-Remaining: Xero's count of this minute's calls left."
     )
     run_id = fields.Many2one("xero.run", index="btree_not_null", readonly=True, ondelete="set null")
+
+    # What the day's count and Xero's last figures read, several times a run.
+    _connection_called_at_idx = models.Index("(connection_id, called_at)")
 
     @api.model
     def _note(self, connection, operation, status, duration_ms, limits):
@@ -56,10 +59,11 @@ class XeroCall(models.Model):
             "run_id": self.env.context.get("xero_run_id"),
         }
         try:
-            with self.env.registry.cursor() as cr:
+            with own_transaction(self.env) as cr:
                 self._insert(cr, row)
-        except pg_errors.ForeignKeyViolation:
-            # The connection (or run) is this transaction's, not committed yet.
+        except OWN_TRANSACTION_MISSES:
+            # The connection (or run) is this transaction's, not committed yet, or held by
+            # it: counted here, lost if this transaction rolls back.
             self._insert(self.env.cr, row)
 
     @api.model

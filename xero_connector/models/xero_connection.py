@@ -62,7 +62,6 @@ BATCH_SIZE = 50
 # Below this share of the day's calls left, polling stops so that what Odoo sends still gets
 # through (200 of a Starter day).
 IMPORT_RESERVE_PERCENT = 20
-CALLS_LEFT_REFRESH_MINUTES = 5
 # When the hourly scheduled action runs each import of _import_plan() (see _import_due):
 # (interval, whether Xero's webhooks report its changes, the imports whose changes make it due
 # before its interval). HOURLY: every run. With nothing changed in Xero an hourly run asks two
@@ -107,7 +106,7 @@ STANDARD_DAY_CALLS = 5000
 POLL_SLOW_INTERVAL = timedelta(hours=3)
 # Xero ends a refresh token unused for 60 days: the keep-alive renews those unused this long.
 KEEP_ALIVE_AFTER = timedelta(days=7)
-RECONNECT_ACTIVITY = "mail.mail_activity_data_todo"
+RECONNECT_ACTIVITY = "xero_connector.mail_activity_type_reconnect"
 AUTH_METHODS = [
     ("oauth", "Xero app (OAuth 2.0)"),
     ("custom", "Custom Connection"),
@@ -242,13 +241,6 @@ class XeroConnection(models.Model):
     import_cursor_ids = fields.One2many(
         "xero.import.cursor", "connection_id", string="Imports", readonly=True
     )
-    day_calls_left = fields.Integer(
-        string="Calls left today",
-        readonly=True,
-        copy=False,
-        help="Xero's X-DayLimit-Remaining in its last answer.",
-    )
-    day_calls_left_at = fields.Datetime(readonly=True, copy=False)
     xero_sales_account_id = fields.Many2one(
         "xero.account",
         string="Default sales account",
@@ -534,6 +526,12 @@ class XeroConnection(models.Model):
                         fields=", ".join(sorted(forbidden)),
                     )
                 )
+        if "auth_method" in vals and any(
+            c.state != "disconnected" and c.sudo().auth_method != vals["auth_method"] for c in self
+        ):
+            raise UserError(
+                self.env._("Disconnect from Xero before changing how this company connects.")
+            )
         if "webhook_key" in vals and any(
             c.sudo().webhook_key != (vals["webhook_key"] or False) for c in self
         ):
@@ -549,7 +547,9 @@ class XeroConnection(models.Model):
     def _for_company(self, company):
         """The company's connection, created on first use."""
         connection = self.sudo().search([("company_id", "=", company.id)], limit=1)
-        return connection or self.sudo().create({"company_id": company.id})
+        return connection or self.sudo().with_context(
+            mail_create_nolog=True, mail_create_nosubscribe=True
+        ).create({"company_id": company.id})
 
     # -- where Xero is -----------------------------------------------------------------------
     def _endpoints(self):
@@ -614,15 +614,16 @@ class XeroConnection(models.Model):
             )
         except XeroError as error:
             raise UserError(mask(error.message)) from None
-        self._store_tokens(tokens)
-        if self.state == "needs_reconnect":
-            self.write({"state": "disconnected"})
         client = self._client_of(tokens.access_token, None)
         try:
             organisation = client.get_organisation()
         except XeroError as error:
             raise UserError(mask(error.message)) from None
         tenant = {"tenantId": organisation.organisation_id, "tenantName": organisation.name}
+        self._check_tenant_free(tenant)
+        self._store_tokens(tokens)
+        if self.state == "needs_reconnect":
+            self.write({"state": "disconnected"})
         self._select_tenant(tenant, organisation)
         if self.day_call_limit == STARTER_DAY_CALLS:
             self.day_call_limit = STANDARD_DAY_CALLS
@@ -686,12 +687,7 @@ class XeroConnection(models.Model):
         Organisation, when already read."""
         self.ensure_one()
         connection = self.sudo()
-        # Every company's connections, those of companies this administrator cannot see too.
-        other = connection.search(
-            [("tenant_id", "=", tenant["tenantId"]), ("id", "!=", connection.id)], limit=1
-        )
-        if other:
-            raise UserError(connection._already_connected_message(tenant, other.company_id))
+        connection._check_tenant_free(tenant)
         organisation = organisation or (
             connection._client_of(connection._access_token(), tenant["tenantId"]).get_organisation()
         )
@@ -730,6 +726,15 @@ class XeroConnection(models.Model):
             "success",
             self.env._("Connected to %(name)s.", name=tenant.get("tenantName")),
         )
+
+    def _check_tenant_free(self, tenant):
+        """No other company keeps its books in ``tenant``: every company's connections are
+        looked at, those of companies this administrator cannot see too."""
+        other = self.sudo().search(
+            [("tenant_id", "=", tenant["tenantId"]), ("id", "!=", self.id)], limit=1
+        )
+        if other:
+            raise UserError(self._already_connected_message(tenant, other.company_id))
 
     def _already_connected_message(self, tenant, company):
         """Named only for an administrator of that company: others learn no more than that
@@ -802,6 +807,7 @@ class XeroConnection(models.Model):
             }
         )
         connection._forget_tokens()
+        connection._reconnect_activities().unlink()
         self.env["xero.sync.log"]._record(
             connection, "disconnect", "success", self.env._("Disconnected from Xero.")
         )
@@ -991,7 +997,15 @@ class XeroConnection(models.Model):
                 "last_error_at": fields.Datetime.now(),
             }
         )
-        self._ask_admins_to_reconnect(message)
+        try:
+            with self.env.cr.savepoint():
+                self._ask_admins_to_reconnect(message)
+        except Exception:  # noqa: BLE001 - the connection is marked; the to-do is a courtesy
+            _logger.warning(
+                "Xero: the administrators of %s could not be given a to-do to reconnect: %s",
+                self.display_name,
+                mask(traceback.format_exc()),
+            )
 
     def _mark_needs_reconnect(self, error):
         """Xero refused the refresh token for good. Said in a transaction of its own,
@@ -1017,15 +1031,27 @@ class XeroConnection(models.Model):
                 connection.env["xero.sync.log"]._record(
                     connection, "refresh_token", "error", message
                 )
-                connection._ask_admins_to_reconnect(message)
         except (pg_errors.LockNotAvailable, pg_errors.SerializationFailure):
             # The row is this transaction's, or another worker's just now: say it here.
             if lock_quietly(self.sudo()):
                 self.sudo().write(values)
-                self._ask_admins_to_reconnect(message)
+        self._ask_admins_to_reconnect_apart(message)
         # This transaction's snapshot predates that: it remembers the loss on its own.
         self.env.cr.cache.setdefault("xero_lost", {})[self.id] = message
         return message
+
+    def _ask_admins_to_reconnect_apart(self, reason):
+        """``_ask_admins_to_reconnect`` in a transaction of its own, after the loss is said:
+        a failure to notify never takes the loss back."""
+        try:
+            with self.env.registry.cursor() as cr:
+                self.with_env(self.env(cr=cr, su=True))._ask_admins_to_reconnect(reason)
+        except Exception:  # noqa: BLE001 - the connection is marked; the to-do is a courtesy
+            _logger.warning(
+                "Xero: the administrators of %s could not be given a to-do to reconnect: %s",
+                self.display_name,
+                mask(traceback.format_exc()),
+            )
 
     def _ask_admins_to_reconnect(self, reason):
         """A to-do for each Xero administrator of the company, once while the connection
@@ -1087,11 +1113,19 @@ class XeroConnection(models.Model):
             on_answer=lambda method, status, elapsed_ms: self._count_call(
                 client, method, status, elapsed_ms
             ),
+            renew_token=self._renew_refused_token,
         )
         return client
 
+    def _renew_refused_token(self):
+        """A new access token for the one Xero refused (expired early, or revoked): renewed
+        once under the token's lock, by whichever worker comes first. A refused renewal
+        raises XeroNeedsReconnect, and stops this connection's work until a reconnect."""
+        self._expire_access_token()
+        return self._access_token()
+
     def _count_call(self, client, method, status, elapsed_ms):
-        self.env["xero.call"]._note(self, method, status, elapsed_ms, client.limits)
+        self.env["xero.call"]._note(self, method, status, elapsed_ms, client.answer_limits)
 
     def _note_rate_limit(self, retry_after):
         until = fields.Datetime.now() + timedelta(seconds=retry_after)
@@ -1110,21 +1144,6 @@ class XeroConnection(models.Model):
     def _import_cursor(self, name):
         return self.env["xero.import.cursor"]._for(self, name)
 
-    def _note_calls_left(self, limits):
-        """Remember Xero's count of calls left today, from the headers of its last answer.
-
-        Written only when it matters (every few minutes, or when the day's calls run low):
-        each write of the connection row is one more chance for two workers to collide."""
-        left = (limits or {}).get("X-DayLimit-Remaining")
-        if left is None or left == self.day_calls_left:
-            return
-        now = fields.Datetime.now()
-        stale = not self.day_calls_left_at or self.day_calls_left_at < now - timedelta(
-            minutes=CALLS_LEFT_REFRESH_MINUTES
-        )
-        if (stale or left < 2 * self._import_reserve()) and lock_quietly(self.sudo()):
-            self.sudo().write({"day_calls_left": left, "day_calls_left_at": now})
-
     def _import_reserve(self):
         """The calls left today below which polling waits: IMPORT_RESERVE_PERCENT of the
         day's calls."""
@@ -1137,15 +1156,16 @@ class XeroConnection(models.Model):
         return self._budget_state() != "reserved"
 
     def _day_calls_left(self):
-        """The calls Xero has left for the organisation today: the lower of what its last
-        answer said and the plan's daily limit less the calls Odoo made in the last 24 hours
-        (Xero's day is a rolling one)."""
-        counted = self.day_call_limit - self.env["xero.call"].sudo()._count_since(
-            self, fields.Datetime.now() - XERO_DAY
-        )
-        if not self.day_calls_left_at or self.day_calls_left_at < fields.Datetime.now() - XERO_DAY:
-            return max(counted, 0)
-        return max(min(self.day_calls_left, counted), 0)
+        """The calls Xero has left for the organisation today: what its last answer of the
+        last 24 hours said, less the calls made since; without one, the plan's daily limit
+        (day_call_limit) less the calls made in the last 24 hours (Xero's day is a rolling
+        one)."""
+        calls = self.env["xero.call"].sudo()
+        since = fields.Datetime.now() - XERO_DAY
+        reported = calls._last_reported(self, since)
+        if reported:
+            return max(reported[0] - calls._count_since(self, reported[2]), 0)
+        return max(self.day_call_limit - calls._count_since(self, since), 0)
 
     def _budget_state(self):
         """How the day's calls stand (BUDGET_STATES): below twice the import reserve the
@@ -1564,7 +1584,15 @@ class XeroConnection(models.Model):
             )
             return False
         self._run_isolated(getattr(self.env[model_name].sudo(), method), self)
-        return True
+        return not self._lost_authorisation()
+
+    def _lost_authorisation(self):
+        """Whether Xero refused this connection's authorisation, here or in a transaction of
+        its own since this one began: nothing more is asked of Xero until a reconnect."""
+        return bool(
+            self.env.cr.cache.get("xero_lost", {}).get(self.id)
+            or self.sudo().state == "needs_reconnect"
+        )
 
     def _import_all_committed(self):
         """The imports from a button, each in a transaction of its own, committed as it ends
@@ -1631,8 +1659,12 @@ class XeroConnection(models.Model):
         }
 
     def action_open_calls(self):
-        """Calls per hour, in Odoo's graph view."""
-        return self._open_own("xero_connector.action_xero_call")
+        """The calls of the last 24 hours (as calls_today counts them), per hour in Odoo's
+        graph view."""
+        action = self._open_own("xero_connector.action_xero_call")
+        since = fields.Datetime.to_string(fields.Datetime.now() - XERO_DAY)
+        action["domain"] += [("called_at", ">", since)]
+        return action
 
     def action_open_runs(self):
         return self._open_own("xero_connector.action_xero_run")

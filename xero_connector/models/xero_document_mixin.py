@@ -252,16 +252,13 @@ class XeroDocumentMixin(models.AbstractModel):
         unsure = self.browse(list(claims))
         client = connection._client()
         found, refused = {}, self.browse()
-        try:
-            for route, documents in unsure._xero_group_by_route():
-                for start in range(0, len(documents), LOOKUP_TERMS):
-                    chunk = documents[start : start + LOOKUP_TERMS]
-                    try:
-                        found.update(chunk._xero_find_written(client, route, claims))
-                    except RequestRejected as error:
-                        refused |= chunk._xero_lookup_refused(error)
-        finally:
-            connection._note_calls_left(client.limits)
+        for route, documents in unsure._xero_group_by_route():
+            for start in range(0, len(documents), LOOKUP_TERMS):
+                chunk = documents[start : start + LOOKUP_TERMS]
+                try:
+                    found.update(chunk._xero_find_written(client, route, claims))
+                except RequestRejected as error:
+                    refused |= chunk._xero_lookup_refused(error)
         for record, document in found.items():
             record._xero_link_found(document)
         absent = unsure - refused - self.browse([m.id for m in found])
@@ -286,25 +283,19 @@ class XeroDocumentMixin(models.AbstractModel):
         parts = [(part, part == new) for part in (new, self - new) if part]
         client, by_record = None, {}
         for part, create_only in parts:
-            client, results = part._xero_with_fresh_token(
-                connection,
-                lambda p=part, c=create_only: p._xero_save_part(connection, route, payloads, c),
-            )
+            client, results = part._xero_save_part(connection, route, payloads, create_only)
             by_record.update(zip(part, results, strict=True))
         return client, [by_record[m] for m in self]
 
     def _xero_save_part(self, connection, route, payloads, create_only):
         client = connection._client()
-        try:
-            return client, client.save(
-                route.endpoint,
-                [payloads[m.id] for m in self],
-                self._xero_idempotency_scope(connection),
-                create_only=create_only,
-                **self._xero_save_params(),
-            )
-        finally:
-            connection._note_calls_left(client.limits)
+        return client, client.save(
+            route.endpoint,
+            [payloads[m.id] for m in self],
+            self._xero_idempotency_scope(connection),
+            create_only=create_only,
+            **self._xero_save_params(),
+        )
 
     # -- cancelling, deleting -------------------------------------------------------------------
     def _xero_request_removal(self):
@@ -530,9 +521,7 @@ class XeroDocumentMixin(models.AbstractModel):
                         return True
                     spent += calls
                     try:
-                        done[document] = document._xero_with_fresh_token(
-                            connection, lambda d=document: d._xero_followup(connection)
-                        )
+                        done[document] = document._xero_followup(connection)
                     except (XeroError, UserError) as error:
                         if isinstance(
                             error, (RateLimited, AuthError, TransientError, XeroNeedsReconnect)
@@ -593,22 +582,19 @@ class XeroDocumentMixin(models.AbstractModel):
         route = self._xero_get_route()
         client = connection._client()
         values = {}
-        try:
-            if self.xero_status not in CLOSED:
-                values["xero_warning"] = self._xero_upload_files(connection, client, route)
-            if connection.send_history_notes and self.xero_status != "DELETED":
-                client.add_history_note(
-                    route.endpoint,
-                    self.xero_id,
-                    self._xero_trail_note(),
-                    idempotency_scope=[
-                        connection._idempotency_scope(),
-                        self.id,
-                        self.xero_revision,
-                    ],
-                )
-        finally:
-            connection._note_calls_left(client.limits)
+        if self.xero_status not in CLOSED:
+            values["xero_warning"] = self._xero_upload_files(connection, client, route)
+        if connection.send_history_notes and self.xero_status != "DELETED":
+            client.add_history_note(
+                route.endpoint,
+                self.xero_id,
+                self._xero_trail_note(),
+                idempotency_scope=[
+                    connection._idempotency_scope(),
+                    self.id,
+                    self.xero_revision,
+                ],
+            )
         return values
 
     def _xero_trail_note(self):
@@ -731,20 +717,15 @@ class XeroDocumentMixin(models.AbstractModel):
                 after = [since.isoformat(), ""]
             client = connection._client()
             count = 0
-            try:
-                pages = client.iter_changes(
-                    endpoint, after=after, page_size=IMPORT_PAGE_SIZE, **params
-                )
-                for page in pages:
-                    count += documents._xero_import_page(endpoint, page)
-                    moment, object_id = resume_point(endpoint, page[-1])
-                    resume["after"] = [moment.isoformat(), object_id]
-                    connection._import_cursor(name)._keep_resume(resume)
-                    if not commit_progress(self.env, len(page)):
-                        self.env.ref("xero_connector.ir_cron_xero_import")._trigger()
-                        return count, False
-            finally:
-                connection._note_calls_left(client.limits)
+            pages = client.iter_changes(endpoint, after=after, page_size=IMPORT_PAGE_SIZE, **params)
+            for page in pages:
+                count += documents._xero_import_page(endpoint, page)
+                moment, object_id = resume_point(endpoint, page[-1])
+                resume["after"] = [moment.isoformat(), object_id]
+                connection._import_cursor(name)._keep_resume(resume)
+                if not commit_progress(self.env, len(page)):
+                    self.env.ref("xero_connector.ir_cron_xero_import")._trigger()
+                    return count, False
             return count, True
 
         return self._xero_import(connection, name, import_since, what)

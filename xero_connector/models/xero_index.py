@@ -4,7 +4,7 @@ import psycopg2
 
 from odoo import api, fields, models
 
-from xero_client.mappings.common import normalised
+from xero_client.mappings.common import clean, normalised
 
 KINDS = [("contact", "Contact"), ("item", "Item")]
 
@@ -26,6 +26,7 @@ class XeroIndex(models.Model):
     )
     kind = fields.Selection(KINDS, required=True)
     xero_id = fields.Char(required=True)
+    name = fields.Char(help="The object's name as Xero shows it.")
     name_key = fields.Char(index=True)
     email_key = fields.Char(index=True)
     tax_key = fields.Char(index=True)
@@ -48,6 +49,7 @@ class XeroIndex(models.Model):
                     connection.id,
                     kind,
                     row["xero_id"],
+                    clean(row.get("name")) or None,
                     normalised(row.get("name")) or None,
                     normalised(row.get("email")) or None,
                     normalised(row.get("vat")) or None,
@@ -70,15 +72,16 @@ class XeroIndex(models.Model):
     @api.model
     def _upsert(self, values):
         """One statement, in a savepoint; a serialization failure is raised, not logged."""
-        placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(values))
+        placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s)"] * len(values))
         with self.env.cr.savepoint(flush=False):
             self.env.cr.execute(
                 """
-                INSERT INTO xero_index (connection_id, kind, xero_id, name_key, email_key,
-                    tax_key, code_key, archived)
+                INSERT INTO xero_index (connection_id, kind, xero_id, name, name_key,
+                    email_key, tax_key, code_key, archived)
                 VALUES %s
                 ON CONFLICT (connection_id, kind, xero_id) DO UPDATE SET
-                    name_key = EXCLUDED.name_key, email_key = EXCLUDED.email_key,
+                    name = EXCLUDED.name, name_key = EXCLUDED.name_key,
+                    email_key = EXCLUDED.email_key,
                     tax_key = EXCLUDED.tax_key, code_key = EXCLUDED.code_key,
                     archived = EXCLUDED.archived
                 """

@@ -413,25 +413,22 @@ class XeroOdooPayment(models.Model):
         client = connection._client()
         payments = unsure.filtered(lambda p: p.kind == "payment")
         refused = self.browse()
-        try:
-            for start in range(0, len(payments), LOOKUP_TERMS):
-                chunk = payments[start : start + LOOKUP_TERMS]
-                where = " OR ".join(
-                    'Reference=="%s"' % p._xero_reference().replace('"', '\\"') for p in chunk
-                )
-                try:
-                    chunk._xero_link_found(client.find("Payments", where))
-                except RequestRejected as error:
-                    refused |= chunk._xero_lookup_refused(error)
-            for credit_note, allocations in (unsure - payments).grouped("move_id").items():
-                try:
-                    found = client.get_by_id("CreditNotes", credit_note.xero_id)
-                except RequestRejected as error:
-                    refused |= allocations._xero_lookup_refused(error)
-                    continue
-                allocations._xero_link_found_allocations(found.allocations if found else [])
-        finally:
-            connection._note_calls_left(client.limits)
+        for start in range(0, len(payments), LOOKUP_TERMS):
+            chunk = payments[start : start + LOOKUP_TERMS]
+            where = " OR ".join(
+                'Reference=="%s"' % p._xero_reference().replace('"', '\\"') for p in chunk
+            )
+            try:
+                chunk._xero_link_found(client.find("Payments", where))
+            except RequestRejected as error:
+                refused |= chunk._xero_lookup_refused(error)
+        for credit_note, allocations in (unsure - payments).grouped("move_id").items():
+            try:
+                found = client.get_by_id("CreditNotes", credit_note.xero_id)
+            except RequestRejected as error:
+                refused |= allocations._xero_lookup_refused(error)
+                continue
+            allocations._xero_link_found_allocations(found.allocations if found else [])
         # Withdrawn meanwhile: deleted in Xero by a later call, never within this creation.
         return self - unsure._xero_settle_found() - refused
 
@@ -557,14 +554,8 @@ class XeroOdooPayment(models.Model):
         if any((p.xero_operation == "remove") != removing for p in self):
             raise ValueError("A batch of Xero payments either creates or deletes")
 
-        def save():
-            client = connection._client()
-            try:
-                return client, self._xero_write_with(client, connection, route, payloads)
-            finally:
-                connection._note_calls_left(client.limits)
-
-        return self._xero_with_fresh_token(connection, save)
+        client = connection._client()
+        return client, self._xero_write_with(client, connection, route, payloads)
 
     def _xero_write_with(self, client, connection, route, payloads):
         """The calls that send these records (one kind, one operation); their results in the

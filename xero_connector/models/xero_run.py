@@ -6,6 +6,10 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from xero_client.masking import mask
+
+from ..locking import OWN_TRANSACTION_MISSES, own_transaction
+
 ACTIONS = [
     ("push", "Send pending records"),
     ("followups", "Send history notes and files"),
@@ -44,6 +48,7 @@ class XeroRun(models.Model):
     action = fields.Selection(ACTIONS, required=True, readonly=True)
     started_at = fields.Datetime(required=True, readonly=True)
     finished_at = fields.Datetime(readonly=True)
+    failure = fields.Text(readonly=True, help="What stopped the run, when something did.")
     outcome = fields.Selection(OUTCOMES, compute="_compute_outcome")
     summary = fields.Char(compute="_compute_outcome")
     calls = fields.Integer(string="Xero calls", compute="_compute_outcome")
@@ -57,8 +62,10 @@ class XeroRun(models.Model):
         run_id = self._begin(connection, action)
         try:
             yield connection.with_context(xero_run_id=run_id)
-        finally:
-            self._end(run_id)
+        except Exception as error:
+            self._end(run_id, mask(str(error)) or type(error).__name__)
+            raise
+        self._end(run_id)
 
     @api.model
     def _begin(self, connection, action):
@@ -74,9 +81,12 @@ class XeroRun(models.Model):
             self.env.uid,
             now,
         )
-        with self.env.registry.cursor() as cr:
-            cr.execute(query)
-            return cr.fetchone()[0]
+        try:
+            with own_transaction(self.env) as cr:
+                cr.execute(query, log_exceptions=False)
+                return cr.fetchone()[0]
+        except OWN_TRANSACTION_MISSES:
+            return None  # a connection not committed yet: its run goes unrecorded
 
     @api.model
     def _still_recorded(self, connection):
@@ -88,18 +98,21 @@ class XeroRun(models.Model):
         return connection
 
     @api.model
-    def _end(self, run_id):
-        with self.env.registry.cursor() as cr:
+    def _end(self, run_id, failure=None):
+        if not run_id:
+            return
+        with own_transaction(self.env) as cr:
             cr.execute(
                 SQL(
-                    "UPDATE xero_run SET finished_at = %s WHERE id = %s",
+                    "UPDATE xero_run SET finished_at = %s, failure = %s WHERE id = %s",
                     fields.Datetime.now(),
+                    failure,
                     run_id,
                 )
             )
-        self.browse(run_id).invalidate_recordset(["finished_at"])
+        self.browse(run_id).invalidate_recordset(["finished_at", "failure"])
 
-    @api.depends("started_at", "finished_at")
+    @api.depends("started_at", "finished_at", "failure")
     def _compute_outcome(self):
         logs = self._logs_by_outcome()
         calls = dict(
@@ -125,7 +138,7 @@ class XeroRun(models.Model):
         if not self.finished_at:
             late = self.started_at < fields.Datetime.now() - INTERRUPTED_AFTER
             return "interrupted" if late else "running"
-        if counts.get("error"):
+        if self.failure or counts.get("error"):
             return "error"
         if counts.get("rate_limited"):
             return "waited"
@@ -135,9 +148,8 @@ class XeroRun(models.Model):
 
     def _summary_of(self, counts):
         labels = dict(self.env["xero.sync.log"]._fields["outcome"]._description_selection(self.env))
-        return ", ".join(
-            "%s %s" % (count, labels[outcome]) for outcome, count in sorted(counts.items())
-        )
+        parts = ["%s %s" % (count, labels[outcome]) for outcome, count in sorted(counts.items())]
+        return ", ".join(parts + ([self.failure] if self.failure else []))
 
     @api.autovacuum
     def _gc_old_runs(self):

@@ -554,9 +554,7 @@ class XeroSyncMixin(models.AbstractModel):
         started = time.monotonic()
         client = None
         try:
-            records = records._xero_with_fresh_token(
-                connection, lambda: records._xero_recover_unanswered(connection)
-            )
+            records = records._xero_recover_unanswered(connection)
             # Found in Xero as something else than this route (a setting changed since the
             # lost write): they go by their own route.
             elsewhere = records.filtered(
@@ -572,9 +570,7 @@ class XeroSyncMixin(models.AbstractModel):
             # Record-id order: a retry of the same records at the same revisions is then the
             # very same request, which Xero answers from its idempotency cache.
             records = self.browse(sorted(payloads))
-            linked, refused = records._xero_with_fresh_token(
-                connection, lambda: records._xero_link_existing(connection, payloads)
-            )
+            linked, refused = records._xero_link_existing(connection, payloads)
             refused.update((records - linked)._xero_claim_new(connection, refused))
             for record in records.filtered(lambda r: r.id in refused):
                 record._xero_mark_error(connection, refused[record.id], "create")
@@ -605,32 +601,14 @@ class XeroSyncMixin(models.AbstractModel):
     def _xero_save(self, connection, route, payloads):
         """The write call. Returns (client, results)."""
 
-        def save():
-            client = connection._client()
-            try:
-                results = client.save(
-                    route.endpoint,
-                    [payloads[r.id] for r in self],
-                    self._xero_idempotency_scope(connection),
-                    **self._xero_save_params(),
-                )
-            finally:
-                connection._note_calls_left(client.limits)
-            return client, results
-
-        return self._xero_with_fresh_token(connection, save)
-
-    @api.model
-    def _xero_with_fresh_token(self, connection, call):
-        """``call()``; when Xero says the access token has expired, it is renewed and the
-        call made once more (the same request: Xero never saw the first)."""
-        try:
-            return call()
-        except AuthError as error:
-            if error.reason != "token_expired":
-                raise
-            connection._expire_access_token()
-        return call()
+        client = connection._client()
+        results = client.save(
+            route.endpoint,
+            [payloads[r.id] for r in self],
+            self._xero_idempotency_scope(connection),
+            **self._xero_save_params(),
+        )
+        return client, results
 
     def _xero_send_dependencies(self, connection):
         """Send first, in batches, what these records need in Xero and it lacks. Returns (the

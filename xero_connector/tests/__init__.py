@@ -40,3 +40,5 @@ from . import test_benchmark_month
 from . import test_push_together
 from . import test_health
 from . import test_custom_connection
+from . import test_dead_token
+from . import test_partner_matching

@@ -6,6 +6,7 @@ from datetime import timedelta
 import requests
 
 from odoo import fields
+from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 
 from .common import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, XeroCase, csrf_token
@@ -206,6 +207,16 @@ class TestConnection(XeroCase):
         self.assertEqual(connection.state, "needs_reconnect")
         self.assertIn("reconnect", connection.last_error)
         self.assertEqual(partner.xero_state, "pending")
+        self.assertEqual(
+            connection._reconnect_activities().user_id, self.env.ref("base.user_admin")
+        )
+
+    def test_how_a_company_connects_changes_only_while_disconnected(self):
+        with self.assertRaisesRegex(UserError, "Disconnect from Xero"):
+            self.connection.sudo().auth_method = "custom"
+        self.connection.action_disconnect()
+        self.connection.sudo().auth_method = "custom"
+        self.assertEqual(self.connection.sudo().auth_method, "custom")
 
     def test_disconnect_forgets_the_tokens_and_the_organisation(self):
         self.connection.action_disconnect()

@@ -9,7 +9,6 @@ from unittest.mock import patch
 
 from psycopg2.errors import CheckViolation
 
-from odoo import fields
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -35,6 +34,13 @@ def queries_to_send_new_partners(case, size):
     case.env.flush_all()
     case.assertEqual(set(partners.mapped("xero_state")), {"synced"})
     return case.env.cr.sql_log_count - before
+
+
+def xero_says_calls_left(connection, left):
+    """An answer of Xero's, now, saying ``left`` of the day's calls are left."""
+    connection.env["xero.call"]._note(
+        connection, "get_invoices", 200, 10, {"X-DayLimit-Remaining": left}
+    )
 
 
 def requests_log(sandbox):
@@ -332,14 +338,12 @@ class TestEngine(XeroCase):
     def test_imports_stop_when_few_calls_are_left_today(self):
         self.env["res.partner"].create({"name": "Anyone", "is_company": True}).action_xero_sync()
         self.sandbox._call("DELETE", "/sandbox/requests")
-        self.connection.sudo().write(
-            {"day_calls_left": 150, "day_calls_left_at": fields.Datetime.now()}
-        )
+        xero_says_calls_left(self.connection, 150)
         self.env["xero.connection"]._cron_import()
         self.assertFalse([r for r in requests_log(self.sandbox) if r["method"] == "GET"])
         log = self.env["xero.sync.log"].search([("operation", "=", "import")], limit=1)
         self.assertIn("150", log.message)
-        self.connection.sudo().write({"day_calls_left": 900})
+        xero_says_calls_left(self.connection, 900)
         self.env["xero.connection"]._cron_import()
         self.assertTrue([r for r in requests_log(self.sandbox) if r["method"] == "GET"])
 
@@ -351,14 +355,14 @@ class TestEngine(XeroCase):
         self.assertEqual(self.connection.day_call_limit, 5000)
         # 900 left of 5,000: below a fifth, the import waits; of 1,000 it would go on.
         self.sandbox._call("DELETE", "/sandbox/requests")
-        self.connection.sudo().write(
-            {"day_calls_left": 900, "day_calls_left_at": fields.Datetime.now()}
-        )
+        xero_says_calls_left(self.connection, 900)
         self.env["xero.connection"]._cron_import()
         self.assertFalse([r for r in requests_log(self.sandbox) if r["method"] == "GET"])
         # Until Xero says how many are left today, the notes and files' share is of the plan's
         # less the calls Odoo made today.
-        self.connection.sudo().write({"day_calls_left_at": False, "followup_window_start": False})
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE xero_call SET day_calls_left = NULL")
+        self.connection.sudo().write({"followup_window_start": False})
         made = self.env["xero.call"].search_count([("connection_id", "=", self.connection.id)])
         self.assertGreater(made, 0)
         self.assertEqual(self.connection._followup_calls_left(), (5000 - made) * 20 // 100)
@@ -369,7 +373,8 @@ class TestEngine(XeroCase):
     def test_calls_left_today_are_remembered_from_xero_answers(self):
         self.partners(1).action_xero_sync()
         self.env.invalidate_all()
-        self.assertGreater(self.connection.day_calls_left, 0)
+        self.assertGreater(self.connection.xero_day_calls_left, 0)
+        self.assertEqual(self.connection.calls_left_today, self.connection.xero_day_calls_left)
 
 
 @tagged("post_install", "-at_install")

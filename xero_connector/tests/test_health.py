@@ -7,7 +7,10 @@ from datetime import timedelta
 from odoo import fields
 from odoo.tests import tagged
 
+from xero_client.oauth import OAuthError
+
 from .common import XeroCase
+from .test_engine import xero_says_calls_left
 from .test_move_sync import DocumentCase
 
 DAY = 86400
@@ -118,19 +121,19 @@ class TestHealthDashboard(DocumentCase):
         self.assertFalse(connection.budget_message)
         cursor = connection._import_cursor("invoices")
         cursor.finished_at = fields.Datetime.now() - timedelta(minutes=90)
-        self.spend_calls(100 - 35 - connection.calls_today)
+        xero_says_calls_left(connection, 35)
         self.env.invalidate_all()
         self.assertEqual(connection.calls_left_today, 35)
         self.assertEqual(connection.budget_state, "low")
         self.assertIn("slows down", connection.budget_message)
         self.sandbox._call("DELETE", "/sandbox/requests")
         self.env["xero.connection"]._cron_import()
-        self.assertNotIn("/Invoices", [r["path"] for r in api_requests(self.sandbox)])
+        self.assertEqual(api_requests(self.sandbox), [], "the hourly poll waits 3 hours")
         cursor.finished_at = fields.Datetime.now() - timedelta(hours=4)
         self.env["xero.connection"]._cron_import()
         self.assertIn("/Invoices", [r["path"] for r in api_requests(self.sandbox)])
         # Below the reserve: no poll at all, and the dashboard says so; sending goes on.
-        self.spend_calls(connection.calls_left_today - 15)
+        xero_says_calls_left(connection, 15)
         self.env.invalidate_all()
         self.assertEqual(connection.budget_state, "reserved")
         self.assertIn("waits", connection.budget_message)
@@ -142,10 +145,18 @@ class TestHealthDashboard(DocumentCase):
         partner.action_xero_sync()
         self.assertEqual(partner.xero_state, "synced")
 
-    def spend_calls(self, count):
-        """Calls made earlier today, as Odoo counted them."""
-        for _i in range(count):
-            self.env["xero.call"]._note(self.connection, "get_contacts", 200, 10, {})
+    def test_without_a_word_from_xero_odoo_counts_its_calls_against_the_setting(self):
+        connection = self.connection.sudo()
+        connection.day_call_limit = 100
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE xero_call SET day_calls_left = NULL")  # Xero said nothing
+        made = connection.calls_today
+        self.env.invalidate_all()
+        self.assertEqual(connection.calls_left_today, 100 - made)
+        for _i in range(100 - made - 30):
+            self.env["xero.call"]._note(connection, "get_contacts", 200, 10, {})
+        self.env.invalidate_all()
+        self.assertEqual((connection.calls_left_today, connection.budget_state), (30, "low"))
 
 
 @tagged("post_install", "-at_install")
@@ -180,6 +191,19 @@ class TestConnectionsNeverSilentlyDie(XeroCase):
 
     def test_a_dead_authorisation_asks_each_xero_administrator_to_reconnect_once(self):
         connection = self.connection.sudo()
+        other_company = self.env["res.company"].create({"name": "Elsewhere Ltd"})
+        elsewhere = self.env["res.users"].create(
+            {
+                "name": "Xero admin elsewhere",
+                "login": "xero-admin-elsewhere",
+                "company_id": other_company.id,
+                "company_ids": [(6, 0, other_company.ids)],
+                "group_ids": [(6, 0, [self.env.ref("xero_connector.group_xero_admin").id])],
+            }
+        )
+        todo = connection.activity_schedule(
+            "mail.mail_activity_data_todo", summary="Check the chart of accounts"
+        )
         self.move_sandbox_clock(61)  # the refresh token was never used: Xero ended it
         partner = self.partners(1)
         partner.action_xero_sync()
@@ -190,8 +214,11 @@ class TestConnectionsNeverSilentlyDie(XeroCase):
         self.assertEqual(activities.user_id, admin)
         self.assertEqual(len(activities), 1)
         self.assertIn("reconnect", activities.note)
-        self.run_push_cron()
-        self.assertEqual(len(connection._reconnect_activities()), 1, "once, not at every run")
+        # Xero refuses again (another worker, the keep-alive): still one to-do each.
+        connection._mark_needs_reconnect(OAuthError("invalid_grant"))
+        self.assertEqual(len(connection._reconnect_activities()), 1, "once, not at every loss")
+        self.assertNotIn(elsewhere, connection.activity_ids.user_id, "not of this company")
+        self.assertTrue(todo.exists() and todo.active, "another to-do is left alone")
         self.assertEqual(connection.waiting_count, 1)
         self.assertIn("1 contacts wait to be sent to Xero: reconnect", connection.waiting_message)
         settings = self.env["res.config.settings"].create({})
@@ -200,4 +227,5 @@ class TestConnectionsNeverSilentlyDie(XeroCase):
         self.env.invalidate_all()
         self.assertEqual(connection.state, "connected")
         self.assertFalse(connection._reconnect_activities(), "done with the reconnect")
+        self.assertTrue(todo.exists() and todo.active, "the other to-do is not closed with it")
         self.assertFalse(connection.waiting_message)

@@ -341,3 +341,31 @@ class TestConnectAndSendInOneTransaction(CommittedWorkersCase):
             cr.rollback()
         held = self.sandbox.held(tenant["tenantId"], "Contacts")
         self.assertEqual([c["Name"] for c in held], ["One Go Supplies"])
+
+
+@tagged("post_install", "-at_install")
+class TestCountedInTransactionsOfTheirOwn(CommittedWorkersCase):
+    """Xero's calls and the scheduled runs are written in transactions of their own: a run
+    that fails and rolls back still shows, with the calls it made."""
+
+    def test_a_run_that_fails_midway_shows_with_its_calls(self):
+        with self.registry.cursor() as cr:
+            env = self._env(cr)
+            connection = env["xero.connection"].browse(self.connection_id)
+            with (
+                self.assertRaises(RuntimeError),
+                env["xero.run"]._recording(connection, "push") as recorded,
+            ):
+                recorded._client().get_organisation()
+                raise RuntimeError("killed midway")
+            cr.rollback()
+        with self.registry.cursor() as cr:
+            env = self._env(cr)
+            calls = env["xero.call"].search(
+                [("connection_id", "=", self.connection_id), ("run_id", "!=", False)]
+            )
+            self.assertEqual(calls.mapped("operation"), ["get_organisations"])
+            self.assertEqual(calls.status, 200)
+            run = calls.run_id
+            self.assertEqual((run.action, run.outcome, run.calls), ("push", "error", 1))
+            self.assertIn("killed midway", run.summary)

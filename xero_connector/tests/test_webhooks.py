@@ -14,7 +14,7 @@ from xero_client.webhooks import sign
 
 from ..models import xero_sync_mixin, xero_webhook_event
 from . import test_odoo_payments, test_quiet_poll
-from .test_engine import requests_log
+from .test_engine import requests_log, xero_says_calls_left
 from .test_move_balances import MoneyBackCase
 
 KEY = "webhook-key-of-the-sandbox-app"
@@ -203,7 +203,7 @@ class TestWebhooks(MoneyBackCase):
     def test_events_wait_for_no_call_of_the_days_reserve(self):
         invoice = self.sent(self.move())
         self.post(self.body([self.event(resource_id=invoice.xero_id)]))
-        self.connection.sudo().write({"day_calls_left": 50, "day_calls_left_at": datetime.utcnow()})
+        xero_says_calls_left(self.connection, 50)
         self.assertEqual(self.apply_events(), [])
         [event] = self.stored()
         self.assertEqual(event.state, "ignored")
