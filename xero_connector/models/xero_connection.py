@@ -1629,6 +1629,22 @@ class XeroConnection(models.Model):
         failure rolls back to the last commit."""
         try:
             return work(*args)
+        except CONCURRENCY_ERRORS as error:
+            # Another worker held or changed the same rows: no fault of anyone's, and nothing
+            # a person can act on. What was not committed goes again at the next run.
+            _logger.info("Xero scheduled work of %s met another worker: %s", self.id, error)
+            self.env.cr.rollback()  # pylint: disable=invalid-commit
+            connection = self.env["xero.run"]._still_recorded(self)
+            connection.env["xero.sync.log"]._record(
+                connection,
+                "update",
+                "retry",
+                self.env._(
+                    "Another Odoo worker was changing the same records at the same moment: "
+                    "what was left goes at the next run."
+                ),
+            )
+            return False
         except Exception as error:  # noqa: BLE001 - logged, then the next connection runs
             _logger.error(
                 "Xero scheduled work failed for %s: %s",

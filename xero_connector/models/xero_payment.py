@@ -1,9 +1,16 @@
 # Copyright 2026 xero_connector developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+
+import psycopg2
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import mute_logger
 
 from .xero_document_line_mixin import amount
+
+_logger = logging.getLogger(__name__)
 
 PAYMENT_STATES = [
     ("to_record", "To record"),
@@ -106,12 +113,7 @@ class XeroPayment(models.Model):
             ]
         )
         move_of = {m.xero_id: m for m in moves}
-        known = {
-            p.xero_id: p
-            for p in self.search(
-                [("connection_id", "=", connection.id), ("xero_id", "in", list(targets))]
-            )
-        }
+        known = {p.xero_id: p for p in self._kept(connection, list(targets))}
         statuses = {str(p.payment_id): p.status for p in xero_payments}
         sent_from_odoo = self._sent_from_odoo(connection, list(targets))
         for sent in sent_from_odoo.filtered(lambda p: p.xero_status != statuses[p.xero_id]):
@@ -138,7 +140,7 @@ class XeroPayment(models.Model):
                     payment.write(news)
                     changed |= payment
             else:
-                changed |= self.create(
+                changed |= self._create_once(
                     dict(
                         values,
                         connection_id=connection.id,
@@ -149,6 +151,23 @@ class XeroPayment(models.Model):
         if connection._records_xero_payments():
             changed._record_in_odoo()
         return len(changed)
+
+    @api.model
+    def _kept(self, connection, xero_ids):
+        """The payments of these Xero IDs kept already, as this transaction sees them."""
+        return self.search([("connection_id", "=", connection.id), ("xero_id", "in", xero_ids)])
+
+    @api.model
+    def _create_once(self, values):
+        """Keep a Xero payment, unless another import kept it meanwhile: two imports read
+        the same page at once (hourly, on demand, after a webhook), and the one whose
+        snapshot predates the other's commit would keep it twice. Recorded once."""
+        try:
+            with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
+                return self.create(values)
+        except psycopg2.errors.UniqueViolation:
+            _logger.info("Xero payment %s: kept by another import meanwhile", values["xero_id"])
+            return self.browse()
 
     @api.model
     def _sent_from_odoo(self, connection, xero_ids):
@@ -347,7 +366,7 @@ class XeroPayment(models.Model):
                     continue  # kept already, or Odoo's own
                 if not invoice:
                     continue  # to an invoice Odoo did not send
-                changed |= self.create(
+                changed |= self._create_once(
                     {
                         "connection_id": connection.id,
                         "xero_id": allocation_id,

@@ -4,6 +4,9 @@
 more; a refused renewal stops the connection's imports and sends until a reconnect."""
 
 from datetime import timedelta
+from unittest.mock import patch
+
+import psycopg2
 
 from odoo import fields
 from odoo.tests import tagged
@@ -56,3 +59,26 @@ class TestOneCallOnADeadToken(XeroCase):
         self.assertEqual(len(self.requests()), 1, "nothing more asked of Xero")
         self.assertEqual(partner.xero_state, "pending")
         self.assertIn("reconnect", partner.xero_error)
+
+
+@tagged("post_install", "-at_install")
+class TestConcurrencyInPlainWords(XeroCase):
+    def test_another_worker_on_the_same_rows_is_no_error_and_no_postgresql_words(self):
+        partner = self.partners(1)
+        partner.action_xero_sync()
+        partner.email = "changed@example.com"  # pending again
+        collision = psycopg2.errors.SerializationFailure(
+            "could not serialize access due to concurrent update"
+        )
+        connection_class = type(self.env["xero.connection"])
+        with patch.object(connection_class, "_push_removals", side_effect=collision):
+            self.run_push_cron()
+        connection = self.connection.sudo()
+        self.assertFalse(connection.last_error)
+        messages = self.env["xero.sync.log"].search([]).mapped("message")
+        self.assertFalse([m for m in messages if m and "serialize" in m])
+        [said] = self.env["xero.sync.log"].search([("outcome", "=", "retry")], limit=1)
+        self.assertIn("Another Odoo worker", said.message)
+        self.assertEqual(partner.xero_state, "pending", "it goes at the next run")
+        self.run_push_cron()
+        self.assertEqual(partner.xero_state, "synced")

@@ -55,6 +55,25 @@ class TestMovePayments(MoneyBackCase):
         self.assertEqual(len(self.odoo_payments_of(invoice)), 2)
         self.assertEqual(invoice.xero_status, "PAID")
 
+    def test_two_imports_reading_the_same_payment_at_once_record_it_once(self):
+        invoice = self.sent(self.move())
+        self.pay_in_xero(invoice, 100)
+        self.run_import_cron()
+        [kept] = self.xero_payments_of(invoice)
+        # A second import (on demand, after a webhook) whose snapshot predates the first's
+        # commit: it does not see the payment kept, and keeps it too.
+        self.env["xero.import.cursor"].search([("name", "=", "payments")]).write(
+            {"watermark": False, "resume": False}
+        )
+        payment_class = type(self.env["xero.payment"])
+        with patch.object(payment_class, "_kept", lambda self, c, ids: self.browse()):
+            self.run_import_cron()
+        self.assertEqual(self.xero_payments_of(invoice), kept)
+        self.assertEqual(len(self.odoo_payments_of(invoice)), 1)
+        self.assertEqual(invoice.amount_residual, 260)
+        errors = self.env["xero.sync.log"].search([("outcome", "=", "error")])
+        self.assertFalse(errors, errors.mapped("message"))
+
     def test_a_payment_deleted_in_xero_is_undone_in_odoo(self):
         invoice = self.sent(self.move())
         self.pay_in_xero(invoice, invoice.amount_total)
