@@ -28,6 +28,8 @@ from xero_client.routes import CONTACTS
 from .xero_document_line_mixin import amount
 from .xero_sync_mixin import XERO_STATES, XeroDataError, commit_progress
 
+# The contacts import reads Xero's largest pages: 10,000 contacts in 10 calls, not 100.
+CONTACT_PAGE_SIZE = MAX_PAGE_SIZE
 PARTNER_SYNCED_FIELDS = (
     "name",
     "is_company",
@@ -435,7 +437,10 @@ class ResPartner(models.Model):
             client = connection._client()
             count = 0
             after = resume.get("after") or (since and [since.isoformat(), ""])
-            for contacts in client.iter_changes("Contacts", after=after, include_archived=True):
+            pages = client.iter_changes(
+                "Contacts", after=after, page_size=CONTACT_PAGE_SIZE, include_archived=True
+            )
+            for contacts in pages:
                 count += partners._xero_import_page(connection, contacts)
                 moment, contact_id = resume_point("Contacts", contacts[-1])
                 resume["after"] = [moment.isoformat(), contact_id]

@@ -7,6 +7,7 @@ from odoo import fields
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
+from ..models import res_partner
 from .common import XeroCase
 
 
@@ -342,13 +343,16 @@ class TestNoDuplicates(XeroCase):
         held = self.held_contacts()
         self.assertEqual(len(held), 155)
         self.sandbox.add_fault(kind="error", method="GET", path="/Contacts", skip=1, times=1)
-        self.env["xero.connection"]._cron_import()
+        # Pages of 100 rather than Xero's largest, 1,000: three pages of these 155.
+        with patch.object(res_partner, "CONTACT_PAGE_SIZE", 100):
+            self.env["xero.connection"]._cron_import()
         linked = self.env["res.partner"].search_count([("xero_id", "!=", False)])
         self.assertTrue(0 < linked < 155, "the first page was imported, not the rest")
         self.assertFalse(self.watermark(), "an unfinished import does not move the watermark")
         first_page = self.env["res.partner"].search([("xero_id", "!=", False)], order="id")
         self.edit_contact(first_page[0].name, {"EmailAddress": "moved@example.com"})
-        self.env["xero.connection"]._cron_import()
+        with patch.object(res_partner, "CONTACT_PAGE_SIZE", 100):
+            self.env["xero.connection"]._cron_import()
         imported = (
             self.env["res.partner"]
             .with_context(active_test=False)
