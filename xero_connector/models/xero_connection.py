@@ -1522,8 +1522,23 @@ class XeroConnection(models.Model):
                 recorded._run_isolated(recorded._keep_alive)
 
     def _keep_alive(self):
-        """Renew the tokens now, fresh or not."""
-        outcome = self._with_locked_token(lambda token: self._refresh_locked(token, force=True))
+        """Renew the tokens now, fresh or not. A renewal Xero does not answer now (its
+        identity service down, another worker renewing) is tried again at the next run: the
+        tokens have weeks left, and the connection is no worse for it."""
+        try:
+            outcome = self._with_locked_token(lambda token: self._refresh_locked(token, force=True))
+        except (XeroError, UserError) as error:
+            self.env["xero.sync.log"]._record(
+                self,
+                "refresh_token",
+                "retry",
+                self.env._(
+                    "The authorisation was not renewed now (%(reason)s): the keep-alive tries "
+                    "again at its next run.",
+                    reason=mask(getattr(error, "message", None) or str(error)),
+                ),
+            )
+            return
         if isinstance(outcome, oauth.OAuthError):
             self._mark_needs_reconnect(outcome)
         elif outcome is NO_TOKEN_ROW or outcome is NO_REFRESH_TOKEN:

@@ -3,10 +3,13 @@
 """The sync health dashboard, Xero's daily calls, and connections that never silently die."""
 
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo import fields
 from odoo.tests import tagged
 
+from xero_client import oauth
+from xero_client.errors import TransientError
 from xero_client.oauth import OAuthError
 
 from .common import XeroCase
@@ -188,6 +191,23 @@ class TestConnectionsNeverSilentlyDie(XeroCase):
         partner.action_xero_sync()
         self.assertEqual(connection.state, "connected")
         self.assertEqual(partner.xero_state, "synced")
+
+    def test_a_renewal_xero_does_not_answer_now_waits_for_the_next_keep_alive(self):
+        connection = self.connection.sudo()
+        first = connection.refresh_token
+        connection.token_id.renewed_at = fields.Datetime.now() - timedelta(days=8)
+        connection.token_id.flush_recordset()
+        down = TransientError("Xero's identity service could not be reached: try again later.")
+        with patch.object(oauth, "refresh_tokens", side_effect=down):
+            self.env["xero.connection"]._cron_keep_alive()
+        self.env.invalidate_all()
+        self.assertEqual(connection.state, "connected")
+        self.assertFalse(connection.last_error, "no error on a healthy connection")
+        kept = connection.last_run_ids.filtered(lambda r: r.action == "keep_alive")
+        self.assertEqual(kept.outcome, "retry")
+        self.env["xero.connection"]._cron_keep_alive()  # Xero answers again
+        self.env.invalidate_all()
+        self.assertNotEqual(connection.refresh_token, first)
 
     def test_a_dead_authorisation_asks_each_xero_administrator_to_reconnect_once(self):
         connection = self.connection.sudo()
