@@ -488,9 +488,10 @@ class XeroConnection(models.Model):
                 reported[:2] if reported else (0, 0)
             )
             connection.xero_limits_at = reported[2] if reported else False
-            connection.calls_left_today = connection._day_calls_left()
-            connection.budget_state = connection._budget_state()
-            connection.budget_message = connection._budget_message()
+            left = connection._day_calls_left()
+            connection.calls_left_today = left
+            connection.budget_state = connection._budget_state(left)
+            connection.budget_message = connection._budget_message(left)
 
     def _compute_webhooks_today(self):
         events = self.env["xero.webhook.event"].sudo()
@@ -880,10 +881,11 @@ class XeroConnection(models.Model):
         """A valid access token, renewed under a row lock when it is about to expire."""
         self.ensure_one()
         connection = self.sudo()
-        lost = self.env.cr.cache.get("xero_lost", {}).get(self.id)
-        if lost or connection.state == "needs_reconnect":
+        if self._lost_authorisation():
             raise XeroNeedsReconnect(
-                lost or connection.last_error or self.env._("Reconnect to Xero.")
+                self.env.cr.cache.get("xero_lost", {}).get(self.id)
+                or connection.last_error
+                or self.env._("Reconnect to Xero.")
             )
         token = connection._known_token()
         if token_is_fresh(*token):
@@ -997,15 +999,7 @@ class XeroConnection(models.Model):
                 "last_error_at": fields.Datetime.now(),
             }
         )
-        try:
-            with self.env.cr.savepoint():
-                self._ask_admins_to_reconnect(message)
-        except Exception:  # noqa: BLE001 - the connection is marked; the to-do is a courtesy
-            _logger.warning(
-                "Xero: the administrators of %s could not be given a to-do to reconnect: %s",
-                self.display_name,
-                mask(traceback.format_exc()),
-            )
+        self._ask_admins_to_reconnect_quietly(message)
 
     def _mark_needs_reconnect(self, error):
         """Xero refused the refresh token for good. Said in a transaction of its own,
@@ -1035,17 +1029,22 @@ class XeroConnection(models.Model):
             # The row is this transaction's, or another worker's just now: say it here.
             if lock_quietly(self.sudo()):
                 self.sudo().write(values)
-        self._ask_admins_to_reconnect_apart(message)
+        self._ask_admins_to_reconnect_quietly(message, apart=True)
         # This transaction's snapshot predates that: it remembers the loss on its own.
         self.env.cr.cache.setdefault("xero_lost", {})[self.id] = message
         return message
 
-    def _ask_admins_to_reconnect_apart(self, reason):
-        """``_ask_admins_to_reconnect`` in a transaction of its own, after the loss is said:
-        a failure to notify never takes the loss back."""
+    def _ask_admins_to_reconnect_quietly(self, reason, apart=False):
+        """``_ask_admins_to_reconnect`` in a savepoint, or (``apart``: the loss was said in a
+        transaction of its own) in a transaction of its own: a failure to notify never takes
+        the loss back."""
         try:
-            with self.env.registry.cursor() as cr:
-                self.with_env(self.env(cr=cr, su=True))._ask_admins_to_reconnect(reason)
+            if apart:
+                with self.env.registry.cursor() as cr:
+                    self.with_env(self.env(cr=cr, su=True))._ask_admins_to_reconnect(reason)
+            else:
+                with self.env.cr.savepoint():
+                    self._ask_admins_to_reconnect(reason)
         except Exception:  # noqa: BLE001 - the connection is marked; the to-do is a courtesy
             _logger.warning(
                 "Xero: the administrators of %s could not be given a to-do to reconnect: %s",
@@ -1167,22 +1166,21 @@ class XeroConnection(models.Model):
             return max(reported[0] - calls._count_since(self, reported[2]), 0)
         return max(self.day_call_limit - calls._count_since(self, since), 0)
 
-    def _budget_state(self):
-        """How the day's calls stand (BUDGET_STATES): below twice the import reserve the
-        hourly polls slow down to POLL_SLOW_INTERVAL, below the reserve they wait; sending
-        goes on until Xero refuses."""
-        left = self._day_calls_left()
+    def _budget_state(self, left=None):
+        """How the day's calls stand (BUDGET_STATES), ``left`` of them (_day_calls_left):
+        below twice the import reserve the hourly polls slow down to POLL_SLOW_INTERVAL,
+        below the reserve they wait; sending goes on until Xero refuses."""
+        left = self._day_calls_left() if left is None else left
         if left <= self._import_reserve():
             return "reserved"
         if left <= 2 * self._import_reserve():
             return "low"
         return "ample"
 
-    def _budget_message(self):
-        state = self._budget_state()
+    def _budget_message(self, left):
+        state = self._budget_state(left)
         if state == "ample":
             return False
-        left = self._day_calls_left()
         if state == "low":
             return self.env._(
                 "Only %(left)s of the day's %(limit)s Xero calls are left: polling Xero slows "
@@ -1199,21 +1197,17 @@ class XeroConnection(models.Model):
         )
 
     def _waiting_counts(self):
-        """{synced model: records to be sent} of this connection, those with some."""
+        """{synced model: records to be sent, waiting for a dependency or not} of this
+        connection, those with some: the health dashboard's counts."""
         if not self.id:
             return {}
-        counts = {}
-        for model_name in self._synced_models():
-            model = (
-                self.env[model_name]
-                .sudo()
-                .with_company(self.company_id)
-                .with_context(active_test=False)
-            )
-            count = model.search_count(model._xero_pending_domain(self))
-            if count:
-                counts[model_name] = count
-        return counts
+        rows = self.env["xero.sync.health"].sudo()._for_connection(self)
+        rows.invalidate_recordset()  # counted now, not when this transaction first read them
+        return {
+            row.res_model: row.pending_count + row.waiting_count
+            for row in rows
+            if row.pending_count + row.waiting_count
+        }
 
     def _waiting_message(self, counts):
         """The banner of a connection that cannot send: what waits for it."""
