@@ -6,6 +6,7 @@ import http.client
 import json
 import logging
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
@@ -199,6 +200,11 @@ class XeroClient:
     or None when no answer came (network failure). It is how a caller counts its calls; an
     exception it raises is logged and never hides the call's own result or error.
 
+    ``admit``, if given, is called before each call as ``admit(method_name)`` and returns a
+    context manager the call is made (and told to ``on_answer``) in: it is how callers that
+    share an organisation keep within Xero's limits together. It may wait, or raise a
+    ``RateLimited`` to stop before the call is made.
+
     ``answer_limits`` holds those of the last answer alone ({} when it had none, or when no
     answer came). ``limits`` holds the remaining-call figures Xero sent with its latest
     answer that had them, by header name: ``X-DayLimit-Remaining`` (calls left today for
@@ -218,6 +224,7 @@ class XeroClient:
         logger=None,
         on_answer=None,
         renew_token=None,
+        admit=None,
     ):
         remember_secret(access_token)
         self.endpoints = endpoints
@@ -226,6 +233,7 @@ class XeroClient:
         self.logger = logger or _logger
         self.on_answer = on_answer
         self.renew_token = renew_token
+        self.admit = admit
         self.limits = {}
         self.answer_limits = {}
         self.api_client = build_api_client(access_token, custom_connection=tenant_id is None)
@@ -705,16 +713,17 @@ class XeroClient:
         self.api_client.configuration.oauth2_token = StaticBearer(access_token)
 
     def call_once(self, method_name, *args, **kwargs):
-        started = time.monotonic()
-        self.answer_limits = {}
-        status = None
-        try:
-            data, status = self.send(method_name, started, *args, **kwargs)
-        except XeroError as error:
-            status = error.status
-            raise
-        finally:
-            self.report_answer(method_name, status, started)
+        with self.admit(method_name) if self.admit else nullcontext():
+            started = time.monotonic()
+            self.answer_limits = {}
+            status = None
+            try:
+                data, status = self.send(method_name, started, *args, **kwargs)
+            except XeroError as error:
+                status = error.status
+                raise
+            finally:
+                self.report_answer(method_name, status, started)
         return data
 
     def send(self, method_name, started, *args, **kwargs):

@@ -14,6 +14,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from xero_client import oauth
+from xero_client.admission import CALLS_A_MINUTE
 from xero_client.client import XeroClient
 from xero_client.endpoints import XeroEndpoints
 from xero_client.errors import XeroError
@@ -382,6 +383,13 @@ class XeroConnection(models.Model):
         "5,000 above it. Odoo counts from it until Xero says how many are left today; below a "
         "fifth of it left, polling waits for the next day so that sending goes on, and the "
         "share of the day's calls for notes and files is a share of it.",
+    )
+    minute_call_limit = fields.Integer(
+        string="Xero calls a minute",
+        default=CALLS_A_MINUTE,
+        required=True,
+        help="The calls a minute Xero allows an organisation (60). Every Odoo worker's calls "
+        "together stay within it, and within 5 at once, before Xero has to refuse any.",
     )
     pushed_at = fields.Datetime(
         string="Last sent what was pending",
@@ -1113,6 +1121,7 @@ class XeroConnection(models.Model):
                 client, method, status, elapsed_ms
             ),
             renew_token=self._renew_refused_token,
+            admit=lambda method: self.env["xero.call"]._admitted(self, self.minute_call_limit),
         )
         return client
 

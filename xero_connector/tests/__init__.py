@@ -42,3 +42,4 @@ from . import test_health
 from . import test_custom_connection
 from . import test_dead_token
 from . import test_partner_matching
+from . import test_limits_across_workers

@@ -72,6 +72,7 @@ class CommittedWorkersCase(TransactionCase):
             code = self._authorization_code(connection)
             [authorized] = connection._finish_authorization(code)
             connection._select_tenant(authorized)
+            connection.minute_call_limit = 10000  # as the sandbox's, above
             # The race only exists between committed transactions.
             cr.commit()  # pylint: disable=invalid-commit
             return connection.id
