@@ -609,6 +609,32 @@ def test_iter_changes_resumes_after_a_kept_point_and_reads_nothing_twice(client,
     assert names == ["Shop %d 000" % n for n in range(7)]
 
 
+def test_iter_changes_says_which_page_is_the_last(client, sandbox):
+    save_at_instants(client, sandbox, (1,) * 7, "Shop")
+    pages = list(client.iter_changes("Contacts", page_size=3))
+    assert sum(len(page) for page in pages) == 7
+    assert [page.last for page in pages] == [False] * (len(pages) - 1) + [True]
+
+
+def test_iter_changes_stops_before_the_call_past_max_calls(client, sandbox):
+    save_at_instants(client, sandbox, (1,) * 7, "Shop")
+    sandbox.clear_request_log()
+    pages = client.iter_changes("Contacts", page_size=3, max_calls=2)
+    read = []
+    with pytest.raises(StopIteration) as end:
+        while True:
+            read.append(next(pages))
+    assert end.value.value is False, "not every change was read"
+    assert len(read) == 2
+    assert sum(len(page) for page in read) < 7
+    assert len([r for r in sandbox.state.request_log if r["method"] == "GET"]) == 2
+    everything = client.iter_changes("Contacts", page_size=3, max_calls=20)
+    with pytest.raises(StopIteration) as end:
+        while True:
+            next(everything)
+    assert end.value.value is True
+
+
 def test_iter_changes_loses_nothing_when_an_object_changes_meanwhile(client, sandbox):
     save_at_instants(client, sandbox, (1,) * 6, "Shop")
     reader = client.iter_changes("Contacts", page_size=2)

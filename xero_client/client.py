@@ -137,6 +137,14 @@ COLLECTIONS = {
 }
 
 
+class ChangesPage(list):
+    """A page of ``iter_changes``; ``last``: no page follows it."""
+
+    def __init__(self, objects, last=False):
+        super().__init__(objects)
+        self.last = last
+
+
 @dataclass
 class DeletedAllocation:
     """What is known of an allocation Xero removed: its ID."""
@@ -411,7 +419,7 @@ class XeroClient:
                 return
             page += 1
 
-    def iter_changes(self, endpoint, after=None, page_size=PAGE_SIZE, **params):
+    def iter_changes(self, endpoint, after=None, page_size=PAGE_SIZE, max_calls=None, **params):
         """Pages of the objects of ``endpoint`` changed after the resume point ``after`` (see
         ``resume_point``; None: all of them), oldest change first. To resume later, e.g. in
         the next cron run, keep the resume point of the last object of the last page handled.
@@ -425,9 +433,17 @@ class XeroClient:
         larger than page_size). The price: what changed in the second before a page's end is
         read twice, and filtered out here. Only when more than Xero's largest page (1,000)
         changed within one second is that window read by page numbers, to its end.
+
+        Each page is a ``ChangesPage`` (a list) whose ``last`` says that no more follow.
+        ``max_calls``: stop before the call past that many. The generator's return value
+        (``StopIteration.value``) says whether every change was read.
         """
         after, size = as_resume_point(after), page_size
+        calls = 0
         while True:
+            if max_calls is not None and calls >= max_calls:
+                return False
+            calls += 1
             found = self.get_page(
                 endpoint, 1, size, resume_since(after), order=CHANGE_ORDER, **params
             )
@@ -438,7 +454,7 @@ class XeroClient:
             # comes again in the next page asked from here.
             ready = split_at_last_instant(ready)[0] if full else ready
             if ready:
-                yield ready
+                yield ChangesPage(ready, last=not full)
                 after, size = resume_point(endpoint, ready[-1]), page_size
             elif full and size < MAX_PAGE_SIZE:
                 # One instant fills the whole page (a bulk edit in Xero): ask again from the
@@ -449,9 +465,9 @@ class XeroClient:
                 # Xero's screens): that window is read by page numbers to its end, and the
                 # objects newer than the point are given at once, oldest change first.
                 yield from self._changes_by_page_number(endpoint, after, found, params)
-                return
+                return True
             if not full:
-                return
+                return True
 
     def _changes_by_page_number(self, endpoint, after, first_page, params):
         """Pages 2, 3... of the changes since ``after`` (page 1 being ``first_page``) until a
@@ -471,7 +487,7 @@ class XeroClient:
             if not after or point > after:
                 newer.setdefault(point, xero_object)
         if newer:
-            yield [newer[point] for point in sorted(newer)]
+            yield ChangesPage([newer[point] for point in sorted(newer)], last=True)
 
     def find(self, endpoint, where, **params):
         """The objects of ``endpoint`` (Invoices, CreditNotes, Contacts...) that ``where``

@@ -8,6 +8,12 @@ import psycopg2
 
 from odoo.tools import SQL
 
+# What another transaction holding or having just changed the same rows looks like.
+CONCURRENCY_ERRORS = (
+    psycopg2.errors.SerializationFailure,
+    psycopg2.errors.LockNotAvailable,
+    psycopg2.errors.DeadlockDetected,
+)
 # PostgreSQL's errors of a statement of a transaction of its own that met the caller's
 # uncommitted rows: a foreign key to a row not committed yet, a lock the caller holds.
 OWN_TRANSACTION_MISSES = (

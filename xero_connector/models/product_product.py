@@ -98,7 +98,6 @@ class ProductProduct(models.Model):
         new = self.filtered(lambda p: not p.xero_id)
         if not new:
             return self.browse(), {}
-        self._xero_refresh_index(connection)
         codes = {p.id: (p.default_code or "").strip() for p in new}
         found = {
             row.code_key: row.xero_id

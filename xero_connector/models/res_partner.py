@@ -286,7 +286,6 @@ class ResPartner(models.Model):
         new.filtered("xero_email_match_id")._xero_write(
             {"xero_email_match_id": False, "xero_email_match_name": False}
         )
-        self._xero_refresh_index(connection)
         values = {p.id: p._xero_values(connection) for p in new}
         candidates = [
             SimpleNamespace(
@@ -434,21 +433,16 @@ class ResPartner(models.Model):
             """A run that stops (time up, Xero unreachable) resumes after the last change it
             imported, whatever was edited in Xero meanwhile: never at a page number of a list
             that may have moved."""
-            client = connection._client()
-            count = 0
-            after = resume.get("after") or (since and [since.isoformat(), ""])
-            pages = client.iter_changes(
-                "Contacts", after=after, page_size=CONTACT_PAGE_SIZE, include_archived=True
+            resume["after"] = resume.get("after") or (since and [since.isoformat(), ""])
+            return partners._xero_import_pages(
+                connection,
+                "contacts",
+                "Contacts",
+                lambda contacts: partners._xero_import_page(connection, contacts),
+                resume,
+                page_size=CONTACT_PAGE_SIZE,
+                include_archived=True,
             )
-            for contacts in pages:
-                count += partners._xero_import_page(connection, contacts)
-                moment, contact_id = resume_point("Contacts", contacts[-1])
-                resume["after"] = [moment.isoformat(), contact_id]
-                connection._import_cursor("contacts")._keep_resume(resume)
-                if not commit_progress(self.env, len(contacts)):
-                    self.env.ref("xero_connector.ir_cron_xero_import")._trigger()
-                    return count, False
-            return count, True
 
         return self._xero_import(connection, "contacts", import_since, self.env._("contacts"))
 

@@ -21,8 +21,8 @@ from xero_client.errors import XeroError
 from xero_client.masking import mask
 from xero_client.routes import drain_order
 
-from ..locking import lock_quietly
-from .xero_token import CONCURRENCY_ERRORS, NO_REFRESH_TOKEN, NO_TOKEN_ROW
+from ..locking import CONCURRENCY_ERRORS, lock_quietly
+from .xero_token import NO_REFRESH_TOKEN, NO_TOKEN_ROW
 
 _logger = logging.getLogger(__name__)
 
@@ -88,6 +88,9 @@ IMPORT_SCHEDULE = {
 # A run of the hourly scheduled action takes a while: an import whose interval ends within
 # this much of a run is run then, not an hour later.
 SCHEDULE_SLACK = timedelta(minutes=15)
+# The index of Xero's contacts and items is refreshed (one incremental import each) before a
+# scheduled push, unless it was this recently.
+INDEX_FRESH = timedelta(minutes=10)
 DEFAULT_WEBHOOK_POLL_HOURS = 6
 # What the scheduled push sends goes together at most this often: documents posted through a
 # day take a call an hour, not one per run of the push.
@@ -1376,6 +1379,38 @@ class XeroConnection(models.Model):
             ("partner_summaries", "res.partner", "_xero_refresh_summaries"),
         ]
 
+    # -- the index of Xero's contacts and items (xero.index) ----------------------------------
+    def _index_imports(self):
+        """The imports that build the index: {import name: (model name, method)}."""
+        return {
+            model._xero_index_import[0]: (model._name, model._xero_index_import[1])
+            for model in (self.env[name] for name in self._synced_models())
+            if model._xero_index_import
+        }
+
+    def _index_label(self, name):
+        return {"contacts": self.env._("contacts"), "items": self.env._("items")}.get(name, name)
+
+    def _index_ready(self, name):
+        """Whether the import ``name`` has read the organisation's objects in full once: the
+        index then holds every one of them, its own writes and later imports keeping it."""
+        return bool(self._import_cursor(name).watermark)
+
+    def _refresh_indexes(self):
+        """Before a push, the indexes not refreshed for INDEX_FRESH, or never read in full, by
+        their imports, in the scheduled action's transactions: they commit page by page, and
+        stop when the run's time is up. False: stop (Xero's limits)."""
+        if not self._import_budget_left():
+            return True  # the day's last calls go to sending: the index stays as it is
+        fresh_after = fields.Datetime.now() - INDEX_FRESH
+        for name, (model_name, method) in self._index_imports().items():
+            cursor = self._import_cursor(name)
+            if cursor.finished_at and not cursor.resume and cursor.finished_at > fresh_after:
+                continue
+            if not self._import_one(model_name, method):
+                return False
+        return True
+
     def _ensure_import_cursors(self):
         """One progress record per import, made when the organisation is chosen: made later,
         on first use, two workers would both make it."""
@@ -1418,6 +1453,8 @@ class XeroConnection(models.Model):
         held = self._push_waits()
         if not self._run_isolated(self._push_removals):
             return False
+        if self._has_new_pending() and not self._refresh_indexes():
+            return False
         for model_name in self._synced_models():
             model = self.env[model_name].sudo()
             if held and model._xero_push_together:
@@ -1442,6 +1479,15 @@ class XeroConnection(models.Model):
         # unnoted, and the next one goes too.
         if lock_quietly(self):
             self._write_quietly({"pushed_at": now})
+        return False
+
+    def _has_new_pending(self):
+        """Whether records new to Xero wait to be sent: they are matched against the index."""
+        for model_name in self._synced_models():
+            model = self.env[model_name].sudo().with_company(self.company_id)
+            domain = model._xero_pending_domain(self) + [("xero_id", "=", False)]
+            if model.with_context(active_test=False).search_count(domain, limit=1):
+                return True
         return False
 
     def _count_waiting(self, limit):

@@ -7,7 +7,6 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from xero_client.client import resume_point
 from xero_client.errors import AuthError, RateLimited, RequestRejected, TransientError, XeroError
 from xero_client.mappings.common import text
 
@@ -706,27 +705,23 @@ class XeroDocumentMixin(models.AbstractModel):
         documents = self.with_company(connection.company_id)
 
         def import_since(since, resume):
-            after = resume.get("after")
-            if not after:
+            if not resume.get("after"):
                 first = not since and documents._xero_first_sent_at()
                 if not since and not first:
                     return 0, True
                 # Odoo stamps its first send after Xero's answer, to the second: the first run
                 # asks from a little before, as each later one does.
                 since = since or first - timedelta(minutes=WATERMARK_MARGIN_MINUTES)
-                after = [since.isoformat(), ""]
-            client = connection._client()
-            count = 0
-            pages = client.iter_changes(endpoint, after=after, page_size=IMPORT_PAGE_SIZE, **params)
-            for page in pages:
-                count += documents._xero_import_page(endpoint, page)
-                moment, object_id = resume_point(endpoint, page[-1])
-                resume["after"] = [moment.isoformat(), object_id]
-                connection._import_cursor(name)._keep_resume(resume)
-                if not commit_progress(self.env, len(page)):
-                    self.env.ref("xero_connector.ir_cron_xero_import")._trigger()
-                    return count, False
-            return count, True
+                resume["after"] = [since.isoformat(), ""]
+            return documents._xero_import_pages(
+                connection,
+                name,
+                endpoint,
+                lambda page: documents._xero_import_page(endpoint, page),
+                resume,
+                page_size=IMPORT_PAGE_SIZE,
+                **params,
+            )
 
         return self._xero_import(connection, name, import_since, what)
 

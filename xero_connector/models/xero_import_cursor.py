@@ -4,6 +4,8 @@ from datetime import datetime, timezone
 
 from odoo import api, fields, models
 
+from ..locking import lock_quietly
+
 
 class XeroImportCursor(models.Model):
     """How far one kind of import from Xero (contacts, items, invoices...) has gone for one
@@ -65,6 +67,14 @@ class XeroImportCursor(models.Model):
             moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
         if not self.last_change_at or moment > self.last_change_at:
             self.write({"last_change_at": moment})
+
+    def _still_ours(self, resume):
+        """After a commit: whether this transaction holds the import again, as it left it
+        (no other worker took it over and moved it on meanwhile)."""
+        if not lock_quietly(self):
+            return False
+        self.invalidate_recordset(["resume"])
+        return (self.resume or {}).get("after") == resume.get("after")
 
     def _finish(self, watermark):
         self.write({"watermark": watermark, "resume": False, "finished_at": fields.Datetime.now()})

@@ -60,6 +60,9 @@ class XeroRun(models.Model):
         context whose sync log entries and Xero calls belong to the run. The start and the
         end are committed on their own, so a run killed midway still shows."""
         run_id = self._begin(connection, action)
+        if run_id and self.env.context.get("cron_id"):
+            # A new snapshot, that sees the run committed on its own: its sync log names it.
+            self.env["ir.cron"]._commit_progress()
         try:
             yield connection.with_context(xero_run_id=run_id)
         except Exception as error:

@@ -93,8 +93,20 @@ class XeroSyncLog(models.Model):
             "outcome": outcome,
             "message": mask(message) if message else False,
             "duration_ms": int(duration * 1000),
-            "run_id": self.env.context.get("xero_run_id"),
+            "run_id": self._run_seen(),
         }
+
+    @api.model
+    def _run_seen(self):
+        """The run of the context, if this transaction sees its row: a run begun after this
+        transaction's snapshot (PostgreSQL's repeatable read) cannot be referred to from it."""
+        run_id = self.env.context.get("xero_run_id")
+        if not run_id:
+            return False
+        seen = self.env.cr.cache.setdefault("xero_runs_seen", set())
+        if run_id not in seen and self.env["xero.run"].sudo().browse(run_id).exists():
+            seen.add(run_id)  # a later snapshot of this cursor sees it too
+        return run_id if run_id in seen else False
 
     @api.autovacuum
     def _gc_old_entries(self):

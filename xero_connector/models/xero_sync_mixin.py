@@ -10,7 +10,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from xero_client.client import updated_utc
+from xero_client.client import resume_point, updated_utc
 from xero_client.errors import (
     AuthError,
     RateLimited,
@@ -20,19 +20,19 @@ from xero_client.errors import (
 )
 from xero_client.mappings.common import MappingError
 
-from ..locking import lock_quietly
+from ..locking import CONCURRENCY_ERRORS, lock_quietly, own_transaction
 from .xero_connection import XeroNeedsReconnect
 
 _logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 50
+# Calls a press of Sync to Xero may spend on the first reading of the index of Xero's contacts
+# or items: one page (1,000 contacts); a larger organisation is read by the scheduled action.
+INDEX_CALLS_IN_A_PRESS = 1
 # Batches of records whose missing dependencies are sent together, before the first of them.
 DEPENDENCY_WINDOW = 20
 TRANSIENT_RETRY_MINUTES = 5
 WATERMARK_MARGIN_MINUTES = 5
-# The index of Xero's objects is refreshed (one incremental import) before new records are
-# matched against it, unless it was refreshed this recently.
-INDEX_FRESH_MINUTES = 10
 XERO_STATES = [
     ("not_synced", "Not synced"),
     ("pending", "Pending"),
@@ -59,11 +59,16 @@ def endpoint_of(route):
 
 
 def commit_progress(env, processed, remaining=None):
-    """Commit and report progress inside a scheduled action; elsewhere (a button) do nothing:
-    the request commits once, at its end. Returns the run's time left."""
-    if not env.context.get("cron_id"):
+    """Commit and report progress inside a scheduled action, or in a transaction of its own
+    given a deadline (``xero_commit_until``, a ``time.monotonic()``); elsewhere (a button) do
+    nothing: the request commits once, at its end. Returns the run's time left."""
+    if env.context.get("cron_id"):
+        return env["ir.cron"]._commit_progress(processed, remaining=remaining)
+    until = env.context.get("xero_commit_until")
+    if until is None:
         return float("inf")
-    return env["ir.cron"]._commit_progress(processed, remaining=remaining)
+    env.cr.commit()  # pylint: disable=invalid-commit
+    return max(until - time.monotonic(), 0)
 
 
 class XeroDataError(Exception):
@@ -186,19 +191,40 @@ class XeroSyncMixin(models.AbstractModel):
         """Extra parameters of the write call, e.g. ``unitdp``."""
         return {}
 
-    def _xero_refresh_index(self, connection):
-        """Bring the index of the organisation's objects of this model up to date (its
-        incremental import) before matching against it, unless it was in the last minutes or
-        another worker is at it (claims guard the rest)."""
-        name, method = self._xero_index_import
-        cursor = connection._import_cursor(name)
-        fresh_after = fields.Datetime.now() - timedelta(minutes=INDEX_FRESH_MINUTES)
-        if cursor.watermark and not cursor.resume and cursor.watermark > fresh_after:
-            return
-        if connection._import_budget_left() and lock_quietly(cursor):
-            # Inside a send: no commit may release the rows being sent.
-            model = self.env[self._name].sudo().with_context(cron_id=False)
-            getattr(model, method)(connection)
+    def _xero_hold_for_index(self, connection):
+        """Those of these records new to Xero that wait for the index of the organisation's
+        objects of their kind, never read in full yet: matched against half an index, they
+        could be created twice. A press reads its first page (an organisation of up to a
+        thousand contacts in one call), committed with the press; the rest is left to the
+        import's scheduled action, which commits page by page. Those records are left
+        pending, waiting, and follow when it ends."""
+        if not self._xero_index_import:
+            return self.browse()
+        new = self.filtered(lambda r: not r.xero_id)
+        name = self._xero_index_import[0]
+        if not new or connection._index_ready(name):
+            return self.browse()
+        if not self.env.context.get("cron_id") and connection._import_budget_left():
+            model = (
+                self.env[self._name].sudo().with_context(xero_import_calls=INDEX_CALLS_IN_A_PRESS)
+            )
+            getattr(model, self._xero_index_import[1])(connection)
+            # Read, or Xero refused the organisation: the send meets it and says so.
+            if connection._index_ready(name) or connection._lost_authorisation():
+                return self.browse()
+        new._xero_write(
+            {
+                "xero_waiting": True,
+                "xero_error": self.env._(
+                    "Waiting for Odoo to finish its first reading of the organisation's "
+                    "%(what)s in Xero, so as not to create one twice: it goes on in the "
+                    "background, and these records follow.",
+                    what=connection._index_label(name),
+                ),
+            }
+        )
+        self.env.ref("xero_connector.ir_cron_xero_import")._trigger()
+        return new
 
     def _xero_index_rows(self, results):
         """Rows for ``xero.index`` from what Xero answered ({record: SDK object})."""
@@ -345,12 +371,17 @@ class XeroSyncMixin(models.AbstractModel):
             return None
         except (XeroError, XeroNeedsReconnect) as error:
             message = getattr(error, "message", None) or str(error)
+            if isinstance(error, AuthError) and error.reason in LOST_REASONS:
+                connection._mark_lost(message)
             connection._set_error(message)
             log._record(connection, "import", "error", message, duration=time.monotonic() - started)
             return None
         finally:
             cursor.write({"resume": resume, "last_run_at": fields.Datetime.now()})
         if finished:
+            if not cursor.watermark and name in connection._index_imports():
+                # Records new to Xero waited for this first read of the index.
+                self.env.ref("xero_connector.ir_cron_xero_push")._trigger()
             # The next run asks from a little before this one began: Xero's clock and Odoo's
             # may disagree, and reading a change twice costs nothing.
             cursor._finish(
@@ -367,6 +398,43 @@ class XeroSyncMixin(models.AbstractModel):
         )
         return count
 
+    @api.model
+    def _xero_import_pages(self, connection, name, endpoint, import_page, resume, **params):
+        """The page loop of every paged import: the changes of ``endpoint`` after
+        ``resume["after"]`` (``iter_changes``, ``params`` its own), each page imported by
+        ``import_page(page)`` (returns the records touched), then where the import resumes
+        kept and committed, so that a run that stops reads no page twice. It stops when the
+        run's time is up, when another worker took the import over between two commits, or
+        after the calls the context allows (``xero_import_calls``); the import's scheduled
+        action goes on. Returns (records touched, whether it finished)."""
+        cursor = connection._import_cursor(name)
+        pages = connection._client().iter_changes(
+            endpoint,
+            after=resume.get("after"),
+            max_calls=self.env.context.get("xero_import_calls"),
+            **params,
+        )
+        count = 0
+        while True:
+            try:
+                page = next(pages)
+            except StopIteration as end:
+                finished = end.value is not False
+                break
+            count += import_page(page)
+            moment, object_id = resume_point(endpoint, page[-1])
+            resume["after"] = [moment.isoformat(), object_id]
+            cursor._keep_resume(resume)
+            if page.last:
+                finished = True
+                break
+            if not commit_progress(self.env, len(page)) or not cursor._still_ours(resume):
+                finished = False
+                break
+        if not finished:
+            self.env.ref("xero_connector.ir_cron_xero_import")._trigger()
+        return count, finished
+
     # -- the button ---------------------------------------------------------------------------
     def action_xero_sync(self):
         """Send these records to Xero now; large selections go through the scheduled action."""
@@ -377,15 +445,22 @@ class XeroSyncMixin(models.AbstractModel):
             raise UserError(self.env._("None of the selected records is sent to Xero on its own."))
         later = self.browse()
         for connection, group in records._xero_group_by_connection():
-            # Status fields may be per company: write them in the record's company.
-            group._xero_write({"xero_state": "pending", "xero_error": False})
-            if connection.state != "connected":
-                group._xero_explain_waiting()
-                continue
-            now = lock_quietly(group[:BATCH_SIZE])
-            if now:
-                now._xero_send_all(connection)
-            later |= group - now
+            # Records another worker holds, or changed since this request began, cannot be
+            # written here: they go in the background.
+            free = lock_quietly(group)
+            (group - free)._xero_mark_pending_apart()
+            later |= group - free
+            try:
+                with self.env.cr.savepoint():
+                    later |= free._xero_send_pressed(connection)
+            except CONCURRENCY_ERRORS as error:
+                # Another worker (the scheduled push, another press) changed some of these
+                # records since this request began: they go in the background. What Xero
+                # already took is found again by its claims, never sent twice.
+                _logger.info("Sync to Xero met another worker, left to the push: %s", error)
+                self.env.invalidate_all(flush=False)
+                free._xero_mark_pending_apart()
+                later |= free
         if later:
             for connection, _group in later._xero_group_by_connection():
                 connection._push_at_next_run()
@@ -403,6 +478,29 @@ class XeroSyncMixin(models.AbstractModel):
                 },
             }
         return True
+
+    def _xero_mark_pending_apart(self):
+        """Mark these records pending in a transaction of their own, which sees what another
+        worker committed; those a worker still holds, it is sending already."""
+        if not self:
+            return
+        with own_transaction(self.env) as cr:
+            lock_quietly(self.with_env(self.env(cr=cr)))._xero_write(
+                {"xero_state": "pending", "xero_error": False}
+            )
+
+    def _xero_send_pressed(self, connection):
+        """Mark these records (of one connection) pending and send the first batch of them now;
+        returns those left to the scheduled push."""
+        # Status fields may be per company: write them in the record's company.
+        self._xero_write({"xero_state": "pending", "xero_error": False})
+        if connection.state != "connected":
+            self._xero_explain_waiting()
+            return self.browse()
+        now = lock_quietly(self[:BATCH_SIZE])
+        if now:
+            now._xero_send_all(connection)
+        return self - now
 
     def _xero_group_by_connection(self):
         groups = {}
@@ -564,6 +662,7 @@ class XeroSyncMixin(models.AbstractModel):
                 if not group._xero_send(connection, other_route):
                     return False
             records -= elsewhere
+            records -= records._xero_hold_for_index(connection)
             payloads = records._xero_prepare_all(connection)
             if not payloads:
                 return True

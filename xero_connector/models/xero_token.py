@@ -4,13 +4,13 @@ import logging
 import random
 import time
 
-from psycopg2 import errors as pg_errors
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from xero_client.oauth import DEFAULT_TIMEOUT as OAUTH_TIMEOUT
+
+from ..locking import CONCURRENCY_ERRORS
 
 _logger = logging.getLogger(__name__)
 
@@ -18,12 +18,6 @@ _logger = logging.getLogger(__name__)
 # slow renewal gets the fresh token rather than an error.
 LOCK_WAIT_SECONDS = 2 * OAUTH_TIMEOUT + 5
 LOCK_POLL_SECONDS = 0.2
-# What another transaction holding or having just changed the token row looks like.
-CONCURRENCY_ERRORS = (
-    pg_errors.SerializationFailure,
-    pg_errors.LockNotAvailable,
-    pg_errors.DeadlockDetected,
-)
 
 
 class _Sentinel:
