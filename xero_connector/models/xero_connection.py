@@ -1086,6 +1086,10 @@ class XeroConnection(models.Model):
         activity_type = self.env.ref(RECONNECT_ACTIVITY)
         return self.sudo().activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
 
+    def _column_value(self, name, value):
+        """A field's value as its column takes it (False: NULL, for a date)."""
+        return self._fields[name].convert_to_column(value, self)
+
     def _write_quietly(self, values):
         """Write these simple fields of the connection row at once, an error raised to the
         caller rather than logged as a bad query."""
@@ -1093,7 +1097,12 @@ class XeroConnection(models.Model):
             SQL(
                 "UPDATE xero_connection SET %s WHERE id = %s",
                 SQL(", ").join(
-                    SQL("%s = %s", SQL.identifier(name), value) for name, value in values.items()
+                    SQL(
+                        "%s = %s",
+                        SQL.identifier(name),
+                        self._fields[name].convert_to_column(value, self),
+                    )
+                    for name, value in values.items()
                 ),
                 self.id,
             ),

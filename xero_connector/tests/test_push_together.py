@@ -97,8 +97,11 @@ class TestPushTogether(MoneyBackCase):
         self.push()  # a push a moment ago: what waits now waits for the hour's end
         self.connection.send_out_invoice = "manual"
         selection = self.posted(*(self.move() for _n in range(60)))
+        self.connection.pushed_at = fields.Datetime.now()  # as a push a moment ago notes
         selection.action_xero_sync()
         self.assertEqual(len(selection.filtered(lambda m: m.xero_state == "pending")), 10)
+        self.env.invalidate_all()
+        self.assertFalse(self.connection.pushed_at, "what the press left goes at the next run")
         self.skipped += timedelta(minutes=10)
         self.assertEqual(self.push(), ["PUT /Invoices"])
         self.assertEqual(set(selection.mapped("xero_state")), {"synced"})
