@@ -8,7 +8,9 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, config
+
+from odoo.addons.base.models.ir_cron import MIN_TIME_PER_JOB
 
 from xero_client.client import resume_point, updated_utc
 from xero_client.errors import (
@@ -29,6 +31,8 @@ BATCH_SIZE = 50
 # Calls a press of Sync to Xero may spend on the first reading of the index of Xero's contacts
 # or items: one page (1,000 contacts); a larger organisation is read by the scheduled action.
 INDEX_CALLS_IN_A_PRESS = 1
+# Objects of a page of an import stored between two checks of the run's time.
+IMPORT_CHUNK = 200
 # Batches of records whose missing dependencies are sent together, before the first of them.
 DEPENDENCY_WINDOW = 20
 TRANSIENT_RETRY_MINUTES = 5
@@ -402,11 +406,14 @@ class XeroSyncMixin(models.AbstractModel):
     def _xero_import_pages(self, connection, name, endpoint, import_page, resume, **params):
         """The page loop of every paged import: the changes of ``endpoint`` after
         ``resume["after"]`` (``iter_changes``, ``params`` its own), each page imported by
-        ``import_page(page)`` (returns the records touched), then where the import resumes
-        kept and committed, so that a run that stops reads no page twice. It stops when the
-        run's time is up, when another worker took the import over between two commits, or
-        after the calls the context allows (``xero_import_calls``); the import's scheduled
-        action goes on. Returns (records touched, whether it finished)."""
+        ``import_page(objects)`` (returns the records touched) IMPORT_CHUNK objects at a time,
+        then where the import resumes kept and committed, so that a run that stops reads no
+        page twice. It stops when the run's time is up, when another worker took the import
+        over between two commits, or after the calls the context allows
+        (``xero_import_calls``); the import's scheduled action goes on. A page that would
+        outlast half of the run's time limit stops between two chunks: the next run reads
+        its rest again, rather than Odoo killing this one. Returns (records touched, whether
+        it finished)."""
         cursor = connection._import_cursor(name)
         pages = connection._client().iter_changes(
             endpoint,
@@ -414,26 +421,52 @@ class XeroSyncMixin(models.AbstractModel):
             max_calls=self.env.context.get("xero_import_calls"),
             **params,
         )
-        count = 0
+        count, finished = 0, False
         while True:
             try:
                 page = next(pages)
             except StopIteration as end:
                 finished = end.value is not False
                 break
-            count += import_page(page)
-            moment, object_id = resume_point(endpoint, page[-1])
-            resume["after"] = [moment.isoformat(), object_id]
-            cursor._keep_resume(resume)
-            if page.last:
+            whole, imported = self._xero_import_chunks(endpoint, page, import_page, resume, cursor)
+            count += imported
+            if whole and page.last:
                 finished = True
                 break
-            if not commit_progress(self.env, len(page)) or not cursor._still_ours(resume):
-                finished = False
+            time_left = commit_progress(self.env, len(page))
+            if not (whole and time_left and cursor._still_ours(resume)):
                 break
         if not finished:
             self.env.ref("xero_connector.ir_cron_xero_import")._trigger()
         return count, finished
+
+    @api.model
+    def _xero_import_chunks(self, endpoint, page, import_page, resume, cursor):
+        """One page, IMPORT_CHUNK objects at a time, the resume point kept after each; it
+        stops early when the run has used half its time. Returns (whether the whole page
+        was imported, records touched)."""
+        count = 0
+        for start in range(0, len(page), IMPORT_CHUNK):
+            chunk = page[start : start + IMPORT_CHUNK]
+            count += import_page(chunk)
+            moment, object_id = resume_point(endpoint, chunk[-1])
+            resume["after"] = [moment.isoformat(), object_id]
+            cursor._keep_resume(resume)
+            if start + IMPORT_CHUNK < len(page) and self._xero_run_half_spent():
+                return False, count
+        return True, count
+
+    @api.model
+    def _xero_run_half_spent(self):
+        """Whether this scheduled run has used half of the time Odoo gives it before it
+        kills it (``limit_time_real_cron``, else ``limit_time_real``); False outside one."""
+        end = self.env.context.get("cron_end_time")
+        limit = config["limit_time_real_cron"]
+        limit = limit if limit and limit > 0 else config["limit_time_real"]
+        if end is None or not limit or limit <= 0:
+            return False
+        started = end - MIN_TIME_PER_JOB
+        return time.monotonic() > started + limit / 2
 
     # -- the button ---------------------------------------------------------------------------
     def action_xero_sync(self):
