@@ -33,6 +33,10 @@ BATCH_SIZE = 50
 INDEX_CALLS_IN_A_PRESS = 1
 # Objects of a page of an import stored between two checks of the run's time.
 IMPORT_CHUNK = 200
+# The share of a cron worker's time limit one scheduled run of an import may use before it
+# stops between two chunks of a page: the worker runs the push, the imports and Odoo's own
+# jobs one after the other within that limit.
+RUN_SHARE = 0.25
 # Batches of records whose missing dependencies are sent together, before the first of them.
 DEPENDENCY_WINDOW = 20
 TRANSIENT_RETRY_MINUTES = 5
@@ -411,9 +415,9 @@ class XeroSyncMixin(models.AbstractModel):
         page twice. It stops when the run's time is up, when another worker took the import
         over between two commits, or after the calls the context allows
         (``xero_import_calls``); the import's scheduled action goes on. A page that would
-        outlast half of the run's time limit stops between two chunks: the next run reads
-        its rest again, rather than Odoo killing this one. Returns (records touched, whether
-        it finished)."""
+        outlast the run's share of its time limit stops between two chunks: the next run
+        reads its rest again, rather than Odoo killing this one. Returns (records touched,
+        whether it finished)."""
         cursor = connection._import_cursor(name)
         pages = connection._client().iter_changes(
             endpoint,
@@ -443,7 +447,7 @@ class XeroSyncMixin(models.AbstractModel):
     @api.model
     def _xero_import_chunks(self, endpoint, page, import_page, resume, cursor):
         """One page, IMPORT_CHUNK objects at a time, the resume point kept after each; it
-        stops early when the run has used half its time. Returns (whether the whole page
+        stops early when the run has used its share of the time. Returns (whether the whole page
         was imported, records touched)."""
         count = 0
         for start in range(0, len(page), IMPORT_CHUNK):
@@ -452,21 +456,23 @@ class XeroSyncMixin(models.AbstractModel):
             moment, object_id = resume_point(endpoint, chunk[-1])
             resume["after"] = [moment.isoformat(), object_id]
             cursor._keep_resume(resume)
-            if start + IMPORT_CHUNK < len(page) and self._xero_run_half_spent():
+            if start + IMPORT_CHUNK < len(page) and self._xero_run_share_spent():
                 return False, count
         return True, count
 
     @api.model
-    def _xero_run_half_spent(self):
-        """Whether this scheduled run has used half of the time Odoo gives it before it
-        kills it (``limit_time_real_cron``, else ``limit_time_real``); False outside one."""
+    def _xero_run_share_spent(self):
+        """Whether this scheduled run has used its share (RUN_SHARE) of the time Odoo gives a
+        cron worker before it kills it (``limit_time_real_cron``, else ``limit_time_real``):
+        the worker runs every job that is due, one after the other, within that time. False
+        outside a scheduled run."""
         end = self.env.context.get("cron_end_time")
         limit = config["limit_time_real_cron"]
         limit = limit if limit and limit > 0 else config["limit_time_real"]
         if end is None or not limit or limit <= 0:
             return False
         started = end - MIN_TIME_PER_JOB
-        return time.monotonic() > started + limit / 2
+        return time.monotonic() > started + limit * RUN_SHARE
 
     # -- the button ---------------------------------------------------------------------------
     def action_xero_sync(self):
