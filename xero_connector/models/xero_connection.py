@@ -1701,7 +1701,10 @@ class XeroConnection(models.Model):
         not keep the other companies waiting. The work commits its own progress, so a
         failure rolls back to the last commit."""
         try:
-            return work(*args)
+            done = work(*args)
+            # What it wrote meets other workers' rows now, not at the next commit outside.
+            self.env.flush_all()
+            return done
         except CONCURRENCY_ERRORS as error:
             # Another worker held or changed the same rows: no fault of anyone's, and nothing
             # a person can act on. What was not committed goes again at the next run.
@@ -1709,13 +1712,7 @@ class XeroConnection(models.Model):
             self.env.cr.rollback()  # pylint: disable=invalid-commit
             connection = self.env["xero.run"]._still_recorded(self)
             connection.env["xero.sync.log"]._record(
-                connection,
-                "update",
-                "retry",
-                self.env._(
-                    "Another Odoo worker was changing the same records at the same moment: "
-                    "what was left goes at the next run."
-                ),
+                connection, "update", "retry", self.env["xero.run"]._another_worker_message()
             )
             return False
         except Exception as error:  # noqa: BLE001 - logged, then the next connection runs

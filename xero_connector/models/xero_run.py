@@ -8,7 +8,7 @@ from odoo.tools import SQL
 
 from xero_client.masking import mask
 
-from ..locking import OWN_TRANSACTION_MISSES, own_transaction
+from ..locking import CONCURRENCY_ERRORS, OWN_TRANSACTION_MISSES, own_transaction
 
 ACTIONS = [
     ("push", "Send pending records"),
@@ -65,10 +65,20 @@ class XeroRun(models.Model):
             self.env["ir.cron"]._commit_progress()
         try:
             yield connection.with_context(xero_run_id=run_id)
+        except CONCURRENCY_ERRORS:
+            self._end(run_id, self._another_worker_message())
+            raise
         except Exception as error:
             self._end(run_id, mask(str(error)) or type(error).__name__)
             raise
         self._end(run_id)
+
+    @api.model
+    def _another_worker_message(self):
+        return self.env._(
+            "Another Odoo worker was changing the same records at the same moment: what was "
+            "left goes at the next run."
+        )
 
     @api.model
     def _begin(self, connection, action):

@@ -5,6 +5,7 @@ leaves them to the scheduled push, in plain words, and never shows PostgreSQL's.
 
 from odoo import api
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .test_token_race import CommittedWorkersCase
 
@@ -54,3 +55,42 @@ class TestPressWhileAnotherWorkerWrites(CommittedWorkersCase):
 
     def tenant_id(self):
         return self.sandbox.tenant("GB")["tenantId"]
+
+
+@tagged("post_install", "-at_install")
+class TestScheduledWorkMeetingAnotherWorker(CommittedWorkersCase):
+    def test_a_write_meeting_another_workers_commit_is_left_to_the_next_run(self):
+        """What a scheduled run wrote reaches PostgreSQL inside its isolation, where meeting
+        another worker's change is caught in plain words, not at a commit outside it."""
+        with self.registry.cursor() as cr:
+            self.partner_id = self._env(cr)["res.partner"].create({"name": "Busy Ltd"}).id
+        self.addCleanup(self._remove, self.partner_id)
+        with self.registry.cursor() as run_cr:
+            env = self._env(run_cr)
+            connection = env["xero.connection"].browse(self.connection_id)
+            partner = env["res.partner"].browse(self.partner_id)
+            partner.read(["name"])  # the run's snapshot starts here
+            with self.registry.cursor() as other_cr:
+                self._env(other_cr)["res.partner"].browse(self.partner_id).write(
+                    {"comment": "Changed by another worker"}
+                )
+
+            def work():
+                partner.write({"comment": "Changed by the run"})
+                return True
+
+            # Odoo logs the statement PostgreSQL refused; the connector says it in plain words.
+            with mute_logger("odoo.sql_db"):
+                self.assertFalse(connection._run_isolated(work))
+            log = env["xero.sync.log"].search(
+                [("connection_id", "=", self.connection_id)], order="id desc", limit=1
+            )
+            self.assertEqual(log.outcome, "retry")
+            self.assertIn("Another Odoo worker", log.message)
+            self.assertFalse(connection.last_error)
+            # Nothing is left to fail on.
+            run_cr.commit()  # pylint: disable=invalid-commit
+
+    def _remove(self, partner_id):
+        with self.registry.cursor() as cr:
+            cr.execute("DELETE FROM res_partner WHERE id = %s", (partner_id,))
