@@ -464,20 +464,20 @@ class ResPartner(models.Model):
             p.xero_id: p
             for p in self.search([("xero_id", "in", [str(c.contact_id) for c in contacts])])
         }
-        linkable = self._xero_linkable_domain(connection)
         removed = self.env["xero.removal"]._removed_ids(
             connection, by_xero_id.keys() | {str(c.contact_id) for c in contacts}
         )
+        page = [contact_from_xero(contact) for contact in contacts]
+        candidates = self._xero_import_candidates(page, self._xero_linkable_domain(connection))
         count = 0
-        for contact in contacts:
-            values = contact_from_xero(contact)
+        for values in page:
             if values["xero_id"] in removed and not values["active"]:
                 continue  # deleted in Odoo, archived in Xero: not brought back
             linked = by_xero_id.get(values["xero_id"], self.browse())
-            partner = linked or self._xero_find_for_import(values, linkable)
+            partner = linked or self._xero_find_for_import(values, candidates)
             if partner and partner.xero_state in ("pending", "error"):
                 continue  # Odoo may have unsent changes: they win, and go to Xero next
-            twin = self._xero_email_twin(values, linkable) if not partner else self.browse()
+            twin = self._xero_email_twin(values, candidates) if not partner else self.browse()
             count += self._xero_import_safely(
                 connection, partner, values, fill_only=not linked, twin=twin
             )
@@ -499,24 +499,39 @@ class ResPartner(models.Model):
             ("id", "not in", own_partners.partner_id.ids),
         ]
 
-    def _xero_find_for_import(self, values, linkable):
+    def _xero_import_candidates(self, page, linkable):
+        """The partners of ``linkable`` that the contacts of a page may be, by field and
+        ``normalised`` value: one query per field for the whole page, in the order a search
+        gives them."""
+        candidates = {}
+        for field in ("name", "vat", "email"):
+            wanted = {clean(values.get(field)) for values in page} - {""}
+            if not wanted:
+                continue
+            for partner in self.search(linkable + [same_text_in_domain(field, wanted)]):
+                candidates.setdefault((field, normalised(partner[field])), []).append(partner)
+        return candidates
+
+    def _xero_find_for_import(self, values, candidates):
         """The partner an imported contact surely is: same name, else tax number, each
-        compared as Xero compares names (``normalised``); never by email alone."""
-        for field, value in (
-            ("name", values["name"]),
-            ("vat", values.get("vat")),
-        ):
-            if normalised(value):
-                partner = self.search(linkable + [same_text_domain(field, value)], limit=1)
-                if partner:
-                    return partner
+        compared as Xero compares names (``normalised``); never by email alone. A partner
+        linked since ``candidates`` were read (to another contact of the page) is no longer
+        one."""
+        for field in ("name", "vat"):
+            partner = self._xero_first_unlinked(candidates, field, values.get(field))
+            if partner:
+                return partner
         return self.browse()
 
-    def _xero_email_twin(self, values, linkable):
+    def _xero_email_twin(self, values, candidates):
         """An Odoo partner with the imported contact's email: perhaps the same business."""
-        if not normalised(values.get("email")):
+        return self._xero_first_unlinked(candidates, "email", values.get("email"))
+
+    def _xero_first_unlinked(self, candidates, field, value):
+        if not normalised(value):
             return self.browse()
-        return self.search(linkable + [same_text_domain("email", values["email"])], limit=1)
+        found = candidates.get((field, normalised(value)), ())
+        return next((p for p in found if not p.xero_id), self.browse())
 
     def _xero_import_safely(self, connection, partner, values, fill_only, twin=None):
         """Import one contact in its own savepoint: one that Odoo refuses is logged and
@@ -841,16 +856,19 @@ class ResPartner(models.Model):
         partners._xero_write(dict.fromkeys(SUMMARY_FIELDS, False))
 
 
-def same_text_domain(field, value):
-    """Records whose ``field`` is ``value`` once both are ``normalised`` (trimmed, inner
-    whitespace collapsed, case aside), in one query: SQL's counterpart of that function."""
+def same_text_in_domain(field, values):
+    """Records whose ``field`` is one of ``values`` once both are ``normalised`` (trimmed,
+    inner whitespace collapsed, case aside), in one query: SQL's counterpart of that
+    function."""
+    wanted = {normalised(value) for value in values}
     return Domain.custom(
         to_sql=lambda model, alias, query: SQL(
-            "lower(btrim(regexp_replace(%s, '\\s+', ' ', 'g'))) = lower(%s)",
+            "lower(btrim(regexp_replace(%s, '\\s+', ' ', 'g'))) IN "
+            "(SELECT lower(v) FROM unnest(%s::text[]) AS v)",
             model._field_to_sql(alias, field, query),
-            clean(value),
+            sorted({clean(value) for value in values}),
         ),
-        predicate=lambda record: normalised(record[field]) == normalised(value),
+        predicate=lambda record: normalised(record[field]) in wanted,
     )
 
 
