@@ -5,7 +5,7 @@ PYTHON ?= python3
 DEVENV := $(PYTHON) tools/devenv
 ARGS ?=
 
-.PHONY: test test-plain demo demo-stop bench lint
+.PHONY: test test-plain demo demo-stop bench workers lint
 
 test:
 	$(DEVENV) test $(ARGS)
@@ -21,6 +21,9 @@ demo-stop:
 
 bench:
 	$(DEVENV) bench $(ARGS)
+
+workers:
+	$(DEVENV) workers $(ARGS)
 
 lint:
 	$(DEVENV) lint

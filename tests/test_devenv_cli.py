@@ -60,6 +60,8 @@ def test_a_skipped_odoo_tier_is_said_loudly(monkeypatch, capsys):
     args = cli.build_parser().parse_args(["test"])
     assert tiers.cmd_test(args) == 0  # the plain tier passed, and it is all that could run
     out = capsys.readouterr().out
+    assert "WORKER-MODE TIER SKIPPED: no Odoo 19 install found" in out
+    assert "worker-mode tier   SKIPPED  no Odoo 19 install found" in out
     assert "!" * 100 in out
     assert "ODOO TIER SKIPPED: no Odoo 19 install found (../odoo-src/odoo-bin: " in out
     assert "ODOO TIER SKIPPED (see above): only the plain-Python tier ran" in out

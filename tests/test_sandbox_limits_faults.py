@@ -45,7 +45,7 @@ def test_limits_are_per_organisation(sandbox, token, uk, au):
     assert Raw(sandbox, token, au.tenant_id).call("GET", "/Organisation").status_code == 200
 
 
-def test_concurrent_limit(raw, sandbox):
+def test_concurrent_limit(raw, sandbox, uk):
     sandbox.actions.set_limits({"concurrent": 2})
     sandbox.faults.add({"kind": "latency", "path": "/Organisation", "seconds": 0.6})
     results = []
@@ -59,6 +59,9 @@ def test_concurrent_limit(raw, sandbox):
     for thread in threads:
         thread.join()
     assert sorted(results) == [200, 200, 429, 429]
+    stats = requests.get(sandbox.url + "/sandbox/stats", timeout=5).json()["tenants"]
+    assert stats[uk.tenant_id]["max_in_flight"] == 2
+    assert stats[uk.tenant_id]["refused"]["concurrent"] == 2
 
 
 def test_clock_can_be_sped_up(sandbox):

@@ -87,6 +87,8 @@ class AccountingAPI:
             self.check_scope(token, request.method, operation)
             self.acquire(org.tenant_id)
             limited_tenant = org.tenant_id
+            if request.method == "GET":
+                self.sandbox.stats.read(org.tenant_id, api_path)
             fault = self.sandbox.faults.take(request.method, api_path, org.tenant_id)
             entry["fault"] = fault and fault["kind"]
             self.apply_fault_before(fault, request, org.tenant_id)
@@ -155,6 +157,7 @@ class AccountingAPI:
                 "Injected fault: the sandbox answered %s." % fault["status"],
             )
         if kind == "rate_limit":
+            self.sandbox.stats.injected(tenant_id, fault["problem"])
             # The limit hit is spent; the others say what is really left, as Xero's do.
             remaining = dict(self.sandbox.limiter.remaining(tenant_id))
             remaining[LIMIT_SPENT[fault["problem"]]] = 0

@@ -130,6 +130,7 @@ class SandboxApp:
             ("GET", "/sandbox/requests"): lambda: list(sandbox.state.request_log),
             ("DELETE", "/sandbox/requests"): lambda: sandbox.clear_request_log() or [],
             ("GET", "/sandbox/calls"): lambda: sandbox.state.call_counts,
+            ("GET", "/sandbox/stats"): sandbox.stats.snapshot,
             ("GET", "/sandbox/webhooks"): lambda: sandbox.webhook_status(),
             ("PUT", "/sandbox/webhooks"): lambda: sandbox.webhooks.configure(
                 body.get("url"), body.get("key")
@@ -159,6 +160,9 @@ class SandboxApp:
         match = TENANT_DATA_RE.match(path)
         if match and method == "GET":
             return json_response(actions.held(*match.groups()))
+        if match and method == "POST":
+            tenant, collection = match.groups()
+            return json_response(actions.add_objects(tenant, collection, body.get(collection)))
         match = TENANT_BOOKS_RE.match(path)
         if match and method == "PUT":
             tenant, setting = match.groups()

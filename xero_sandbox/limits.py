@@ -18,9 +18,10 @@ class RateLimited(Exception):
 
 
 class RateLimiter:
-    def __init__(self, clock, limits):
+    def __init__(self, clock, limits, stats=None):
         self.clock = clock
         self.limits = limits  # shared dict, editable at run time
+        self.stats = stats  # a load_stats.LoadStats told what is admitted and refused, or None
         self._lock = threading.Lock()
         self._in_flight = {}
         self._minute = {}
@@ -41,18 +42,25 @@ class RateLimiter:
             minute = self._window(self._minute, tenant_id, now, MINUTE)
             day = self._window(self._day, tenant_id, now, DAY)
             prune(self._app_minute, now, MINUTE)
-            if self._in_flight.get(tenant_id, 0) >= self.limits["concurrent"]:
-                raise RateLimited("concurrent", 1)
-            if len(day) >= self.limits["per_day"]:
-                raise RateLimited("day", wait_for(day, now, DAY))
-            if len(minute) >= self.limits["per_minute"]:
-                raise RateLimited("minute", wait_for(minute, now, MINUTE))
-            if len(self._app_minute) >= self.limits["app_per_minute"]:
-                raise RateLimited("appminute", wait_for(self._app_minute, now, MINUTE))
+            try:
+                if self._in_flight.get(tenant_id, 0) >= self.limits["concurrent"]:
+                    raise RateLimited("concurrent", 1)
+                if len(day) >= self.limits["per_day"]:
+                    raise RateLimited("day", wait_for(day, now, DAY))
+                if len(minute) >= self.limits["per_minute"]:
+                    raise RateLimited("minute", wait_for(minute, now, MINUTE))
+                if len(self._app_minute) >= self.limits["app_per_minute"]:
+                    raise RateLimited("appminute", wait_for(self._app_minute, now, MINUTE))
+            except RateLimited as limited:
+                if self.stats is not None:
+                    self.stats.refused(tenant_id, limited.problem)
+                raise
             minute.append(now)
             day.append(now)
             self._app_minute.append(now)
             self._in_flight[tenant_id] = self._in_flight.get(tenant_id, 0) + 1
+            if self.stats is not None:
+                self.stats.admitted(tenant_id, now, self._in_flight[tenant_id])
 
     def release(self, tenant_id):
         with self._lock:

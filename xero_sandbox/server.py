@@ -15,6 +15,7 @@ from .faults import Faults
 from .html_view import HtmlView
 from .identity import Identity
 from .limits import RateLimiter
+from .load_stats import LoadStats, endpoint_name
 from .state import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, State
 from .webhooks import Webhooks
 
@@ -54,7 +55,8 @@ class Sandbox:
             settings["idempotency_seconds"] = idempotency_seconds
         self.state = State(state_file=state_file, seed_demo=seed, settings=settings)
         self.validate_responses = validate_responses
-        self.limiter = RateLimiter(self.clock, self.state.limits)
+        self.stats = LoadStats(self.clock)
+        self.limiter = RateLimiter(self.clock, self.state.limits, self.stats)
         self.faults = Faults(self.state.faults)
         self.identity = Identity(self.state, self.clock)
         self.webhooks = Webhooks(self)
@@ -110,6 +112,7 @@ class Sandbox:
         self.limiter.reset()
         self.faults.faults = self.state.faults
         self.clock.reset()
+        self.stats.clear()
         self.state.save()
         return {"status": "reset", "seeded": seed}
 
@@ -158,6 +161,7 @@ class Sandbox:
         with self.state.lock:
             self.state.request_log.clear()
             self.state.call_counts.clear()
+        self.stats.clear()
 
     def calls(self, method=None, endpoint=None):
         """How many calls reached an endpoint, e.g. ``calls("POST", "Contacts")``."""
@@ -177,15 +181,6 @@ class Sandbox:
 
     def webhook_status(self):
         return self.webhooks.status()
-
-
-def endpoint_name(api_path):
-    """``/Contacts/abc.../History`` -> ``Contacts/{id}/History``: counts group by shape."""
-    parts = [p for p in api_path.split("/") if p]
-    shaped = [parts[0]] if parts else []
-    for part in parts[1:]:
-        shaped.append("{id}" if len(part) == 36 and part.count("-") == 4 else part)
-    return "/".join(shaped)
 
 
 def free_port():

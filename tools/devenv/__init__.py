@@ -1,4 +1,5 @@
-"""Developer commands of xero_connector: ``test``, ``demo``, ``demo-stop`` and ``lint``.
+"""Developer commands of xero_connector: ``test``, ``demo``, ``demo-stop``, ``bench``,
+``workers`` and ``lint``.
 
 Standard library only, so that it runs with any Python 3.8+ before anything is installed.
 The Makefile at the top of the repository calls it (``python3 tools/devenv``);
@@ -15,7 +16,10 @@ One module per concern:
 - ``odoo_install``: finding Odoo 19 and building its command line;
 - ``pg``: the private PostgreSQL cluster;
 - ``sandbox``: starting the Xero sandbox as a process;
-- ``tiers``: ``test``, its two tiers and their verdicts;
+- ``tiers``: ``test``, its three tiers and their verdicts;
+- ``workers``: ``workers``, Odoo as a server with workers under load, over HTTP (also the
+  third tier of ``test``);
+- ``bench``: ``bench``, the addon's benchmark;
 - ``odoo_rpc``: a logged-in Odoo user over HTTP (JSON-RPC);
 - ``demo`` and ``demo_company``: ``demo``/``demo-stop``, and the demo company's books;
 - ``lint``: ``lint``;

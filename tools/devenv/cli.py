@@ -1,4 +1,5 @@
-"""The command line: ``python3 tools/devenv {test,demo,demo-stop,bench,lint} [options]``."""
+"""The command line: ``python3 tools/devenv {test,demo,demo-stop,bench,workers,lint}
+[options]``."""
 
 import argparse
 
@@ -7,8 +8,11 @@ from .common import ADDON, DEMO_DB, say
 from .demo import cmd_demo, cmd_demo_stop
 from .lint import cmd_lint
 from .tiers import cmd_test
+from .workers import add_workers_options, cmd_workers
 
-DESCRIPTION = "Developer commands of xero_connector: test, demo, demo-stop, bench and lint."
+DESCRIPTION = (
+    "Developer commands of xero_connector: test, demo, demo-stop, bench, workers and lint."
+)
 
 
 def build_parser():
@@ -27,13 +31,16 @@ def build_parser():
             help=sandbox_help + " ({port} and {python} are replaced; also $XERO_SANDBOX_CMD)",
         )
 
-    test = sub.add_parser("test", help="run both test tiers")
+    test = sub.add_parser("test", help="run the test tiers")
     add_odoo_bin(
         test,
         "run the Odoo tests against a sandbox process started with this command "
         "(default: the tests start a sandbox in Odoo's process, as under Odoo's runner alone)",
     )
-    test.add_argument("--skip-odoo", action="store_true", help="run the plain tier only")
+    test.add_argument(
+        "--skip-odoo", action="store_true", help="run the plain tier only (no Odoo, no workers)"
+    )
+    test.add_argument("--skip-workers", action="store_true", help="leave out the worker-mode tier")
     test.add_argument("--keep-pg", action="store_true", help="leave PostgreSQL running")
     test.add_argument("--with-demo", action="store_true", help="load Odoo demo data")
     test.add_argument(
@@ -69,6 +76,14 @@ def build_parser():
     bench.add_argument("--odoo-bin", default=None, help="Odoo 19 odoo-bin (as for test)")
     bench.add_argument("--keep-pg", action="store_true", help="leave PostgreSQL running")
     bench.set_defaults(func=cmd_bench)
+
+    workers = sub.add_parser(
+        "workers",
+        help="Odoo with workers under load, over HTTP: the figures of issue 24 (calls a "
+        "minute, pages read, deadlocks) and their pass marks",
+    )
+    add_workers_options(workers)
+    workers.set_defaults(func=cmd_workers)
 
     lint = sub.add_parser("lint", help="pre-commit on all files")
     lint.set_defaults(func=cmd_lint)

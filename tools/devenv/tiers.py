@@ -1,5 +1,6 @@
-"""``test``: the plain-Python tier (pytest) and the Odoo tier (odoo-bin --test-tags), how
-their output is read, and the summary."""
+"""``test``: the plain-Python tier (pytest), the Odoo tier (odoo-bin --test-tags) and the
+worker-mode tier (``workers``: Odoo with workers under load, over HTTP), how their output is
+read, and the summary."""
 
 import os
 import re
@@ -36,6 +37,7 @@ from .odoo_install import (
 from .pg import PgCluster
 from .requirements import choose_python, ensure_requirements
 from .sandbox import start_sandbox
+from .workers import default_options, print_reports, run_scenarios
 
 # --------------------------------------------------------------------------------------------
 # results
@@ -287,6 +289,35 @@ def run_odoo_tier(odoo, python, args, timer):
                 pg.stop()
 
 
+def run_workers_tier(odoo, python, args, timer):
+    """The worker-mode run (``workers``) with its default sizes: one test per scenario,
+    passed when every pass mark of the scenario holds."""
+    result = TierResult("worker-mode tier")
+    result.ran = True
+    if not odoo_requirements_met(odoo):
+        result.note = "the Odoo Python lacks the connector's requirements"
+        return result
+    step("worker-mode tier: Odoo with --workers=3 --max-cron-threads=2 under load, over HTTP")
+    options = default_options(odoo_bin=args.odoo_bin, keep_pg=args.keep_pg)
+    try:
+        with timer("worker-mode run"):
+            reports = run_scenarios(odoo, python, options)
+    except (SystemExit, subprocess.CalledProcessError) as err:
+        result.note = f"PostgreSQL did not start: {err}"
+        say(result.note)
+        return result
+    print_reports(reports)
+    for report, seconds in reports:
+        timer.stages.append((f"  {report.scenario}", seconds))
+    result.passed = sum(1 for report, _s in reports if report.ok)
+    result.failed = len(reports) - result.passed
+    result.ok = bool(reports) and result.failed == 0
+    failed = [report.scenario for report, _s in reports if not report.ok]
+    if failed:
+        result.note = f"pass marks missed: {', '.join(failed)} (WORKERS lines above)"
+    return result
+
+
 def print_summary(results, timer):
     say("\n" + "=" * 100)
     say("SUMMARY")
@@ -331,6 +362,21 @@ def cmd_test(args):
     else:
         odoo_result = run_odoo_tier(odoo, python, args, timer)
     results.append(odoo_result)
+
+    workers_result = TierResult("worker-mode tier")
+    if args.skip_odoo:
+        workers_result.note = "--skip-odoo given"
+    elif args.skip_workers:
+        workers_result.note = "--skip-workers given"
+    elif odoo is None:
+        workers_result.note = "no Odoo 19 install found"
+        banner(
+            f"WORKER-MODE TIER SKIPPED: no Odoo {ODOO_MAJOR} install found ({odoo_reason})",
+            ["it runs Odoo as a server with workers: the same install as the Odoo tier's"],
+        )
+    else:
+        workers_result = run_workers_tier(odoo, python, args, timer)
+    results.append(workers_result)
     if odoo is None and not args.skip_odoo:
         banner("ODOO TIER SKIPPED (see above): only the plain-Python tier ran")
     print_summary(results, timer)  # its last line is the closing `total: ...` line

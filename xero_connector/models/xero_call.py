@@ -5,6 +5,8 @@ import time
 from contextlib import contextmanager
 from datetime import timedelta
 
+import psycopg2
+
 from odoo import api, fields, models, sql_db
 from odoo.tools import SQL
 
@@ -148,6 +150,20 @@ class XeroCall(models.Model):
                     return 0
             return 0.05
         finally:
+            self._end_turn(cr, base)
+
+    @api.model
+    def _end_turn(self, cr, base):
+        """Give the turn back; a session's lock outlives its transaction, even one that
+        failed: rolled back first, it is given back all the same."""
+        try:
+            cr.execute(
+                "SELECT pg_advisory_unlock(%s, %s)",
+                (LOCK_SPACE, base + TURN_LOCK),
+                log_exceptions=False,
+            )
+        except psycopg2.Error:
+            cr.rollback()
             cr.execute("SELECT pg_advisory_unlock(%s, %s)", (LOCK_SPACE, base + TURN_LOCK))
 
     @api.model

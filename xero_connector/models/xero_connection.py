@@ -394,6 +394,12 @@ class XeroConnection(models.Model):
         help="The calls a minute Xero allows an organisation (60). Every Odoo worker's calls "
         "together stay within it, and within 5 at once, before Xero has to refuse any.",
     )
+    push_left = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="The last push stopped (its time, Xero's limits) before it sent all that was "
+        "pending: the rest goes at the next run, not with what is posted later.",
+    )
     pushed_at = fields.Datetime(
         string="Last sent what was pending",
         readonly=True,
@@ -1409,8 +1415,8 @@ class XeroConnection(models.Model):
         """Before a push, the indexes not refreshed for INDEX_FRESH, or never read in full, by
         their imports, in the scheduled action's transactions: they commit page by page, and
         stop when the run's time is up. False: stop (Xero's limits)."""
-        if not self._import_budget_left():
-            return True  # the day's last calls go to sending: the index stays as it is
+        if not self._import_budget_left() or self.env["xero.sync.mixin"]._xero_run_share_spent():
+            return True  # the day's last calls go to sending, or this run's time is spent
         fresh_after = fields.Datetime.now() - INDEX_FRESH
         for name, (model_name, method) in self._index_imports().items():
             cursor = self._import_cursor(name)
@@ -1441,7 +1447,9 @@ class XeroConnection(models.Model):
             if connection._is_rate_limited():
                 continue
             with runs._recording(connection, "push") as recorded:
-                if recorded._push_all():
+                whole = recorded._push_all()
+                recorded._note_push_left(not whole)
+                if whole:
                     pushed |= connection
             if self.env.context.get("cron_id") and not self.env["ir.cron"]._commit_progress():
                 self.env.ref("xero_connector.ir_cron_xero_push")._trigger()
@@ -1482,7 +1490,8 @@ class XeroConnection(models.Model):
             return False
         now = fields.Datetime.now()
         due = self.pushed_at and self.pushed_at + timedelta(minutes=self.push_every_minutes)
-        if due and now < due - PUSH_SLACK and waiting < BATCH_SIZE:
+        # What the last push left (stopped by its time or Xero's limits) goes on now.
+        if due and now < due - PUSH_SLACK and waiting < BATCH_SIZE and not self.push_left:
             return True
         # Another worker writing the row (a push, Xero's count of calls): this push goes
         # unnoted, and the next one goes too.
@@ -1490,8 +1499,14 @@ class XeroConnection(models.Model):
             self._write_quietly({"pushed_at": now})
         return False
 
+    def _note_push_left(self, left):
+        """Whether the push just run stopped before it sent all that was pending."""
+        if self.push_left != left and lock_quietly(self):
+            self._write_quietly({"push_left": left})
+
     def _has_new_pending(self):
-        """Whether records new to Xero wait to be sent: they are matched against the index."""
+        """Whether records new to Xero wait to be sent: they, or the new contacts and items
+        they need, are matched against the index."""
         for model_name in self._synced_models():
             model = self.env[model_name].sudo().with_company(self.company_id)
             domain = model._xero_pending_domain(self) + [("xero_id", "=", False)]
@@ -1612,6 +1627,9 @@ class XeroConnection(models.Model):
         for name, model_name, method in self._import_plan():
             if scheduled and not self._import_due(name):
                 continue
+            if self.env["xero.sync.mixin"]._xero_run_share_spent():
+                self.env.ref("xero_connector.ir_cron_xero_import")._trigger()
+                break
             if not self._import_one(model_name, method):
                 break
             if self.env.context.get("cron_id"):

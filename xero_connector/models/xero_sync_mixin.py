@@ -67,16 +67,11 @@ def endpoint_of(route):
 
 
 def commit_progress(env, processed, remaining=None):
-    """Commit and report progress inside a scheduled action, or in a transaction of its own
-    given a deadline (``xero_commit_until``, a ``time.monotonic()``); elsewhere (a button) do
-    nothing: the request commits once, at its end. Returns the run's time left."""
-    if env.context.get("cron_id"):
-        return env["ir.cron"]._commit_progress(processed, remaining=remaining)
-    until = env.context.get("xero_commit_until")
-    if until is None:
+    """Commit and report progress inside a scheduled action; elsewhere (a button) do nothing:
+    the request commits once, at its end. Returns the run's time left."""
+    if not env.context.get("cron_id"):
         return float("inf")
-    env.cr.commit()  # pylint: disable=invalid-commit
-    return max(until - time.monotonic(), 0)
+    return env["ir.cron"]._commit_progress(processed, remaining=remaining)
 
 
 class XeroDataError(Exception):
@@ -385,7 +380,9 @@ class XeroSyncMixin(models.AbstractModel):
             log._record(connection, "import", "error", message, duration=time.monotonic() - started)
             return None
         finally:
-            cursor.write({"resume": resume, "last_run_at": fields.Datetime.now()})
+            # Unless another worker took the import over since a commit of its pages.
+            if lock_quietly(cursor):
+                cursor.write({"resume": resume, "last_run_at": fields.Datetime.now()})
         if finished:
             if not cursor.watermark and name in connection._index_imports():
                 # Records new to Xero waited for this first read of the index.
@@ -425,13 +422,16 @@ class XeroSyncMixin(models.AbstractModel):
             max_calls=self.env.context.get("xero_import_calls"),
             **params,
         )
-        count, finished = 0, False
+        count, finished, read = 0, False, 0
         while True:
+            if read and self._xero_run_share_spent():
+                break
             try:
                 page = next(pages)
             except StopIteration as end:
                 finished = end.value is not False
                 break
+            read += 1
             whole, imported = self._xero_import_chunks(endpoint, page, import_page, resume, cursor)
             count += imported
             if whole and page.last:
@@ -486,7 +486,8 @@ class XeroSyncMixin(models.AbstractModel):
         for connection, group in records._xero_group_by_connection():
             # Records another worker holds, or changed since this request began, cannot be
             # written here: they go in the background.
-            free = lock_quietly(group)
+            first = group[:BATCH_SIZE]
+            free = lock_quietly(first) | group[BATCH_SIZE:]
             (group - free)._xero_mark_pending_apart()
             later |= group - free
             try:
@@ -494,11 +495,12 @@ class XeroSyncMixin(models.AbstractModel):
                     later |= free._xero_send_pressed(connection)
             except CONCURRENCY_ERRORS as error:
                 # Another worker (the scheduled push, another press) changed some of these
-                # records since this request began: they go in the background. What Xero
-                # already took is found again by its claims, never sent twice.
+                # records, or a row they need, since this request began: they go in the
+                # background. What Xero already took is found again by its claims, never
+                # sent twice.
                 _logger.info("Sync to Xero met another worker, left to the push: %s", error)
                 self.env.invalidate_all(flush=False)
-                free._xero_mark_pending_apart()
+                free._xero_mark_pending_here()
                 later |= free
         if later:
             for connection, _group in later._xero_group_by_connection():
@@ -527,6 +529,17 @@ class XeroSyncMixin(models.AbstractModel):
             lock_quietly(self.with_env(self.env(cr=cr)))._xero_write(
                 {"xero_state": "pending", "xero_error": False}
             )
+
+    def _xero_mark_pending_here(self):
+        """Mark these records pending in this transaction, those it may still write; the
+        others in a transaction of their own."""
+        mine = lock_quietly(self)
+        try:
+            with self.env.cr.savepoint():
+                mine._xero_write({"xero_state": "pending", "xero_error": False})
+        except CONCURRENCY_ERRORS:
+            mine = self.browse()
+        (self - mine)._xero_mark_pending_apart()
 
     def _xero_send_pressed(self, connection):
         """Mark these records (of one connection) pending and send the first batch of them now;

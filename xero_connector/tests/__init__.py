@@ -43,3 +43,5 @@ from . import test_custom_connection
 from . import test_dead_token
 from . import test_partner_matching
 from . import test_limits_across_workers
+from . import test_large_organisation
+from . import test_concurrent_presses

@@ -106,6 +106,23 @@ class TestPushTogether(MoneyBackCase):
         self.assertEqual(self.push(), ["PUT /Invoices"])
         self.assertEqual(set(selection.mapped("xero_state")), {"synced"})
 
+    def test_what_a_push_stopped_before_sending_goes_at_the_next_run(self):
+        """A push cut short (here Xero's minute limit after its first write) leaves fewer
+        than a batch: they were waiting before it began, and go at the next run, not an
+        hour later with what is posted since."""
+        self.connection.push_every_minutes = 60
+        moves = self.posted(*(self.move() for _n in range(60)))
+        self.sandbox.add_fault(
+            kind="rate_limit", method="PUT", path="/Invoices", skip=1, times=1, retry_after=60
+        )
+        self.assertEqual(self.push(), ["PUT /Invoices", "PUT /Invoices"])
+        self.assertEqual(len(moves.filtered(lambda m: m.xero_state == "pending")), 10)
+        self.skipped += timedelta(minutes=2)
+        later = self.posted(self.move())
+        self.assertEqual(self.push(), ["PUT /Invoices"])
+        self.assertEqual(set(moves.mapped("xero_state")), {"synced"})
+        self.assertEqual(later.xero_state, "synced", "it went with them")
+
     def test_a_payment_made_in_odoo_goes_at_the_next_run_while_documents_wait(self):
         self.connection.push_every_minutes = 60
         paid = self.posted(self.move())

@@ -1,0 +1,121 @@
+# Copyright 2026 xero_connector developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The first push to an organisation of thousands of contacts: the index of its contacts is
+read by the contacts import, page by page, each page once; a send never reads it from the
+start. (The same in worker mode, timed against Odoo's limits: ``make workers``.)"""
+
+import time
+
+from odoo.tests import tagged
+
+from ..models.xero_sync_mixin import IMPORT_CHUNK
+from .common import XeroCase
+from .test_engine import requests_log
+
+CONTACTS = 2500
+# Contacts changed at the same instant: a full page holds its last instant back for the next
+# one, so a page of 1,000 brings 900 here: three pages in all.
+CHUNK = 100
+PAGES = 3
+RUNS = 8
+
+
+@tagged("post_install", "-at_install")
+class TestFirstPushToALargeOrganisation(XeroCase):
+    def setUp(self):
+        super().setUp()
+        tenant = self.tenant["tenantId"]
+        for start in range(0, CONTACTS, CHUNK):
+            self.sandbox._call(
+                "POST",
+                "/sandbox/tenants/%s/data/Contacts" % tenant,
+                json={
+                    "Contacts": [
+                        {"Name": "Existing %05d" % n, "TaxNumber": "GB%09d" % n}
+                        for n in range(start, start + CHUNK)
+                    ]
+                },
+            )
+            # Xero's users add contacts over time: changes a second apart or more.
+            self.sandbox._call("POST", "/sandbox/clock", json={"advance": 5})
+        self.sandbox._call("DELETE", "/sandbox/requests")
+
+    def contact_pages_read(self):
+        """Pages of the contacts import (not the balances of chosen contacts, by IDs)."""
+        return sum(
+            1
+            for r in requests_log(self.sandbox)
+            if (r["method"], r["path"]) == ("GET", "/Contacts") and "IDs=" not in r["query"]
+        )
+
+    def contacts_named(self, name):
+        return [c for c in self.held_contacts() if c["Name"] == name]
+
+    def test_a_press_reads_one_page_the_import_the_rest_and_the_push_sends(self):
+        new = self.partners(3)
+        # On the last page: linked by its tax number, not created again.
+        known = self.env["res.partner"].create(
+            {"name": "Existing Twenty-Four Hundred Ltd", "is_company": True, "vat": "GB000002400"}
+        )
+        pressed = new | known
+        pressed.action_xero_sync()
+        self.assertEqual(self.contact_pages_read(), 1, "a press reads one page of contacts")
+        self.assertEqual(set(pressed.mapped("xero_state")), {"pending"})
+        self.assertTrue(all(pressed.mapped("xero_waiting")))
+        self.assertIn("first reading of the organisation's contacts", new[0].xero_error)
+        self.assertEqual(len(self.held_contacts()), CONTACTS, "nothing created meanwhile")
+
+        self.env["xero.connection"]._cron_import()
+        self.assertEqual(self.contact_pages_read(), PAGES, "the import goes on from page 2")
+
+        self.run_push_cron()
+        self.assertEqual(self.contact_pages_read(), PAGES, "no page read twice")
+        self.assertEqual(set(pressed.mapped("xero_state")), {"synced"})
+        self.assertFalse(any(pressed.mapped("xero_waiting")))
+        self.assertEqual(len(self.held_contacts()), CONTACTS + 3)
+        for partner in new:
+            self.assertEqual(len(self.contacts_named(partner.name)), 1)
+        [same_tax] = [c for c in self.held_contacts() if c.get("TaxNumber") == "GB000002400"]
+        self.assertEqual(known.xero_id, same_tax["ContactID"])
+
+    def test_scheduled_runs_read_the_index_page_by_page_then_send(self):
+        """Each run of a scheduled action reads what its time allows (Odoo gives a run 10
+        seconds before it stops at the next commit) and commits it: the next run goes on from
+        there, and the partners go once the index is whole."""
+        new = self.partners(2)
+        new.write({"xero_state": "pending"})
+        runs = 0
+        while runs < RUNS and set(new.mapped("xero_state")) != {"synced"}:
+            self.run_push_cron()
+            self.env.ref("xero_connector.ir_cron_xero_import").method_direct_trigger()
+            self.env.invalidate_all()
+            runs += 1
+        self.assertEqual(set(new.mapped("xero_state")), {"synced"}, "sent within %s runs" % RUNS)
+        self.assertEqual(self.contact_pages_read(), PAGES, "each page read once")
+        writes = [r for r in requests_log(self.sandbox) if r["method"] != "GET"]
+        self.assertEqual(len(writes), 1, "both partners in one write")
+
+    def test_a_page_that_would_outlast_its_run_stops_between_chunks(self):
+        """A run that has used its share of the time Odoo gives a cron worker before killing
+        it keeps what it imported and stops; the next run reads the rest of that page again."""
+        partners = self.env["res.partner"].with_context(active_test=False)
+        imported_before = partners.search_count([("xero_id", "!=", False)])
+        late = {"cron_end_time": time.monotonic() - 1000}
+        contacts = self.env["res.partner"].with_context(**late)
+        contacts._xero_import_contacts(self.connection)
+        cursor = self.connection._import_cursor("contacts")
+        self.assertFalse(cursor.watermark, "not finished")
+        self.assertEqual(self.contact_pages_read(), 1)
+        self.assertEqual(
+            partners.search_count([("xero_id", "!=", False)]) - imported_before, IMPORT_CHUNK
+        )
+        self.env["res.partner"]._xero_import_contacts(self.connection)
+        self.assertTrue(cursor.watermark)
+        self.assertEqual(
+            partners.search_count([("xero_id", "!=", False)]) - imported_before, CONTACTS
+        )
+        self.assertEqual(
+            len(set(partners.search([("xero_id", "!=", False)]).mapped("xero_id"))),
+            partners.search_count([("xero_id", "!=", False)]),
+            "each contact imported once",
+        )
