@@ -68,6 +68,12 @@ class XeroImportCursor(models.Model):
         if not self.last_change_at or moment > self.last_change_at:
             self.write({"last_change_at": moment})
 
+    def _keep_place(self, resume):
+        """Where the import resumes, as the run leaves it; unless another worker took the
+        import over since a commit of its pages."""
+        if lock_quietly(self):
+            self.write({"resume": resume, "last_run_at": fields.Datetime.now()})
+
     def _still_ours(self, resume):
         """After a commit: whether this transaction holds the import again, as it left it
         (no other worker took it over and moved it on meanwhile)."""

@@ -369,20 +369,20 @@ class XeroSyncMixin(models.AbstractModel):
         try:
             count, finished = import_since(cursor.watermark, resume)
         except RateLimited as error:
+            cursor._keep_place(resume)
             connection._note_rate_limit(error.retry_after)
             log._record(connection, "import", "rate_limited", connection._rate_limit_message())
             return None
         except (XeroError, XeroNeedsReconnect) as error:
+            cursor._keep_place(resume)
             message = getattr(error, "message", None) or str(error)
             if isinstance(error, AuthError) and error.reason in LOST_REASONS:
                 connection._mark_lost(message)
             connection._set_error(message)
             log._record(connection, "import", "error", message, duration=time.monotonic() - started)
             return None
-        finally:
-            # Unless another worker took the import over since a commit of its pages.
-            if lock_quietly(cursor):
-                cursor.write({"resume": resume, "last_run_at": fields.Datetime.now()})
+        # Any other failure (the database's) rolls this transaction back: nothing to keep.
+        cursor._keep_place(resume)
         if finished:
             if not cursor.watermark and name in connection._index_imports():
                 # Records new to Xero waited for this first read of the index.
