@@ -685,5 +685,81 @@ def test_iter_changes_reads_more_than_a_page_changed_at_one_instant_by_page_numb
     pages = list(client.iter_changes("Contacts", page_size=2, include_archived=True))
     names = [c.name for page in pages for c in page]
     assert len(names) == len(set(names)) == 11
-    points = [resume_point("Contacts", c) for page in pages for c in page]
-    assert points == sorted(points)
+    for page in pages:
+        points = [resume_point("Contacts", c) for c in page]
+        assert points == sorted(points)
+    assert [page.window_page for page in pages][-3:] == [1, 2, 3]
+    assert pages[-1].last
+
+
+def read_window(client, page_size=2, **resume):
+    pages = client.iter_changes("Contacts", page_size=page_size, include_archived=True, **resume)
+    read = []
+    try:
+        while True:
+            read.append(next(pages))
+    except StopIteration as end:
+        return read, end.value
+
+
+def window_ids(client):
+    return {c.contact_id for page in client.iter_changes("Contacts") for c in page}
+
+
+def test_a_window_read_by_page_numbers_resumes_after_its_kept_page(client, sandbox, monkeypatch):
+    """A run that stops inside a bulk window (a press's one call, the run's time) goes on
+    from the page after the one it kept, never from the window's start."""
+    monkeypatch.setattr("xero_client.client.MAX_PAGE_SIZE", 4)
+    save_at_instants(client, sandbox, (13, 2))
+    read, finished = read_window(client, max_calls=3)
+    assert finished is False
+    assert [page.window_page for page in read] == [1]
+    sandbox.clear_request_log()
+    rest, finished = read_window(client, window_page=1)
+    assert finished is True and rest[-1].last
+    asked = [r["query"] for r in sandbox.state.request_log if r["method"] == "GET"]
+    assert len(asked) == 3
+    for number, query in zip((2, 3, 4), asked, strict=True):
+        assert "page=%d&" % number in query + "&"
+        assert "order=ContactID" in query
+    assert {c.contact_id for page in [*read, *rest] for c in page} == window_ids(client)
+
+
+def test_a_window_read_one_page_a_run_moves_on_each_run(client, sandbox, monkeypatch):
+    monkeypatch.setattr("xero_client.client.MAX_PAGE_SIZE", 4)
+    save_at_instants(client, sandbox, (13, 2))
+    kept, seen = None, set()
+    for _run in range(8):
+        # A press reads two pages at most: the one that finds the window, and one of it.
+        read, finished = read_window(client, page_size=4, max_calls=2, window_page=kept)
+        for page in read:
+            kept = page.window_page or kept
+            seen |= {c.contact_id for c in page}
+        if finished:
+            break
+    assert finished is True
+    assert seen == window_ids(client)
+
+
+def test_a_window_loses_none_edited_between_two_of_its_pages(client, sandbox, monkeypatch):
+    """Objects of the window edited while it is read, within one run or between two (however
+    many): in the order of their IDs they keep their places, none slips past the reading."""
+    monkeypatch.setattr("xero_client.client.MAX_PAGE_SIZE", 4)
+    save_at_instants(client, sandbox, (13, 2))
+    everyone = window_ids(client)
+    pages = client.iter_changes("Contacts", page_size=2, include_archived=True)
+    read = []
+    while not read:
+        read = [page for page in [next(pages)] if page.window_page]
+    sandbox.clock.advance(5)
+    edited = [Contact(contact_id=c.contact_id, name=c.name + " edited") for c in read[0]]
+    client.save_contacts(edited, "k-edit-window-1")
+    read.append(next(pages))
+    rest, _finished = read_window(client, window_page=read[-1].window_page)
+    sandbox.clock.advance(5)
+    client.save_contacts(
+        [Contact(contact_id=c.contact_id, name=c.name + " again") for c in read[1]], "k-edit-2"
+    )
+    rest, finished = read_window(client, window_page=read[-1].window_page)
+    assert finished is True
+    assert {c.contact_id for page in [*read, *rest] for c in page} == everyone

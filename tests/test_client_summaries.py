@@ -143,6 +143,25 @@ def test_a_years_sales_documents_come_in_one_call_and_resume(client, sandbox, re
     assert [[d.sub_total for d in page] for page in rest] == [[200]]
 
 
+def test_a_documents_reading_stops_at_its_calls_and_resumes_at_a_window_page(
+    client, received
+):
+    (customer,) = saved_contacts(client, 1)
+    this_year = date(date.today().year, 1, 1)
+    client.save("Invoices", [invoice("ACCREC", customer, 100, this_year)], str(uuid.uuid4()))
+    received.clear()
+    reading = client.iter_documents("Invoices", types=("ACCREC",), max_calls=0)
+    with pytest.raises(StopIteration) as end:
+        next(reading)
+    assert end.value.value is False
+    assert reads(received, "/Invoices") == []
+    pages = list(client.iter_documents("Invoices", types=("ACCREC",), window_page=1))
+    assert [(page.window_page, page.last, len(page)) for page in pages] == [(2, True, 0)]
+    (query,) = reads(received, "/Invoices")
+    assert (query["page"], query["order"]) == (["2"], ["InvoiceID ASC"])
+    assert query["where"] == ['Type=="ACCREC"']
+
+
 def test_credit_notes_filter_their_statuses_in_where(client, received):
     (customer,) = saved_contacts(client, 1)
     this_year = date(date.today().year, 1, 1)

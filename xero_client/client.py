@@ -137,12 +137,30 @@ COLLECTIONS = {
 }
 
 
-class ChangesPage(list):
-    """A page of ``iter_changes``; ``last``: no page follows it."""
+class CallBudget:
+    """How many calls a reading may still make (None: no bound)."""
 
-    def __init__(self, objects, last=False):
+    def __init__(self, calls):
+        self.left = calls
+
+    def take(self):
+        """Whether one more call may be made; counts it."""
+        if self.left is None:
+            return True
+        if self.left <= 0:
+            return False
+        self.left -= 1
+        return True
+
+
+class ChangesPage(list):
+    """A page of ``iter_changes``; ``last``: no page follows it. ``window_page``: None, or
+    the number of this page in a window read by page numbers (see ``iter_changes``)."""
+
+    def __init__(self, objects, last=False, window_page=None):
         super().__init__(objects)
         self.last = last
+        self.window_page = window_page
 
 
 @dataclass
@@ -362,7 +380,14 @@ class XeroClient:
             yield batch, self.get_contacts(page=1, ids=batch, page_size=PAGE_SIZE)
 
     def iter_documents(
-        self, endpoint, types=(), date_from=None, statuses=(), after=None, summary_only=False
+        self,
+        endpoint,
+        types=(),
+        date_from=None,
+        statuses=(),
+        after=None,
+        summary_only=False,
+        **reading,
     ):
         """Pages of the documents of ``endpoint`` (Invoices or CreditNotes) of these Types
         (``("ACCREC",)``; none: all), dated ``date_from`` or later (a ``date``; None: any
@@ -374,7 +399,8 @@ class XeroClient:
 
         Filters are those Xero optimises: Type and Date in ``where`` (combined with AND), an
         invoice's statuses as ``Statuses``; credit notes have no such parameter, so theirs
-        go in ``where``."""
+        go in ``where``. ``reading``: ``iter_changes``'s ``max_calls`` and
+        ``window_page``."""
         conditions, params = [], {}
         if types:
             conditions.append(any_of("Type", types))
@@ -395,6 +421,7 @@ class XeroClient:
             after=after,
             page_size=MAX_PAGE_SIZE,
             where=" AND ".join(conditions) or None,
+            **reading,
             **params,
         )
 
@@ -419,7 +446,9 @@ class XeroClient:
                 return
             page += 1
 
-    def iter_changes(self, endpoint, after=None, page_size=PAGE_SIZE, max_calls=None, **params):
+    def iter_changes(
+        self, endpoint, after=None, page_size=PAGE_SIZE, max_calls=None, window_page=None, **params
+    ):
         """Pages of the objects of ``endpoint`` changed after the resume point ``after`` (see
         ``resume_point``; None: all of them), oldest change first. To resume later, e.g. in
         the next cron run, keep the resume point of the last object of the last page handled.
@@ -431,19 +460,32 @@ class XeroClient:
         never ends inside a group of objects changed at the same instant: resuming after its
         last object skips none of them, whatever order Xero gives ties in (such a page may be
         larger than page_size). The price: what changed in the second before a page's end is
-        read twice, and filtered out here. Only when more than Xero's largest page (1,000)
-        changed within one second is that window read by page numbers, to its end.
+        read twice, and filtered out here.
+
+        Only when more than Xero's largest page (1,000) changed within one second (a bulk
+        action, a CSV import in Xero) is the list of the objects changed since ``after`` read
+        by page numbers, to its end, in the order of their IDs: an object changed meanwhile
+        keeps its place there, so none shifts back past a page already read (an object added
+        meanwhile may shift some forward: read twice, never missed; what changed meanwhile
+        is newer than the reading's start, for the next reading). Those pages carry their
+        ``window_page``. While they come, keep ``after`` as it is and the ``window_page`` of
+        the last page handled; resume with both, at the page after it.
 
         Each page is a ``ChangesPage`` (a list) whose ``last`` says that no more follow.
         ``max_calls``: stop before the call past that many. The generator's return value
         (``StopIteration.value``) says whether every change was read.
         """
         after, size = as_resume_point(after), page_size
-        calls = 0
+        budget = CallBudget(max_calls)
+        if window_page:
+            return (
+                yield from self._changes_by_page_number(
+                    endpoint, after, window_page + 1, budget, params
+                )
+            )
         while True:
-            if max_calls is not None and calls >= max_calls:
+            if not budget.take():
                 return False
-            calls += 1
             found = self.get_page(
                 endpoint, 1, size, resume_since(after), order=CHANGE_ORDER, **params
             )
@@ -461,33 +503,41 @@ class XeroClient:
                 # same point for a larger page, never for page 2 of a list that may move.
                 size = min(size * 10, MAX_PAGE_SIZE)
             elif full:
-                # More than Xero's largest page changed within a second (a bulk action in
-                # Xero's screens): that window is read by page numbers to its end, and the
-                # objects newer than the point are given at once, oldest change first.
-                yield from self._changes_by_page_number(endpoint, after, found, params)
-                return True
+                return (yield from self._changes_by_page_number(endpoint, after, 1, budget, params))
             if not full:
                 return True
 
-    def _changes_by_page_number(self, endpoint, after, first_page, params):
-        """Pages 2, 3... of the changes since ``after`` (page 1 being ``first_page``) until a
-        short one: one list of the objects changed after ``after``, each once."""
-        found, page = list(first_page), 2
+    def _changes_by_page_number(self, endpoint, after, page, budget, params):
+        """The pages of the changes since ``after`` in the order of their IDs, from page
+        number ``page`` on, until a short one, each a ``ChangesPage`` with its
+        ``window_page``. Returns whether the list's end was reached (False: ``budget``
+        spent)."""
+        order = "%s ASC" % id_element(endpoint)
         while True:
-            more = self.get_page(
-                endpoint, page, MAX_PAGE_SIZE, resume_since(after), order=CHANGE_ORDER, **params
+            if not budget.take():
+                return False
+            found = self.get_page(
+                endpoint, page, MAX_PAGE_SIZE, resume_since(after), order=order, **params
             )
-            found.extend(more)
-            if len(more) < MAX_PAGE_SIZE:
-                break
+            yield self._window_page(endpoint, after, page, found)
+            if len(found) < MAX_PAGE_SIZE:
+                return True
             page += 1
+
+    @staticmethod
+    def _window_page(endpoint, after, page, found):
+        """The page of number ``page`` of a window: its objects changed after ``after``,
+        oldest change first."""
         newer = {}
         for xero_object in found:
             point = resume_point(endpoint, xero_object)
             if not after or point > after:
                 newer.setdefault(point, xero_object)
-        if newer:
-            yield ChangesPage([newer[point] for point in sorted(newer)], last=True)
+        return ChangesPage(
+            [newer[point] for point in sorted(newer)],
+            last=len(found) < MAX_PAGE_SIZE,
+            window_page=page,
+        )
 
     def find(self, endpoint, where, **params):
         """The objects of ``endpoint`` (Invoices, CreditNotes, Contacts...) that ``where``
@@ -898,6 +948,14 @@ def resume_point(endpoint, xero_object):
     after it. Keep the datetime to the millisecond (e.g. as its isoformat())."""
     object_id = getattr(xero_object, COLLECTIONS[endpoint].id_attribute)
     return (updated_utc(xero_object) or EPOCH, str(object_id).lower())
+
+
+def id_element(endpoint):
+    """The name Xero gives the ID of an object of ``endpoint``: ``ContactID``, ``InvoiceID``."""
+    return "".join(
+        word.upper() if word == "id" else word.capitalize()
+        for word in COLLECTIONS[endpoint].id_attribute.split("_")
+    )
 
 
 def as_resume_point(value):

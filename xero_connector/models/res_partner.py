@@ -11,11 +11,9 @@ from xero_python.accounting import Contact
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.fields import Domain
-from odoo.tools import SQL
 
-from xero_client.client import MAX_IDS, MAX_PAGE_SIZE, resume_point
-from xero_client.mappings.common import clean, normalised
+from xero_client.client import MAX_IDS, MAX_PAGE_SIZE
+from xero_client.mappings.common import normalised
 from xero_client.mappings.contact import (
     MAX_CONTACT_PERSONS,
     contact_from_xero,
@@ -26,7 +24,7 @@ from xero_client.mappings.contact import (
 from xero_client.routes import CONTACTS
 
 from .xero_document_line_mixin import amount
-from .xero_sync_mixin import XERO_STATES, XeroDataError, commit_progress
+from .xero_sync_mixin import XERO_STATES, XeroDataError
 
 # The contacts import reads Xero's largest pages: 10,000 contacts in 10 calls, not 100.
 CONTACT_PAGE_SIZE = MAX_PAGE_SIZE
@@ -79,6 +77,8 @@ SUMMARY_FIELDS = (
 )
 
 _logger = logging.getLogger(__name__)
+# The fields an imported contact is matched on, and the stored keys searched for them.
+MATCH_KEYS = {"name": "xero_name_key", "vat": "xero_vat_key", "email": "xero_email_key"}
 
 
 class ResPartner(models.Model):
@@ -88,6 +88,12 @@ class ResPartner(models.Model):
     _xero_route = CONTACTS
     _xero_index_import = ("contacts", "_xero_import_contacts")
     _xero_synced_fields = PARTNER_SYNCED_FIELDS
+
+    # What an imported contact is compared with (``normalised``, as Xero compares names),
+    # kept to be searched: SQL has no case folding of Python's.
+    xero_name_key = fields.Char(compute="_compute_xero_keys", store=True, index=True)
+    xero_vat_key = fields.Char(compute="_compute_xero_keys", store=True, index=True)
+    xero_email_key = fields.Char(compute="_compute_xero_keys", store=True, index=True)
 
     # A partner is often shared by the companies of the database, each connected to its own
     # Xero organisation: its Xero link and status are kept per company.
@@ -499,17 +505,23 @@ class ResPartner(models.Model):
             ("id", "not in", own_partners.partner_id.ids),
         ]
 
+    @api.depends("name", "vat", "email")
+    def _compute_xero_keys(self):
+        for partner in self:
+            for field, key in MATCH_KEYS.items():
+                partner[key] = normalised(partner[field]) or False
+
     def _xero_import_candidates(self, page, linkable):
         """The partners of ``linkable`` that the contacts of a page may be, by field and
         ``normalised`` value: one query per field for the whole page, in the order a search
         gives them."""
         candidates = {}
-        for field in ("name", "vat", "email"):
-            wanted = {clean(values.get(field)) for values in page} - {""}
+        for field, key in MATCH_KEYS.items():
+            wanted = {normalised(values.get(field)) for values in page} - {""}
             if not wanted:
                 continue
-            for partner in self.search(linkable + [same_text_in_domain(field, wanted)]):
-                candidates.setdefault((field, normalised(partner[field])), []).append(partner)
+            for partner in self.search(linkable + [(key, "in", sorted(wanted))]):
+                candidates.setdefault((field, partner[key]), []).append(partner)
         return candidates
 
     def _xero_find_for_import(self, values, candidates):
@@ -685,7 +697,7 @@ class ResPartner(models.Model):
                     self.env["xero.contact.document"].sudo()._fallen_overdue(connection, since, now)
                 )
                 partners._xero_mark_summaries_due(connection, fallen)
-            count, finished = partners._xero_read_balances(connection, client, now)
+            count, finished = partners._xero_read_balances(connection, client, now, resume)
             if finished:
                 count += partners._xero_turn_of_year(connection, now)
             return count, finished
@@ -703,6 +715,7 @@ class ResPartner(models.Model):
         """The one-off reading of the documents the summaries need from before the polls
         began (BACKFILL): a few calls, resumable page by page. Returns whether it is done."""
         state = resume.setdefault("backfill", {"year": now.year, "step": 0, "after": None})
+        cursor = connection._import_cursor(SUMMARY_IMPORT)
         for step in range(state["step"], len(BACKFILL)):
             endpoint, query = BACKFILL[step]
             pages = client.iter_documents(
@@ -710,19 +723,26 @@ class ResPartner(models.Model):
                 types=query.get("types", ()),
                 date_from=date(state["year"], 1, 1) if query.get("this_year") else None,
                 statuses=query["statuses"],
-                after=state["after"],
                 summary_only=query.get("summary_only", False),
+                **self._xero_reading(state),
             )
-            for page in pages:
-                self._xero_note_documents(connection, endpoint, page)
-                moment, object_id = resume_point(endpoint, page[-1])
-                state["after"] = [moment.isoformat(), object_id]
-                connection._import_cursor(SUMMARY_IMPORT)._keep_resume(resume)
-                if not commit_progress(self.env, len(page)):
-                    self.env.ref("xero_connector.ir_cron_xero_import")._trigger()
-                    return False
-            state.update(step=step + 1, after=None)
-            connection._import_cursor(SUMMARY_IMPORT)._keep_resume(resume)
+
+            def note(documents, endpoint=endpoint):
+                self._xero_note_documents(connection, endpoint, documents)
+                return 0
+
+            _touched, finished = self._xero_ride_pages(
+                cursor,
+                pages,
+                lambda page, note=note, endpoint=endpoint: self._xero_import_chunks(
+                    endpoint, page, note, state, cursor, resume
+                ),
+                resume,
+            )
+            if not finished:
+                return False
+            state.update(step=step + 1, after=None, window_page=None)
+            cursor._keep_resume(resume)
         return True
 
     def _xero_summaries_due(self):
@@ -737,22 +757,27 @@ class ResPartner(models.Model):
         )
 
     @api.model
-    def _xero_read_balances(self, connection, client, now):
+    def _xero_read_balances(self, connection, client, now, resume):
         """Read Xero's balances of the partners due, batch by batch, each batch written and
         committed. Returns (partners refreshed, whether all were)."""
         due = self._xero_summaries_due()
         by_contact = due.grouped("xero_id")
-        count = 0
-        for contact_ids, contacts in self._xero_balance_batches(connection, client, by_contact):
+
+        def write(batch):
+            contact_ids, contacts = batch
             balances = dict.fromkeys(contact_ids)
             balances.update({str(c.contact_id).lower(): c.balances for c in contacts})
             partners = self.browse().union(*(by_contact[i] for i in balances if i in by_contact))
             partners._xero_write_summaries(connection, now, balances)
-            count += len(partners)
-            if not commit_progress(self.env, len(partners)):
-                self.env.ref("xero_connector.ir_cron_xero_import")._trigger()
-                return count, False
-        return count, True
+            return True, len(partners)
+
+        # What is left to read is what is still due: the import's resume point is unchanged.
+        return self._xero_ride_pages(
+            connection._import_cursor(SUMMARY_IMPORT),
+            self._xero_balance_batches(connection, client, by_contact),
+            write,
+            resume,
+        )
 
     @api.model
     def _xero_balance_batches(self, connection, client, contact_ids):
@@ -854,22 +879,6 @@ class ResPartner(models.Model):
             .search(["|", ("xero_summary_at", "!=", False), ("xero_sales_this_year", "!=", 0)])
         )
         partners._xero_write(dict.fromkeys(SUMMARY_FIELDS, False))
-
-
-def same_text_in_domain(field, values):
-    """Records whose ``field`` is one of ``values`` once both are ``normalised`` (trimmed,
-    inner whitespace collapsed, case aside), in one query: SQL's counterpart of that
-    function."""
-    wanted = {normalised(value) for value in values}
-    return Domain.custom(
-        to_sql=lambda model, alias, query: SQL(
-            "lower(btrim(regexp_replace(%s, '\\s+', ' ', 'g'))) IN "
-            "(SELECT lower(v) FROM unnest(%s::text[]) AS v)",
-            model._field_to_sql(alias, field, query),
-            sorted({clean(value) for value in values}),
-        ),
-        predicate=lambda record: normalised(record[field]) in wanted,
-    )
 
 
 def balance_values(balances):

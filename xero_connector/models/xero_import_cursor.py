@@ -1,5 +1,6 @@
 # Copyright 2026 xero_connector developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import json
 from datetime import datetime, timezone
 
 from odoo import api, fields, models
@@ -80,7 +81,7 @@ class XeroImportCursor(models.Model):
         if not lock_quietly(self):
             return False
         self.invalidate_recordset(["resume"])
-        return (self.resume or {}).get("after") == resume.get("after")
+        return (self.resume or {}) == json.loads(json.dumps(resume))
 
     def _finish(self, watermark):
         self.write({"watermark": watermark, "resume": False, "finished_at": fields.Datetime.now()})

@@ -448,7 +448,7 @@ class XeroOdooPayment(models.Model):
                     and str(document_id) == payment.move_id.xero_id
                     and found.status == "AUTHORISED"
                     and found.reference == payment._xero_reference()
-                    and not payment.currency_id.compare_amounts(found.amount, payment.amount)
+                    and not payment.currency_id.compare_amounts(float(found.amount), payment.amount)
                 ):
                     payment._xero_store_ids({payment.id: str(found.payment_id)})
                     taken.add(str(found.payment_id))
@@ -482,7 +482,7 @@ class XeroOdooPayment(models.Model):
                 if (
                     pair.move_id.xero_id == payment_target(found)
                     and pair._xero_reference() == found.reference
-                    and not pair.currency_id.compare_amounts(pair.amount, found.amount)
+                    and not pair.currency_id.compare_amounts(pair.amount, float(found.amount))
                 ):
                     adopted.add(str(found.payment_id))
                     unlinked -= pair
@@ -514,7 +514,9 @@ class XeroOdooPayment(models.Model):
                     and not found.is_deleted
                     and found.invoice
                     and str(found.invoice.invoice_id) == allocation.invoice_move_id.xero_id
-                    and not allocation.currency_id.compare_amounts(found.amount, allocation.amount)
+                    and not allocation.currency_id.compare_amounts(
+                        float(found.amount), allocation.amount
+                    )
                 ):
                     allocation._xero_store_ids({allocation.id: str(found.allocation_id)})
                     taken.add(str(found.allocation_id))

@@ -13,6 +13,7 @@ from odoo.tools import SQL, config
 from odoo.addons.base.models.ir_cron import MIN_TIME_PER_JOB
 
 from xero_client.client import resume_point, updated_utc
+from xero_client.cron_pass import pass_started
 from xero_client.errors import (
     AuthError,
     RateLimited,
@@ -37,6 +38,9 @@ IMPORT_CHUNK = 200
 # stops between two chunks of a page: the worker runs the push, the imports and Odoo's own
 # jobs one after the other within that limit.
 RUN_SHARE = 0.25
+# ... and the share the whole pass of the worker (every due job) may have used by then: a
+# worker woken by the clock, not by a trigger, slept up to 70 s of its limit before the pass.
+PASS_SHARE = 0.3
 # Batches of records whose missing dependencies are sent together, before the first of them.
 DEPENDENCY_WINDOW = 20
 TRANSIENT_RETRY_MINUTES = 5
@@ -405,24 +409,43 @@ class XeroSyncMixin(models.AbstractModel):
 
     @api.model
     def _xero_import_pages(self, connection, name, endpoint, import_page, resume, **params):
-        """The page loop of every paged import: the changes of ``endpoint`` after
-        ``resume["after"]`` (``iter_changes``, ``params`` its own), each page imported by
-        ``import_page(objects)`` (returns the records touched) IMPORT_CHUNK objects at a time,
-        then where the import resumes kept and committed, so that a run that stops reads no
-        page twice. It stops when the run's time is up, when another worker took the import
-        over between two commits, or after the calls the context allows
-        (``xero_import_calls``); the import's scheduled action goes on. A page that would
-        outlast the run's share of its time limit stops between two chunks: the next run
-        reads its rest again, rather than Odoo killing this one. Returns (records touched,
-        whether it finished)."""
+        """The changes of ``endpoint`` after ``resume["after"]`` (``iter_changes``, ``params``
+        its own), each page imported by ``import_page(objects)`` (returns the records
+        touched) IMPORT_CHUNK objects at a time, through the page loop every import rides
+        (``_xero_ride_pages``). It reads no more pages than the context allows
+        (``xero_import_calls``). Returns (records touched, whether it finished)."""
         cursor = connection._import_cursor(name)
-        pages = connection._client().iter_changes(
-            endpoint,
-            after=resume.get("after"),
-            max_calls=self.env.context.get("xero_import_calls"),
-            **params,
+        pages = connection._client().iter_changes(endpoint, **self._xero_reading(resume), **params)
+        return self._xero_ride_pages(
+            cursor,
+            pages,
+            lambda page: self._xero_import_chunks(endpoint, page, import_page, resume, cursor),
+            resume,
         )
+
+    @api.model
+    def _xero_reading(self, place):
+        """Where a reading of changes resumes (``iter_changes``'s arguments) from ``place``,
+        a dict kept by ``_xero_import_chunks``, and the calls it may make."""
+        return {
+            "after": place.get("after"),
+            "window_page": place.get("window_page"),
+            "max_calls": self.env.context.get("xero_import_calls"),
+        }
+
+    @api.model
+    def _xero_ride_pages(self, cursor, pages, store, resume):
+        """The page loop every import rides. ``pages`` gives pages (a generator whose return
+        value False says it stopped before the end: calls allowed spent); ``store(page)``
+        imports one and keeps where the import resumes in ``resume``, and returns (whether
+        the whole page was imported, records touched). After each page the work is committed,
+        so that a run that stops reads no page twice; the loop stops when the run's time is
+        up, when another worker took the import over between two commits (``cursor`` no
+        longer holds ``resume``), or after a page marked ``last``. When it did not finish,
+        the import's scheduled action goes on. Returns (records touched, whether it
+        finished)."""
         count, finished, read = 0, False, 0
+        cursor.write({"resume": resume})
         while True:
             if read and self._xero_run_share_spent():
                 break
@@ -432,12 +455,12 @@ class XeroSyncMixin(models.AbstractModel):
                 finished = end.value is not False
                 break
             read += 1
-            whole, imported = self._xero_import_chunks(endpoint, page, import_page, resume, cursor)
-            count += imported
-            if whole and page.last:
+            whole, touched = store(page)
+            count += touched
+            if whole and getattr(page, "last", False):
                 finished = True
                 break
-            time_left = commit_progress(self.env, len(page))
+            time_left = commit_progress(self.env, touched)
             if not (whole and time_left and cursor._still_ours(resume)):
                 break
         if not finished:
@@ -445,34 +468,46 @@ class XeroSyncMixin(models.AbstractModel):
         return count, finished
 
     @api.model
-    def _xero_import_chunks(self, endpoint, page, import_page, resume, cursor):
-        """One page, IMPORT_CHUNK objects at a time, the resume point kept after each; it
-        stops early when the run has used its share of the time. Returns (whether the whole page
-        was imported, records touched)."""
+    def _xero_import_chunks(self, endpoint, page, import_page, place, cursor, resume=None):
+        """One page of changes, IMPORT_CHUNK objects at a time, where the reading resumes kept
+        in ``place`` (a dict within ``resume``, the import's, kept on ``cursor``; by default
+        ``resume`` itself) after each; it stops early when the run has used its share of the
+        time. A page of a window read by page numbers (``window_page``) moves the resume
+        point only once whole: its objects are not in the order of their points across
+        pages. Returns (whether the whole page was imported, records touched)."""
+        resume = place if resume is None else resume
         count = 0
         for start in range(0, len(page), IMPORT_CHUNK):
             chunk = page[start : start + IMPORT_CHUNK]
             count += import_page(chunk)
-            moment, object_id = resume_point(endpoint, chunk[-1])
-            resume["after"] = [moment.isoformat(), object_id]
-            cursor._keep_resume(resume)
+            if page.window_page is None:
+                moment, object_id = resume_point(endpoint, chunk[-1])
+                place["after"] = [moment.isoformat(), object_id]
+                cursor._keep_resume(resume)
             if start + IMPORT_CHUNK < len(page) and self._xero_run_share_spent():
                 return False, count
+        if page.window_page is not None:
+            place["window_page"] = page.window_page
+            cursor._keep_resume(resume)
+            if page:
+                cursor._note_change(resume_point(endpoint, page[-1])[0])
         return True, count
 
     @api.model
     def _xero_run_share_spent(self):
         """Whether this scheduled run has used its share (RUN_SHARE) of the time Odoo gives a
-        cron worker before it kills it (``limit_time_real_cron``, else ``limit_time_real``):
-        the worker runs every job that is due, one after the other, within that time. False
-        outside a scheduled run."""
+        cron worker before it kills it (``limit_time_real_cron``, else ``limit_time_real``),
+        or the worker's pass has used PASS_SHARE of it: the worker runs every job that is
+        due, one after the other, within that time. False outside a scheduled run."""
         end = self.env.context.get("cron_end_time")
         limit = config["limit_time_real_cron"]
         limit = limit if limit and limit > 0 else config["limit_time_real"]
         if end is None or not limit or limit <= 0:
             return False
         started = end - MIN_TIME_PER_JOB
-        return time.monotonic() > started + limit * RUN_SHARE
+        in_pass = pass_started(self.env.context.get("cron_id"), started, limit)
+        now = time.monotonic()
+        return now > started + limit * RUN_SHARE or now > in_pass + limit * PASS_SHARE
 
     # -- the button ---------------------------------------------------------------------------
     def action_xero_sync(self):
@@ -490,6 +525,10 @@ class XeroSyncMixin(models.AbstractModel):
             free = lock_quietly(first) | group[BATCH_SIZE:]
             (group - free)._xero_mark_pending_apart()
             later |= group - free
+            # What this request wrote so far goes first, outside the savepoint: should another
+            # worker have changed those rows, the transaction cannot go on, and Odoo runs the
+            # whole request again on a fresh snapshot.
+            self.env.flush_all()
             try:
                 with self.env.cr.savepoint():
                     later |= free._xero_send_pressed(connection)

@@ -3,6 +3,8 @@
 """Sync to Xero pressed on records another worker changes at the same moment: the press
 leaves them to the scheduled push, in plain words, and never shows PostgreSQL's."""
 
+from psycopg2.errors import SerializationFailure
+
 from odoo import api
 from odoo.tests import tagged
 from odoo.tools import mute_logger
@@ -52,6 +54,26 @@ class TestPressWhileAnotherWorkerWrites(CommittedWorkersCase):
             [c["Name"] for c in self.sandbox.held(self.tenant_id(), "Contacts")],
             ["Pressed Twice Ltd"],
         )
+
+    def test_a_press_after_a_write_to_a_row_changed_elsewhere_is_run_again_by_odoo(self):
+        """The request wrote a record another worker changed since it began: the press
+        cannot go on in that transaction. It raises the serialization failure, which Odoo
+        answers by running the whole request again, never a dead transaction's words."""
+        with self.registry.cursor() as press_cr:
+            press = self._as_admin(press_cr)["res.partner"].browse(self.partner_id)
+            press.read(["name"])
+            with self.registry.cursor() as other_cr:
+                other = self._env(other_cr)["res.partner"].browse(self.partner_id)
+                other.write({"comment": "Changed by another worker"})
+            press.write({"color": 3})
+            with mute_logger("odoo.sql_db"), self.assertRaises(SerializationFailure):
+                press.action_xero_sync()
+            press_cr.rollback()
+        with self.registry.cursor() as retry_cr:
+            press = self._as_admin(retry_cr)["res.partner"].browse(self.partner_id)
+            press.write({"color": 3})
+            press.action_xero_sync()
+            self.assertEqual(press.xero_state, "synced")
 
     def tenant_id(self):
         return self.sandbox.tenant("GB")["tenantId"]

@@ -5,8 +5,14 @@ read by the contacts import, page by page, each page once; a send never reads it
 start. (The same in worker mode, timed against Odoo's limits: ``make workers``.)"""
 
 import time
+from collections import ChainMap
 
 from odoo.tests import tagged
+from odoo.tools import config
+
+from odoo.addons.base.models.ir_cron import MIN_TIME_PER_JOB
+
+from xero_client.cron_pass import forget_passes
 
 from ..models.xero_sync_mixin import IMPORT_CHUNK
 from .common import XeroCase
@@ -119,3 +125,107 @@ class TestFirstPushToALargeOrganisation(XeroCase):
             partners.search_count([("xero_id", "!=", False)]),
             "each contact imported once",
         )
+
+
+@tagged("post_install", "-at_install")
+class TestContactsAddedInBulkInXero(XeroCase):
+    """A CSV import in Xero: more contacts changed within one second than Xero's largest
+    page, read by page numbers. A run that stops inside them goes on from the page it kept."""
+
+    def setUp(self):
+        super().setUp()
+        tenant = self.tenant["tenantId"]
+        self.sandbox._call("POST", "/sandbox/clock", json={"speed": 0.0001})
+        for start in range(0, CONTACTS, 500):
+            self.sandbox._call(
+                "POST",
+                "/sandbox/tenants/%s/data/Contacts" % tenant,
+                json={
+                    "Contacts": [{"Name": "Imported %05d" % n} for n in range(start, start + 500)]
+                },
+            )
+        self.sandbox._call("POST", "/sandbox/clock", json={"advance": 5, "speed": 1})
+        self.sandbox._call("DELETE", "/sandbox/requests")
+
+    def contact_pages_read(self):
+        return [
+            r["query"]
+            for r in requests_log(self.sandbox)
+            if (r["method"], r["path"]) == ("GET", "/Contacts") and "IDs=" not in r["query"]
+        ]
+
+    def test_a_press_reads_one_page_and_the_import_goes_on_from_it(self):
+        new = self.partners(1)
+        new.action_xero_sync()
+        self.assertEqual(len(self.contact_pages_read()), 1, "a press reads one page")
+        self.assertEqual(new.xero_state, "pending")
+
+        self.env["xero.connection"]._cron_import()
+        read = self.contact_pages_read()
+        # The page that finds more than 1,000 changed within a second, then the window's
+        # three pages in the order of their IDs, each once.
+        self.assertEqual(len(read), 5, read)
+        for number, query in enumerate(read[2:], start=1):
+            self.assertIn("page=%d&" % number, query + "&")
+            self.assertIn("order=ContactID", query)
+        partners = self.env["res.partner"].with_context(active_test=False)
+        imported = partners.search([("name", "=like", "Imported %")])
+        self.assertEqual(len(imported), CONTACTS)
+        self.assertEqual(len(set(imported.mapped("xero_id"))), CONTACTS)
+        self.assertTrue(self.connection._import_cursor("contacts").watermark)
+
+        self.run_push_cron()
+        self.assertEqual(len(self.contact_pages_read()), 5, "the push reads no page")
+        self.assertEqual(new.xero_state, "synced")
+        self.assertEqual(len(self.held_contacts()), CONTACTS + 1)
+
+    def test_a_run_stopped_inside_the_window_never_reads_it_from_its_start(self):
+        partners = self.env["res.partner"]
+        partners.with_context(xero_import_calls=2)._xero_import_contacts(self.connection)
+        cursor = self.connection._import_cursor("contacts")
+        self.assertEqual(cursor.resume.get("window_page"), 1)
+        late = {"cron_end_time": time.monotonic() - 1000}
+        partners.with_context(**late)._xero_import_contacts(self.connection)
+        self.assertFalse(cursor.watermark, "stopped inside page 2")
+        self.assertEqual(cursor.resume.get("window_page"), 1)
+        partners._xero_import_contacts(self.connection)
+        self.assertTrue(cursor.watermark)
+        read = self.contact_pages_read()
+        self.assertEqual(len(read), 5, read)
+        for query in read[2:]:
+            self.assertNotIn("page=1&", query + "&")
+        everyone = partners.with_context(active_test=False)
+        self.assertEqual(everyone.search_count([("name", "=like", "Imported %")]), CONTACTS)
+
+
+@tagged("post_install", "-at_install")
+class TestAPassOfTheCronWorker(XeroCase):
+    """Odoo's cron worker runs every due job in one pass, killed as a whole at its limit: a
+    job that comes late in the pass has less time than its own share."""
+
+    def setUp(self):
+        super().setUp()
+        forget_passes()
+        self.addCleanup(forget_passes)
+        self.patch(config, "options", ChainMap({"limit_time_real_cron": 120}, config.options))
+
+    def spent(self, cron, started_ago):
+        job_start = time.monotonic() - started_ago
+        job = self.env["res.partner"].with_context(
+            cron_id=cron.id, cron_end_time=job_start + MIN_TIME_PER_JOB
+        )
+        return job._xero_run_share_spent()
+
+    def test_a_job_late_in_a_pass_stops_at_the_pass_share(self):
+        push = self.env.ref("xero_connector.ir_cron_xero_push")
+        imports = self.env.ref("xero_connector.ir_cron_xero_import")
+        self.assertFalse(self.spent(push, 20), "a quarter of 120 s not used yet")
+        self.assertTrue(self.spent(push, 31), "its own share used")
+        forget_passes()
+        self.assertTrue(self.spent(push, 40))
+        # The import begins 1 s ago, in the pass the push began 40 s ago.
+        self.assertTrue(self.spent(imports, 1), "the pass has used 40 s of 120, over its share")
+
+    def test_a_job_early_in_a_pass_has_its_own_share(self):
+        imports = self.env.ref("xero_connector.ir_cron_xero_import")
+        self.assertFalse(self.spent(imports, 1))

@@ -1,5 +1,8 @@
 # Copyright 2026 xero_connector developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import copy
+from decimal import Decimal
+
 from xero_python.accounting import PaymentDelete
 
 from odoo.tests import tagged
@@ -239,13 +242,18 @@ class TestOdooPaymentsToXero(MoneyBackCase):
             set(sent.mapped("xero_id")), {p["PaymentID"] for p in self.live_xero_payments()}
         )
 
-    def test_an_import_between_a_lost_answer_and_the_retry_records_nothing_twice(self):
+    def paid_losing_the_answer(self):
+        """An invoice paid 100 in Odoo, the payment's write taken by Xero, its answer lost."""
         invoice = self.sent(self.move())
         self.register(invoice, amount=100)
         self.sandbox.add_fault(kind="drop_after_write", method="PUT", path="^/Payments$", times=1)
         self.run_push_cron()
         [sent] = self.sent_payments(invoice)
         self.assertFalse(sent.xero_id)
+        return invoice, sent
+
+    def test_an_import_between_a_lost_answer_and_the_retry_records_nothing_twice(self):
+        invoice, sent = self.paid_losing_the_answer()
         self.run_import_cron()
         [held] = self.live_xero_payments()
         self.assertEqual((sent.xero_state, sent.xero_id), ("synced", held["PaymentID"]))
@@ -253,6 +261,18 @@ class TestOdooPaymentsToXero(MoneyBackCase):
         self.assertFalse(self.env["xero.payment"].search([]))
         self.run_push_cron()
         self.assertEqual(len(self.live_xero_payments()), 1)
+
+    def test_a_payment_whose_answer_was_lost_is_adopted_from_what_xero_gives(self):
+        """Xero's SDK gives amounts as Decimal: compared with Odoo's floats all the same."""
+        _invoice, sent = self.paid_losing_the_answer()
+        found = self.connection._client().get_page("Payments", 1, 100)
+        other = copy.deepcopy(found[0])
+        other.amount = Decimal("99.50")  # another payment, of the same reference
+        adopted = self.env["xero.odoo.payment"]._adopt_written(self.connection, [other])
+        self.assertEqual((adopted, sent.xero_id), (set(), False))
+        adopted = self.env["xero.odoo.payment"]._adopt_written(self.connection, found)
+        self.assertEqual(adopted, {str(found[0].payment_id)})
+        self.assertEqual(sent.xero_id, str(found[0].payment_id))
 
     def set_lock_date(self, day):
         self.sandbox._call(

@@ -49,6 +49,19 @@ class TestPartnerNames(XeroCase):
     def test_import_links_a_partner_whose_name_has_doubled_spaces_and_another_case(self):
         self.assert_import_links("Blue  Harbour trading")
 
+    def test_import_links_names_that_differ_by_case_beyond_ascii(self):
+        """Case folded as Python folds it, in the database's query too (whose lower() leaves
+        non-ASCII letters alone under the C locale, and knows no ß = ss)."""
+        for xero_name, odoo_name in (
+            ("Straße Bau GmbH", "STRASSE BAU GMBH"),
+            ("Café Noir Ltd", "CAFÉ NOIR LTD"),
+        ):
+            contact_id = self.xero_contact(xero_name)
+            partner = self.env["res.partner"].create({"name": odoo_name, "is_company": True})
+            self.connection.action_import_contacts()
+            self.assertEqual(partner.xero_id, contact_id, odoo_name)
+            self.assertEqual(self.partners_named_like(odoo_name.split()[-2]), partner)
+
     def test_import_names_a_partner_of_the_same_email_typed_with_spaces_and_capitals(self):
         contact_id = self.xero_contact(
             "Blue Harbour Trading Ltd", email_address="accounts@blueharbour.example"

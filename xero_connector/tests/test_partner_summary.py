@@ -1,5 +1,6 @@
 # Copyright 2026 xero_connector developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import time
 import uuid
 from datetime import date, timedelta
 from unittest.mock import patch
@@ -232,6 +233,28 @@ class TestPartnerSummary(MoneyBackCase):
         self.assertEqual(len(reads), 1, "the organisation's 47 contacts in one page, not 2 calls")
         self.assertNotIn("IDs=", reads[0]["query"])
         self.assertEqual(set(customers.mapped("xero_receivable_outstanding")), {10})
+
+    def test_balances_stop_at_the_runs_share_of_time_as_every_import_does(self):
+        """The balances ride the page loop of every import: a run that has used its share of
+        the cron worker's time stops after a batch; the next run reads the rest."""
+        customers = self.partners(45)
+        customers.action_xero_sync()
+        self.run_import_cron()
+        self.env["xero.index"]._keep(
+            self.connection,
+            "contact",
+            [{"xero_id": str(uuid.uuid4()), "name": "Other %d" % i} for i in range(2000)],
+        )
+        customers.write({"xero_summary_pending": True})
+        self.forget_requests()
+        late = {"cron_end_time": time.monotonic() - 1000}
+        summaries = self.env["res.partner"].with_context(**late)
+        summaries._xero_refresh_summaries(self.connection)
+        self.assertEqual(len(self.balance_reads()), 1, "one batch, then the run stops")
+        self.assertEqual(len(customers.filtered("xero_summary_pending")), 5)
+        summaries._xero_refresh_summaries(self.connection)
+        self.assertEqual(len(self.balance_reads()), 2)
+        self.assertFalse(customers.filtered("xero_summary_pending"))
 
     def test_the_backfill_resumes_after_a_rate_limit(self):
         self.sent(self.dated())
