@@ -79,3 +79,37 @@ def check_number(value):
 
 def too_deep():
     return "%sThe reader's MaxDepth of %d has been exceeded." % (INVALID_JSON, MAX_DEPTH)
+
+
+# Text Xero cannot keep: it serves what it stores as XML too, and XML 1.0 has no place for
+# control characters (but tab and line breaks) nor for U+FFFE and U+FFFF; characters beyond
+# the Basic Multilingual Plane (emoji and the like) its own screens strip, and its API refuses
+# a name or description holding one (a contact, an item or a line item alike).
+KEPT_CONTROLS = "\t\n\r"
+LAST_KEPT = 0xFFFF
+
+
+def unstorable_text(element):
+    """The messages for the text fields of an element (at any depth) holding a character
+    Xero cannot store, one per field, in the order met."""
+    messages, pending = [], [("", element)]
+    while pending:
+        field, value = pending.pop(0)
+        if isinstance(value, dict):
+            pending.extend(value.items())
+        elif isinstance(value, list):
+            pending.extend((field, item) for item in value)
+        elif isinstance(value, str) and not storable(value):
+            message = "%s contains a character that is not valid" % (field or "A value")
+            if message not in messages:
+                messages.append(message)
+    return messages
+
+
+def storable(text):
+    return all(
+        (ord(c) >= 32 or c in KEPT_CONTROLS)
+        and ord(c) not in (0xFFFE, 0xFFFF)
+        and ord(c) <= LAST_KEPT
+        for c in text
+    )

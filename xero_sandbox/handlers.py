@@ -7,6 +7,7 @@ from datetime import date
 
 from . import allocations, books
 from .dates import parse_date, parse_http_date, to_ms_date
+from .encoding import unstorable_text
 from .errors import (
     ElementInvalid,
     XeroError,
@@ -391,6 +392,9 @@ def apply_batch(call, resource, elements, method, summarize):
         for element in elements:
             savepoint, events = org.savepoint(), len(ctx.events)
             try:
+                unstorable = unstorable_text(element)
+                if unstorable:
+                    raise ElementInvalid(*unstorable)
                 outcomes.append((True, resource.upsert(ctx, element, method)))
             except ElementInvalid as exc:
                 org.rollback_to(savepoint)

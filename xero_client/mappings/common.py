@@ -35,3 +35,71 @@ def normalised(value):
 def unit_price(value):
     """A unit price as Xero keeps it with ``unitdp=4``."""
     return round(float(value or 0), UNIT_DECIMALS)
+
+
+# -- text Xero refuses ----------------------------------------------------------------------
+# Xero serves what it keeps as XML too, whose version 1.0 has no place for control characters
+# (but tab and line breaks) nor for U+FFFE and U+FFFF; and it does not keep characters beyond
+# the Basic Multilingual Plane (emoji and the like: its own screens strip them, and its API
+# refuses a name or description holding one).
+LINE_BREAKS = "\t\n\r"
+NOT_XML = frozenset((0xFFFE, 0xFFFF))
+LAST_KEPT = 0xFFFF
+
+
+def text_problem(value, max_length=None, multiline=False):
+    """What Xero would refuse in a text: None, or (kind, detail) with kind "control" (detail:
+    the 1-based position of the first control character), "unkept" (detail: (position,
+    character)) or "length" (detail: the text's length, over ``max_length``). ``multiline``
+    texts (descriptions) may hold tabs and line breaks."""
+    if not value:
+        return None
+    value = str(value)
+    for position, char in enumerate(value, 1):
+        code = ord(char)
+        if (code < 32 and not (multiline and char in LINE_BREAKS)) or code in NOT_XML:
+            return "control", position
+        if code > LAST_KEPT:
+            return "unkept", (position, char)
+    if max_length and len(value) > max_length:
+        return "length", len(value)
+    return None
+
+
+def describe_text_problem(field, problem, max_length=None):
+    """A text problem of ``text_problem`` in a bookkeeper's words, naming ``field``."""
+    kind, detail = problem
+    if kind == "control":
+        return (
+            "its %s holds an invisible control character (character %d, often pasted from "
+            "another program), which Xero refuses: retype the %s." % (field, detail, field)
+        )
+    if kind == "unkept":
+        return (
+            "its %s holds '%s' (character %d), which Xero does not keep (emoji and similar "
+            "symbols): remove it from the %s." % (field, detail[1], detail[0], field)
+        )
+    return "its %s is %d characters long, and Xero takes at most %d: shorten it." % (
+        field,
+        detail,
+        max_length,
+    )
+
+
+def check_text(field, value, max_length=None, multiline=False):
+    """``value``; a ValueError naming ``field`` when Xero would refuse it (see
+    ``built_for_xero``, which turns it into a MappingError naming the record)."""
+    problem = text_problem(value, max_length, multiline)
+    if problem:
+        raise ValueError(describe_text_problem(field, problem, max_length))
+    return value
+
+
+SHOWN_NAME = 60  # a longer name is cut where a message names a record
+
+
+def shown(name, length=SHOWN_NAME):
+    """A name as a message shows it: cut when it is longer than ``length``, its control
+    characters shown as "?" (invisible, they would hide where the problem is)."""
+    name = "".join("?" if ord(c) < 32 else c for c in name)
+    return name if len(name) <= length else name[: length - 1] + "…"

@@ -11,12 +11,40 @@ when the partner has a mobile (Odoo 19 partners have none, and Xero keeps its ow
 links to: what Xero knows and Odoo does not is kept.
 """
 
+import re
+
 from xero_python.accounting import Address, Contact, ContactPerson, Phone
 
 # MappingError's home is .common; Odoo code still imports it from here.
-from .common import MappingError, built_for_xero, clean, normalised  # noqa: F401
+from .common import (  # noqa: F401
+    MappingError,
+    built_for_xero,
+    check_text,
+    clean,
+    normalised,
+    shown,
+)
 
 MAX_CONTACT_PERSONS = 5
+# Xero's limits (its API description: "max length = ..."), by the partner's value, with the
+# name a bookkeeper knows the field by in Odoo.
+LIMITS = (
+    ("name", "name", 255),
+    ("vat", "Tax ID", 50),
+    ("phone", "phone", 50),
+    ("mobile", "mobile", 50),
+    ("street", "street", 500),
+    ("street2", "second street line", 500),
+    ("city", "city", 255),
+    ("state", "state", 255),
+    ("zip", "ZIP", 50),
+    ("country", "country", 50),
+)
+MAX_EMAIL = 255
+MAX_ACCOUNT_NUMBER = 50
+# One address, as Xero takes it: no spaces or list separators, a domain with a dot, and ASCII
+# only ("umlauts not supported", Xero's description of EmailAddress).
+EMAIL_RE = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[A-Za-z]{2,}$")
 CONTACT_TEXT_FIELDS = ("first_name", "last_name", "email_address", "tax_number", "account_number")
 ADDRESS_TEXT_FIELDS = ("address_line1", "address_line2", "city", "region", "postal_code", "country")
 
@@ -25,12 +53,13 @@ def contact_to_xero(partner, account_number_field, only_filled=False):
     """A Xero ``Contact`` for a partner; MappingError names what Xero would not accept.
 
     ``only_filled``: send only the values the partner has, clearing nothing in Xero."""
-    label = clean(partner.get("name")) or "The contact"
+    label = shown(clean(partner.get("name"))) or "The contact"
     contact = built_for_xero(label, build_contact, partner, account_number_field)
     return drop_empty(contact) if only_filled else contact
 
 
 def build_contact(partner, account_number_field):
+    check_contact(partner, account_number_field)
     name = clean(partner.get("name"))
     first, last = ("", "") if partner.get("is_company") else person_names(partner, name)
     contact = Contact(
@@ -49,6 +78,40 @@ def build_contact(partner, account_number_field):
     if partner.get("xero_id"):
         contact.contact_id = partner["xero_id"]
     return contact
+
+
+def check_contact(partner, account_number_field):
+    """A ValueError, in a bookkeeper's words, for what Xero would refuse of the partner: a
+    missing name, a text over Xero's limit or holding characters Xero refuses, an email
+    address Xero does not take; the same for its contact persons."""
+    if not clean(partner.get("name")):
+        raise ValueError("it has no name, and Xero needs one: give the contact a name.")
+    for key, field, limit in LIMITS:
+        check_text(field, clean(partner.get(key)), limit)
+    if account_number_field:
+        check_text("reference", clean(partner.get(account_number_field)), MAX_ACCOUNT_NUMBER)
+    check_email("email", first_email(partner.get("email")))
+    for child in partner.get("children") or []:
+        person = clean(child.get("name"))
+        try:
+            check_text("name", person)
+            check_email("email", first_email(child.get("email")))
+        except ValueError as error:
+            raise ValueError(
+                "its contact person %s cannot go: %s" % (shown(person) or "without name", error)
+            ) from None
+
+
+def check_email(field, email):
+    """``email`` (one address) unless Xero would refuse it."""
+    check_text(field, email, MAX_EMAIL)
+    if email and not (email.isascii() and EMAIL_RE.match(email)):
+        # Xero's own words first, so they read the same as when Xero refuses it.
+        raise ValueError(
+            "Email address must be valid, and its %s '%s' is not one Xero takes: write one "
+            "address such as name@example.com, without spaces or accented letters." % (field, email)
+        )
+    return email
 
 
 def phones(partner):

@@ -11,10 +11,11 @@ items with ``unitdp=4`` (``XeroClient.save_items``) or Xero rounds them to 2.
 
 from xero_python.accounting import Item, Purchase
 
-from .common import built_for_xero, clean, text, unit_price
+from .common import built_for_xero, check_text, clean, text, unit_price
 
 MAX_CODE = 30
 MAX_NAME = 50
+MAX_DESCRIPTION = 4000
 
 
 def item_to_xero(product):
@@ -27,8 +28,18 @@ def build_item(product):
     item = Item(
         code=code,
         name=name,
-        description=text(product.get("description_sale")),
-        purchase_description=text(product.get("description_purchase")),
+        description=check_text(
+            "sales description",
+            text(product.get("description_sale")),
+            MAX_DESCRIPTION,
+            multiline=True,
+        ),
+        purchase_description=check_text(
+            "purchase description",
+            text(product.get("description_purchase")),
+            MAX_DESCRIPTION,
+            multiline=True,
+        ),
         is_sold=bool(product.get("sale_ok")),
         is_purchased=bool(product.get("purchase_ok")),
     )
@@ -52,14 +63,16 @@ def checked_code(product):
             "its Internal Reference %r is longer than the %d characters Xero allows."
             % (code, MAX_CODE)
         )
-    return code
+    return check_text("Internal Reference", code)
 
 
 def checked_name(product):
     name = clean(product.get("name"))
     if len(name) > MAX_NAME:
-        raise ValueError("its name is longer than the %d characters Xero allows." % MAX_NAME)
-    return name
+        raise ValueError(
+            "its name is longer than the %d characters Xero allows: shorten it." % MAX_NAME
+        )
+    return check_text("name", name)
 
 
 def details(product, price_key, account_key, tax_key):

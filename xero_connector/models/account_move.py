@@ -15,7 +15,7 @@ from xero_client.mappings.invoice import invoice_to_xero
 from xero_client.routes import BILL_CREDIT_NOTES, BILLS, SALES_CREDIT_NOTES, SALES_INVOICES
 
 from .res_partner import SUMMARY_IMPORT
-from .xero_document_line_mixin import amount
+from .xero_document_line_mixin import amount, check_document
 from .xero_document_mixin import CLAIM_SEPARATOR, CLOSED, LOOKUP_TERMS
 from .xero_sync_mixin import LOST_REASONS, XeroDataError
 
@@ -474,6 +474,7 @@ class AccountMove(models.Model):
 
     def _xero_payload(self, connection):
         values = self._xero_document_values(connection)
+        check_document(self, connection, values)
         build = (
             invoice_to_xero
             if self._xero_get_route().endpoint == "Invoices"

@@ -13,7 +13,11 @@ class AccountMoveLine(models.Model):
 
     def _xero_line_values(self, connection, side, label):
         if self.display_type in TEXT_LINES:
-            return {"kind": "text", "label": label, "description": text(self.name) or label}
+            return {
+                "kind": "text",
+                "label": label,
+                "description": self._xero_description(text(self.name)) or label,
+            }
         company = connection.company_id
         mapping = self.env["xero.mapping"]
         tax_values = self._xero_tax_values(connection, self.tax_ids)
@@ -23,7 +27,9 @@ class AccountMoveLine(models.Model):
         return {
             "kind": "product",
             "label": label,
-            "description": text(self.name) or text(product.display_name) or label,
+            "description": self._xero_description(
+                text(self.name) or text(product.display_name) or label
+            ),
             "quantity": 1 if rounding else self.quantity,
             "price_unit": line_amount if rounding else self.price_unit,
             "discount": self.discount,

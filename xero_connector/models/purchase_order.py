@@ -11,7 +11,7 @@ from xero_client.mappings.invoice import invoice_to_xero
 from xero_client.mappings.purchase_order import purchase_order_to_xero
 from xero_client.routes import BILLS, PURCHASE_ORDERS
 
-from .xero_document_line_mixin import amount
+from .xero_document_line_mixin import amount, check_document
 from .xero_document_mixin import CLAIM_SEPARATOR, xero_file_name
 from .xero_sync_mixin import XeroDataError
 
@@ -212,9 +212,12 @@ class PurchaseOrder(models.Model):
 
     def _xero_payload(self, connection):
         values = self._xero_order_values(connection)
+        if self._xero_get_route() == BILLS:
+            values = self._xero_as_bill(values)
+        check_document(self, connection, values)
         try:
             if self._xero_get_route() == BILLS:
-                return invoice_to_xero(self._xero_as_bill(values))
+                return invoice_to_xero(values)
             return purchase_order_to_xero(values)
         except MappingError as error:
             raise XeroDataError(

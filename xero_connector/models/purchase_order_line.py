@@ -46,7 +46,11 @@ class PurchaseOrderLine(models.Model):
         """``amounts``: {line id: (untaxed, taxes included)} of the order's lines, as
         ``_xero_amounts_together`` gives them."""
         if self.display_type in TEXT_LINES:
-            return {"kind": "text", "label": label, "description": text(self.name) or label}
+            return {
+                "kind": "text",
+                "label": label,
+                "description": self._xero_description(text(self.name)) or label,
+            }
         company = connection.company_id
         product = self.product_id.with_company(company)
         accounts = product.product_tmpl_id._get_product_accounts() if product else {}
@@ -54,7 +58,9 @@ class PurchaseOrderLine(models.Model):
         return {
             "kind": "product",
             "label": label,
-            "description": text(self.name) or text(product.display_name) or label,
+            "description": self._xero_description(
+                text(self.name) or text(product.display_name) or label
+            ),
             "quantity": self.product_qty,
             "price_unit": self.price_unit,
             "discount": self.discount,

@@ -2,11 +2,18 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from decimal import Decimal
 
+from xero_python.accounting import CurrencyCode
+
 from odoo import models
+
+from xero_client.mappings.common import text_problem
 
 from .xero_sync_mixin import XeroDataError
 
 TEXT_LINES = ("line_section", "line_subsection", "line_note")
+# Xero's limit of an invoice or bill number (its API description: "max length = 255").
+MAX_INVOICE_NUMBER = 255
+XERO_CURRENCIES = frozenset(code.value for code in CurrencyCode)
 
 
 class XeroDocumentLineMixin(models.AbstractModel):
@@ -35,6 +42,13 @@ class XeroDocumentLineMixin(models.AbstractModel):
             # A 0% tax adds nothing, included in the price or not.
             "price_include": taxes[:1].price_include if rate else None,
         }
+
+    def _xero_description(self, description):
+        """The line's description, unless it holds what Xero refuses."""
+        refusal = text_refusal(self.env, self.env._("description"), description, multiline=True)
+        if refusal:
+            raise XeroDataError(refusal)
+        return description
 
     def _xero_tracking(self, connection):
         """Xero tracking for the line's analytic distribution: one option per category, at
@@ -104,6 +118,91 @@ class XeroDocumentLineMixin(models.AbstractModel):
                     xero_percent=xero_rate.rate,
                 )
             )
+
+
+def text_refusal(env, field, value, max_length=None, multiline=False):
+    """Why Xero would refuse the text ``value``, naming ``field`` (as the user knows it,
+    translated), in words that follow "its" subject (e.g. after a line's label): a control
+    character, a character Xero does not keep (emoji), more characters than Xero takes.
+    None when Xero takes it."""
+    problem = text_problem(value, max_length, multiline)
+    if not problem:
+        return None
+    kind, detail = problem
+    if kind == "control":
+        message = env._(
+            "its %(field)s holds an invisible control character (character %(position)s, "
+            "often pasted from another program), which Xero refuses: retype the %(field)s.",
+            field=field,
+            position=detail,
+        )
+    elif kind == "unkept":
+        message = env._(
+            "its %(field)s holds '%(character)s' (character %(position)s), which Xero does not "
+            "keep (emoji and similar symbols): remove it from the %(field)s.",
+            field=field,
+            character=detail[1],
+            position=detail[0],
+        )
+    else:
+        message = env._(
+            "its %(field)s is %(length)s characters long, and Xero takes at most %(max)s: "
+            "shorten it.",
+            field=field,
+            length=detail,
+            max=max_length,
+        )
+    return message
+
+
+def check_document(document, connection, values):
+    """A XeroDataError for what Xero would refuse in a document's own values (the plain
+    values of ``xero_client.mappings.document``): its currency, its number and reference."""
+    env = document.env
+    check_currency(document, connection, values["currency"])
+    if values["kind"] in ("out_invoice", "in_invoice"):
+        number_field = (
+            env._("number")
+            if values["kind"] == "out_invoice"
+            else env._("vendor reference (its number in Xero)")
+        )
+        refusal = text_refusal(env, number_field, values.get("number"), MAX_INVOICE_NUMBER)
+    else:
+        refusal = text_refusal(env, env._("number"), values.get("number"))
+    refusal = refusal or text_refusal(env, env._("reference"), values.get("reference"))
+    if refusal:
+        # The document's own field: the sentence starts with it.
+        raise XeroDataError(refusal[:1].upper() + refusal[1:])
+
+
+def check_currency(document, connection, code):
+    """A XeroDataError when Xero does not take documents in this currency: one Xero does not
+    support at all, or one the organisation does not use (as the last import of its
+    currencies in Settings › Xero found them)."""
+    env = document.env
+    if code not in XERO_CURRENCIES:
+        raise XeroDataError(
+            env._(
+                "Its currency, %(currency)s, is not one Xero supports: Xero cannot hold this "
+                "document. Use another currency for documents sent to Xero.",
+                currency=code,
+            )
+        )
+    if code == (connection.tenant_currency or document.company_id.currency_id.name):
+        return  # the organisation's own currency: no query for most documents
+    enabled = (
+        env["xero.currency"].sudo().search([("connection_id", "=", connection.id)]).mapped("code")
+    )
+    if enabled and code not in enabled:
+        raise XeroDataError(
+            env._(
+                "Its currency, %(currency)s, is not one of the Xero organisation's "
+                "(%(currencies)s): add %(currency)s to the organisation's currencies in Xero, "
+                "then refresh the lists in Settings › Xero; or use another currency.",
+                currency=code,
+                currencies=", ".join(sorted(enabled)),
+            )
+        )
 
 
 def amount(value):

@@ -8,7 +8,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from xero_client.errors import AuthError, RateLimited, RequestRejected, TransientError, XeroError
-from xero_client.mappings.common import text
+from xero_client.mappings.common import shown, text
 
 from .xero_connection import XeroNeedsReconnect
 from .xero_document_line_mixin import amount
@@ -132,7 +132,7 @@ class XeroDocumentMixin(models.AbstractModel):
         values = []
         for position, line in enumerate(lines, 1):
             label = self.env._(
-                "Line %(position)s (%(line)s)", position=position, line=text(line.name)[:40]
+                "Line %(position)s (%(line)s)", position=position, line=shown(text(line.name), 40)
             )
             try:
                 values.append(line._xero_line_values(connection, *args, label))

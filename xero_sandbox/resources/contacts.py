@@ -201,7 +201,8 @@ class Contacts(Resource):
 
 
 def check_email(value, label, errors):
-    if value and not EMAIL_RE.match(value):
+    # Xero's EmailAddress: "umlauts not supported".
+    if value and not (value.isascii() and EMAIL_RE.match(value)):
         errors.append("%s must be valid." % label)
 
 
