@@ -258,3 +258,13 @@ def test_the_closing_lines_say_how_to_get_paid_in_the_sandbox(capsys):
     out = capsys.readouterr().out
     for words in ("Sync to Xero", "Open in Xero", "Approve", "Pay", "Import changes now"):
         assert words in out
+
+
+def test_the_demo_company_is_named_as_its_organisation_at_a_uk_address():
+    odoo = FakeOdoo({"res.company": {1: {"name": "My Company", "street": "250 Executive Park"}}})
+    changed = demo_company.name_after_organisation(odoo, 1, "Demo Company (UK)")
+    company = odoo.tables["res.company"][1]
+    assert company["name"] == "Demo Company (UK)"
+    assert (company["city"], company["zip"]) == ("Leeds", "LS1 5ES")
+    assert "name" in changed and "street" in changed
+    assert demo_company.name_after_organisation(odoo, 1, "Demo Company (UK)") == []

@@ -33,6 +33,7 @@ from .demo_company import (
     DemoBooksError,
     apply_mappings,
     mappings_applied,
+    name_after_organisation,
     prepare_books,
 )
 from .odoo_install import empty_odoo_config, odoo_base_cmd, odoo_ready
@@ -172,6 +173,9 @@ def cmd_demo(args):
         connection, connected_now = demo_connection(
             session, company, sandbox_url, demo, new_sandbox_state, had_database
         )
+        named = name_after_organisation(session, company, connection["tenant_name"])
+        if named:
+            say(f"the demo company is named {connection['tenant_name']}, at a UK address")
         mapped = (
             demo_mappings(session, company, connection, connected_now, demo)
             if books

@@ -23,6 +23,14 @@ from .common import say, step
 
 COUNTRY = "GB"
 CURRENCY = "GBP"
+# The demo company's own address: a made-up one, in the UK.
+UK_ADDRESS = {
+    "street": "14 Albion Street",
+    "city": "Leeds",
+    "zip": "LS1 5ES",
+    "phone": "+44 113 496 0000",
+    "email": "accounts@demo-company.example",
+}
 # (name, rate %, use, tax group): what a UK company charges and pays, with the words the
 # mapping wizard matches Xero's rates on (rate, then "zero rated" / "exempt").
 UK_VAT = [
@@ -331,6 +339,18 @@ def mapping_summary(session, connection_id):
         sum(1 for b in banks if b["journal_id"]),
         wizard["warning"] or "",
     )
+
+
+def name_after_organisation(session, company_id, organisation):
+    """The demo company named as the sandbox organisation it is connected to, at a UK
+    address (its country is made GB with its books; Odoo's demo partners keep their
+    addresses). Returns the fields it changed."""
+    wanted = dict(UK_ADDRESS, name=organisation)
+    company = session.call("res.company", "read", [company_id], list(wanted))[0]
+    changes = {field: value for field, value in wanted.items() if company[field] != value}
+    if changes:
+        session.call("res.company", "write", [company_id], changes)
+    return sorted(changes)
 
 
 def prepare_books(session, company_id):
