@@ -192,12 +192,12 @@ class XeroWebhookEvent(models.Model):
     def _first_state(self, event, now):
         category = event["eventCategory"]
         if event["eventDateUtc"] < now - EVENT_MAX_AGE:
-            return "ignored", "Older than Xero's retries: a replay."
+            return "ignored", self.env._("Older than Xero's retries: a replay.")
         if category in IMPORTS_OF_CATEGORY:
             return "pending", None
         if category in ACKNOWLEDGED_CATEGORIES:
-            return "ignored", "Read with the invoices it is applied to."
-        return "ignored", "A category this version does not know."
+            return "ignored", self.env._("Read with the invoices it is applied to.")
+        return "ignored", self.env._("A category this version does not know.")
 
     # -- applying -----------------------------------------------------------------------------
     @api.model
