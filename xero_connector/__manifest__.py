@@ -2,12 +2,14 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 {
     "name": "Xero Connector",
-    "summary": "Sync contacts, purchase orders, invoices, bills and credit notes with Xero",
+    "summary": "Sync contacts, items, invoices, bills, purchase orders and payments with Xero",
     "version": "19.0.1.4.0",
     "category": "Accounting",
     "license": "LGPL-3",
     "author": "xero_connector developers",
     "website": "https://github.com/xero-connector/xero_connector",
+    # The Apps store's cover; static/description/index.html is the module's page.
+    "images": ["static/description/banner.png"],
     "depends": ["account", "purchase", "mail"],
     # What the addon and xero_client import, by their PyPI names (see setup.py). xero_client
     # itself comes from this repository: pip install /path/to/repository.
