@@ -4,8 +4,10 @@
 PYTHON ?= python3
 DEVENV := $(PYTHON) tools/devenv
 ARGS ?=
+# make chaos SIZE=small: the CI size (a few minutes); full: at least 10,000 operations
+SIZE ?= full
 
-.PHONY: test test-plain demo demo-stop bench workers lint
+.PHONY: test test-plain demo demo-stop bench workers chaos lint
 
 test:
 	$(DEVENV) test $(ARGS)
@@ -24,6 +26,9 @@ bench:
 
 workers:
 	$(DEVENV) workers $(ARGS)
+
+chaos:
+	$(DEVENV) chaos --size $(SIZE) $(ARGS)
 
 lint:
 	$(DEVENV) lint

@@ -1,9 +1,10 @@
-"""The command line: ``python3 tools/devenv {test,demo,demo-stop,bench,workers,lint}
+"""The command line: ``python3 tools/devenv {test,demo,demo-stop,bench,workers,chaos,lint}
 [options]``."""
 
 import argparse
 
 from .bench import cmd_bench
+from .chaos import add_chaos_options, cmd_chaos
 from .common import ADDON, DEMO_DB, say
 from .demo import cmd_demo, cmd_demo_stop
 from .lint import cmd_lint
@@ -11,7 +12,7 @@ from .tiers import cmd_test
 from .workers import add_workers_options, cmd_workers
 
 DESCRIPTION = (
-    "Developer commands of xero_connector: test, demo, demo-stop, bench, workers and lint."
+    "Developer commands of xero_connector: test, demo, demo-stop, bench, workers, chaos and lint."
 )
 
 
@@ -84,6 +85,14 @@ def build_parser():
     )
     add_workers_options(workers)
     workers.set_defaults(func=cmd_workers)
+
+    chaos = sub.add_parser(
+        "chaos",
+        help="thousands of operations through Odoo with workers while faults are injected; "
+        "Odoo's records compared with the sandbox's (issue 20)",
+    )
+    add_chaos_options(chaos)
+    chaos.set_defaults(func=cmd_chaos)
 
     lint = sub.add_parser("lint", help="pre-commit on all files")
     lint.set_defaults(func=cmd_lint)

@@ -493,16 +493,22 @@ class Stage:
     """One scenario's processes: a copy of the installed database, a sandbox process and
     Odoo as a server with workers; and the admin's session."""
 
+    # What another run (tools/devenv/chaos.py) may change: the installed database copied,
+    # the prefix of the logs, Odoo's server options and where ports come from.
+    base_db = BASE_DB
+    log_prefix = "workers"
+    server_options = SERVER_OPTIONS
+
     def __init__(self, name, odoo, python, pg, args):
         self.name = name
         self.odoo = odoo
         self.python = python
         self.pg = pg
         self.args = args
-        self.db = f"{BASE_DB}_{name}"
+        self.db = f"{self.base_db}_{name}"
         self.logs = DEV_DIR / "logs"
-        self.odoo_log = self.logs / f"workers-odoo-{name}.log"
-        self.sandbox_log = self.logs / f"workers-sandbox-{name}.log"
+        self.odoo_log = self.logs / f"{self.log_prefix}-odoo-{name}.log"
+        self.sandbox_log = self.logs / f"{self.log_prefix}-sandbox-{name}.log"
         self.sandbox_proc = self.odoo_proc = None
         self.sandbox_url = self.odoo_url = None
         self.sandbox = self.session = None
@@ -510,12 +516,15 @@ class Stage:
 
     # -- lifecycle
     def start(self):
-        phase(f"{self.name}: database {self.db} (a copy of {BASE_DB}), sandbox, Odoo with workers")
-        copy_database(self.pg, BASE_DB, self.db)
-        port = free_port()
+        phase(
+            f"{self.name}: database {self.db} (a copy of {self.base_db}), sandbox, "
+            "Odoo with workers"
+        )
+        copy_database(self.pg, self.base_db, self.db)
+        port = self.new_port()
         try:
             self.sandbox_proc = start_sandbox(
-                self.python, port, self.sandbox_log, self.args.sandbox_cmd
+                self.python, port, self.sandbox_log, self.sandbox_cmd()
             )
         except RuntimeError as err:
             raise WorkersFailed(f"the sandbox did not start: {str(err).splitlines()[0]}") from err
@@ -530,8 +539,14 @@ class Stage:
         self.set_crons(active=False)  # until the scenario starts
         return self
 
+    def new_port(self):
+        return free_port()
+
+    def sandbox_cmd(self):
+        return self.args.sandbox_cmd
+
     def start_odoo(self):
-        http_port = free_port()
+        http_port = self.new_port()
         self.odoo_url = f"http://127.0.0.1:{http_port}"
         cmd = (
             odoo_base_cmd(
@@ -542,8 +557,8 @@ class Stage:
                 DEV_DIR / "odoo-data",
                 empty_odoo_config(DEV_DIR / "odoo-workers.conf"),
             )
-            + [f"--db-filter=^{self.db}$", f"--gevent-port={free_port()}"]
-            + SERVER_OPTIONS
+            + [f"--db-filter=^{self.db}$", f"--gevent-port={self.new_port()}"]
+            + self.server_options
             + LOG_OPTIONS
             + [f"--logfile={self.odoo_log}"]
         )
@@ -552,7 +567,10 @@ class Stage:
         env = server_env(self.odoo, self.sandbox_url)
         say(f"starting Odoo with workers on {self.odoo_url} (log: {self.odoo_log})")
         self.odoo_proc = spawn_detached(
-            cmd, self.logs / f"workers-odoo-{self.name}-stdout.log", env=env, append=False
+            cmd,
+            self.logs / f"{self.log_prefix}-odoo-{self.name}-stdout.log",
+            env=env,
+            append=False,
         )
         if not wait_http(f"{self.odoo_url}/web/login", 180, self.odoo_proc):
             raise WorkersFailed(f"Odoo did not answer on {self.odoo_url}; see {self.odoo_log}")
@@ -763,26 +781,26 @@ def drop_database(pg, db):
     shutil.rmtree(DEV_DIR / "odoo-data" / "filestore" / db, ignore_errors=True)
 
 
-def install_base(odoo, pg):
-    """The addon installed on a fresh BASE_DB, without demo data (as the Odoo tier's
+def install_base(odoo, pg, db=BASE_DB, log_prefix="workers", port=None):
+    """The addon installed on a fresh ``db``, without demo data (as the Odoo tier's
     command, without tests)."""
-    phase(f"installing {ADDON} on a fresh database {BASE_DB}")
-    drop_database(pg, BASE_DB)
+    phase(f"installing {ADDON} on a fresh database {db}")
+    drop_database(pg, db)
     cmd = odoo_base_cmd(
         odoo,
         pg,
-        BASE_DB,
-        free_port(),
+        db,
+        port or free_port(),
         DEV_DIR / "odoo-data",
         empty_odoo_config(DEV_DIR / "odoo-workers.conf"),
     ) + ["-i", ADDON, "--max-cron-threads=0", "--stop-after-init", "--log-level=warn"]
-    logfile = DEV_DIR / "logs" / "workers-install.log"
+    logfile = DEV_DIR / "logs" / f"{log_prefix}-install.log"
     logfile.parent.mkdir(parents=True, exist_ok=True)
     with open(logfile, "w") as log:
         out = subprocess.run(cmd, env=plain_env(), stdout=log, stderr=subprocess.STDOUT)
-    if out.returncode != 0 or pg.module_state(BASE_DB, ADDON) != "installed":
+    if out.returncode != 0 or pg.module_state(db, ADDON) != "installed":
         tail = logfile.read_text(errors="replace")[-2000:]
-        raise WorkersFailed(f"installing {ADDON} on {BASE_DB} failed (see {logfile}):\n{tail}")
+        raise WorkersFailed(f"installing {ADDON} on {db} failed (see {logfile}):\n{tail}")
 
 
 # --------------------------------------------------------------------------------------------
