@@ -143,9 +143,7 @@ def test_a_years_sales_documents_come_in_one_call_and_resume(client, sandbox, re
     assert [[d.sub_total for d in page] for page in rest] == [[200]]
 
 
-def test_a_documents_reading_stops_at_its_calls_and_resumes_at_a_window_page(
-    client, received
-):
+def test_a_documents_reading_stops_at_its_calls_and_resumes_at_a_window_page(client, received):
     (customer,) = saved_contacts(client, 1)
     this_year = date(date.today().year, 1, 1)
     client.save("Invoices", [invoice("ACCREC", customer, 100, this_year)], str(uuid.uuid4()))
