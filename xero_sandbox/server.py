@@ -175,8 +175,8 @@ class Sandbox:
     def move_clock(self, body):
         if body.get("advance"):
             self.clock.advance(float(body["advance"]))
-        if body.get("speed"):
-            self.clock.set_speed(float(body["speed"]))
+        if body.get("speed") is not None:
+            self.clock.set_speed(float(body["speed"]))  # 0: the clock stands still
         return {"now": self.clock.now().isoformat(), "speed": self.clock.speed}
 
     def webhook_status(self):

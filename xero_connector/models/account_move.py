@@ -84,6 +84,11 @@ class AccountMove(models.Model):
     xero_sent_content = fields.Json(
         copy=False, readonly=True, help="What Xero held after the last send from Odoo."
     )
+    xero_sent_revision = fields.Integer(
+        copy=False,
+        readonly=True,
+        help="1 + the revision whose content Xero held after the last send (0: unknown).",
+    )
     xero_seen_content = fields.Json(
         copy=False, readonly=True, help="What Xero held at the last import, when it differed."
     )
@@ -172,13 +177,16 @@ class AccountMove(models.Model):
 
     def _xero_recover_unanswered(self, connection):
         refused = self._xero_take_over_order_bills(connection)
-        self._xero_check_unchanged_in_xero(connection)
-        return super(AccountMove, self - refused)._xero_recover_unanswered(connection)
+        settled = self._xero_check_unchanged_in_xero(connection)
+        return super(AccountMove, self - refused - settled)._xero_recover_unanswered(connection)
 
     def _xero_check_unchanged_in_xero(self, connection):
         """Before Odoo updates documents it sent, what Xero holds is read (one call per kind
         and batch): one an accountant edited in Xero since the hourly import looked is
-        marked changed in Xero, and is not sent until someone chooses (_xero_prepare)."""
+        marked changed in Xero, and is not sent until someone chooses (_xero_prepare); one
+        paid in Xero is settled without a write (_xero_settle_paid). Returns those
+        settled."""
+        settled = self.browse()
         sent = self.filtered(
             lambda m: (
                 m.xero_id
@@ -189,13 +197,53 @@ class AccountMove(models.Model):
             )
         )
         if not sent:
-            return
+            return settled
         client = connection._client()
         for route, group in sent._xero_group_by_route():
             documents = self._xero_read_by_ids(client, route.endpoint, group.mapped("xero_id"))
-            group._xero_compare_contents(
-                {str(getattr(d, route.id_attribute)): d for d in documents}
+            by_id = {str(getattr(d, route.id_attribute)): d for d in documents}
+            group._xero_compare_contents(by_id)
+            settled |= group._xero_settle_paid(connection, by_id)
+        return settled
+
+    def _xero_settle_paid(self, connection, xero_documents):
+        """Xero takes no change to a document with a payment or a credit note on it ("not of
+        valid status for modification"). Of these moves whose Xero document ({Xero ID:
+        document}) has one, those Odoo has not changed since their last send are synced as
+        they are, without a write; the others are in error, saying what to do. Returns
+        both."""
+        paid = self.filtered(
+            lambda m: (
+                not m.xero_changed_in_xero
+                and m.xero_id in xero_documents
+                and is_paid_in_xero(xero_documents[m.xero_id])
             )
+        )
+        unchanged = paid.filtered(lambda m: m.xero_sent_revision == m.xero_revision + 1)
+        for move in unchanged:
+            values = xero_balances(xero_documents[move.xero_id])
+            move._xero_write(dict(values, xero_state="synced", xero_error=False))
+        for move in paid - unchanged:
+            move._xero_mark_error(
+                connection,
+                self.env._(
+                    "Xero holds a payment or a credit note on %(document)s and takes no change "
+                    "to it: Odoo's change was not sent. Remove the payment or the credit note "
+                    "in Xero, then press Sync to Xero again.",
+                    document=move.xero_number or move.display_name,
+                ),
+                "update",
+            )
+        return paid
+
+    def _xero_postpone(self, connection, error, started):
+        result = super()._xero_postpone(connection, error, started)
+        # Xero may have applied the update whose answer was lost: what it holds is known
+        # again from the next send's answer, not compared with the content sent before.
+        self.filtered(lambda m: m.xero_lost_batch and m.xero_id)._xero_write(
+            {"xero_sent_content": False}
+        )
+        return result
 
     def _xero_take_over_order_bills(self, connection):
         """A vendor bill of purchase orders Xero holds as bills takes the first one's bill
@@ -813,6 +861,7 @@ class AccountMove(models.Model):
         later changes are compared with."""
         self._xero_check_may_choose()
         self._xero_settle_choice({"xero_state": "synced", "xero_error": False})
+        self._xero_note_sent_revision()
         return True
 
     def _xero_settle_choice(self, values):
@@ -863,6 +912,7 @@ class AccountMove(models.Model):
             "xero_sent_content",
             {m.id: content_of(d) for m, d in results.items() if d.status not in CLOSED},
         )
+        self.browse([m.id for m in results])._xero_note_sent_revision()
         self.browse(
             [m.id for m, d in results.items() if d.status not in CLOSED]
         )._xero_remove_replaced_order_bills()
@@ -871,6 +921,26 @@ class AccountMove(models.Model):
             self.filtered(lambda m: m.payment_state != "not_paid")
         )
         self._xero_after_documents_sent(connection, results)
+
+    def _xero_note_sent_revision(self):
+        """Xero holds these moves' current revision."""
+        if self:
+            self.flush_recordset(["xero_revision"])
+            self.env.cr.execute(
+                "UPDATE account_move SET xero_sent_revision = COALESCE(xero_revision, 0) + 1"
+                " WHERE id IN %s",
+                (tuple(self.ids),),
+            )
+            self.invalidate_recordset(["xero_sent_revision"])
+
+
+def is_paid_in_xero(document):
+    """Whether a payment or a credit note is on this Xero invoice or credit note."""
+    if document.status == "PAID":
+        return True
+    if isinstance(document, Invoice):
+        return bool(document.amount_paid or document.amount_credited)
+    return bool(document.applied_amount)
 
 
 def xero_balances(document):

@@ -21,7 +21,7 @@ from xero_client.errors import XeroError
 from xero_client.masking import mask
 from xero_client.routes import drain_order
 
-from ..locking import CONCURRENCY_ERRORS, lock_quietly
+from ..locking import CONCURRENCY_ERRORS, OWN_TRANSACTION_MISSES, lock_quietly, own_transaction
 from .xero_token import NO_REFRESH_TOKEN, NO_TOKEN_ROW
 
 _logger = logging.getLogger(__name__)
@@ -792,7 +792,7 @@ class XeroConnection(models.Model):
         self.env["res.partner"].sudo()._xero_forget_summaries(self)
         self.import_cursor_ids.unlink()
         self.env["xero.index"]._forget(self)
-        self.write({"rate_limited_until": False})
+        self._clear_rate_limit()
         self.env["xero.sync.log"]._record(
             self,
             "connect",
@@ -1154,12 +1154,44 @@ class XeroConnection(models.Model):
         self.env["xero.call"]._note(self, method, status, elapsed_ms, client.answer_limits)
 
     def _note_rate_limit(self, retry_after):
+        """Xero refused a call until ``retry_after`` seconds from now: noted in a transaction
+        of its own (the latest end wins), so that every worker waits, whatever becomes of
+        the caller's transaction; a note it rolled back would have the next call refused
+        again. Returns the end."""
         until = fields.Datetime.now() + timedelta(seconds=retry_after)
-        self.sudo().write({"rate_limited_until": until})
+        try:
+            with own_transaction(self.env) as cr:
+                cr.execute(
+                    "UPDATE xero_connection SET rate_limited_until ="
+                    " GREATEST(rate_limited_until, %s) WHERE id = %s",
+                    (until, self.id),
+                    log_exceptions=False,
+                )
+        except OWN_TRANSACTION_MISSES + CONCURRENCY_ERRORS:
+            # The row is the caller's (not committed yet): said in its transaction.
+            if lock_quietly(self.sudo()):
+                self.sudo().write({"rate_limited_until": until})
+        self.invalidate_recordset(["rate_limited_until"])
+        # The caller's snapshot predates that commit: it remembers the end on its own.
+        noted = self.env.cr.cache.setdefault("xero_rate_limited", {})
+        noted[self.id] = max(until, noted.get(self.id) or until)
         return until
 
+    def _rate_limit_end(self):
+        """When Xero's rate limit ends (False: none noted), as this transaction knows it."""
+        ends = [
+            self.rate_limited_until,
+            self.env.cr.cache.get("xero_rate_limited", {}).get(self.id),
+        ]
+        return max((end for end in ends if end), default=False)
+
+    def _clear_rate_limit(self):
+        self.write({"rate_limited_until": False})
+        self.env.cr.cache.get("xero_rate_limited", {}).pop(self.id, None)
+
     def _is_rate_limited(self):
-        return bool(self.rate_limited_until and self.rate_limited_until > fields.Datetime.now())
+        end = self._rate_limit_end()
+        return bool(end and end > fields.Datetime.now())
 
     def _set_error(self, message):
         """Say the last error on the connection, unless another transaction is saying one
@@ -1356,7 +1388,7 @@ class XeroConnection(models.Model):
         )
 
     def _rate_limit_message(self):
-        until = fields.Datetime.context_timestamp(self, self.rate_limited_until)
+        until = fields.Datetime.context_timestamp(self, self._rate_limit_end())
         return self.env._(
             "Xero's rate limit was reached; sending resumes at %(time)s.",
             time=until.strftime("%Y-%m-%d %H:%M"),
@@ -1728,6 +1760,7 @@ class XeroConnection(models.Model):
             # a person can act on. What was not committed goes again at the next run.
             _logger.info("Xero scheduled work of %s met another worker: %s", self.id, error)
             self.env.cr.rollback()  # pylint: disable=invalid-commit
+            self._run_again_soon()
             connection = self.env["xero.run"]._still_recorded(self)
             connection.env["xero.sync.log"]._record(
                 connection, "update", "retry", self.env["xero.run"]._another_worker_message()
@@ -1744,6 +1777,15 @@ class XeroConnection(models.Model):
             connection._set_error(str(error))
             connection.env["xero.sync.log"]._record(connection, "update", "error", str(error))
             return False
+
+    def _run_again_soon(self):
+        """The scheduled action running now goes again in a minute: what it rolled back
+        waits no longer than that, not until its next interval."""
+        cron_id = self.env.context.get("cron_id")
+        if cron_id:
+            self.env["ir.cron"].sudo().browse(cron_id)._trigger(
+                at=fields.Datetime.now() + timedelta(minutes=1)
+            )
 
     # -- the health dashboard -----------------------------------------------------------------
     @api.model

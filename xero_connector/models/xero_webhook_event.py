@@ -336,7 +336,7 @@ class XeroWebhookEvent(models.Model):
         """Wake the scheduled action again at ``at``, by default when Xero's rate limit
         ends."""
         self.env.ref("xero_connector.ir_cron_xero_webhooks").sudo()._trigger(
-            at=at or connection.rate_limited_until
+            at=at or connection._rate_limit_end()
         )
 
     @api.model

@@ -46,3 +46,5 @@ from . import test_limits_across_workers
 from . import test_large_organisation
 from . import test_concurrent_presses
 from . import test_bad_input
+from . import test_paid_in_xero
+from . import test_rate_limit_note

@@ -135,7 +135,8 @@ class TestContactsAddedInBulkInXero(XeroCase):
     def setUp(self):
         super().setUp()
         tenant = self.tenant["tenantId"]
-        self.sandbox._call("POST", "/sandbox/clock", json={"speed": 0.0001})
+        # Stopped: the contacts are added within one instant, however slow the machine.
+        self.sandbox._call("POST", "/sandbox/clock", json={"speed": 0})
         for start in range(0, CONTACTS, 500):
             self.sandbox._call(
                 "POST",
