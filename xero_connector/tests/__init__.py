@@ -46,3 +46,4 @@ from . import test_limits_across_workers
 from . import test_large_organisation
 from . import test_concurrent_presses
 from . import test_bad_input
+from . import test_client_messages
