@@ -1,10 +1,11 @@
-"""The plain-Python packages of xero_connector: ``xero_client`` (the Xero client the Odoo addon
-imports) and ``xero_sandbox`` (the offline Xero emulator, for the demo and the tests).
+"""The repository's plain-Python packages, for development: ``xero_sandbox`` (the offline
+Xero emulator, for the demo and the tests) and ``xero_client`` (a symbolic link to
+``xero_connector/xero_client``, for the plain-Python tests, the sandbox and the tools).
 
-The Odoo addon ``xero_connector/`` is not a Python distribution: Odoo loads it from its
-addons path. Install this repository into Odoo's Python:
+Production installs the addon alone, as OCA's addons install: its folder is the
+distribution ``odoo-addon-xero_connector`` (``xero_connector/pyproject.toml``, built by whool),
+with xero_client inside it: ``pip install ./xero_connector`` (docs/install.md).
 
-- production: ``pip install /path/to/repository`` (the client and what it needs);
 - demo and tests: ``pip install '/path/to/repository[sandbox]'`` adds what the sandbox needs
   (``[test]`` adds what the tests need on top).
 
@@ -14,8 +15,7 @@ running this file): keep them plain lists.
 
 from setuptools import find_packages, setup
 
-# What the addon and xero_client import (the addon's manifest lists the same in
-# external_dependencies).
+# What xero_client imports (the addon's manifest lists the same, in external_dependencies).
 INSTALL_REQUIRES = [
     "xero-python>=15.0,<16",
     "requests>=2.25,<3",
@@ -41,7 +41,7 @@ EXTRAS_REQUIRE = {
 setup(
     name="xero-connector-dev",
     version="19.0.1.0.0",
-    description="Xero client and Xero API sandbox of the xero_connector Odoo addon",
+    description="Xero API sandbox and Xero client of the xero_connector Odoo addon (development)",
     license="LGPL-3",
     python_requires=">=3.10",
     packages=find_packages(

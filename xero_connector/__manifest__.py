@@ -11,9 +11,11 @@
     # The Apps store's cover; static/description/index.html is the module's page.
     "images": ["static/description/banner.png"],
     "depends": ["account", "purchase", "mail"],
-    # What the addon and xero_client import, by their PyPI names (see setup.py). xero_client
-    # itself comes from this repository: pip install /path/to/repository.
-    "external_dependencies": {"python": ["xero-python", "requests", "urllib3"]},
+    # What the addon and xero_client (inside this folder) import, as PyPI requirements: the
+    # same as setup.py's INSTALL_REQUIRES. The wheel (pyproject.toml) requires them.
+    "external_dependencies": {
+        "python": ["xero-python>=15.0,<16", "requests>=2.25,<3", "urllib3>=1.26,<3"]
+    },
     "data": [
         "security/xero_security.xml",
         "security/ir.model.access.csv",

@@ -151,8 +151,9 @@ def pid_alive(pid):
 
 
 def plain_env():
-    """Environment with this checkout's plain-Python packages (xero_sandbox, xero_client...)
-    first on the path: for pytest, the sandbox, and Odoo, whose addon imports them."""
+    """Environment with this checkout's plain-Python packages (xero_sandbox, and xero_client,
+    a link to the addon's own) first on the path: for pytest, the sandbox, and Odoo, whose
+    tests start the sandbox (the addon imports its own xero_client, never this one)."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
     for name in ("NO_PROXY", "no_proxy"):  # the sandbox is local, whatever proxy is set

@@ -9,8 +9,8 @@ from odoo import http
 from odoo.exceptions import UserError
 from odoo.http import request
 
-from xero_client.errors import XeroError
-from xero_client.oauth import OAuthError
+from ..xero_client.errors import XeroError
+from ..xero_client.oauth import OAuthError
 
 _logger = logging.getLogger(__name__)
 SETTINGS_URL = "/odoo/settings"

@@ -5,7 +5,7 @@ import logging
 from odoo import SUPERUSER_ID, http
 from odoo.http import request
 
-from xero_client.webhooks import MAX_BODY_BYTES, SIGNATURE_HEADER, DeliveryError, read_delivery
+from ..xero_client.webhooks import MAX_BODY_BYTES, SIGNATURE_HEADER, DeliveryError, read_delivery
 
 _logger = logging.getLogger(__name__)
 WEBHOOK_PATH = "/xero/webhooks"

@@ -6,14 +6,14 @@ from xero_python.accounting import CreditNote, Invoice
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from xero_client.document_content import content_of, differences
-from xero_client.errors import AuthError, XeroError
-from xero_client.mappings.common import MappingError, text
-from xero_client.mappings.credit_note import credit_note_to_xero
-from xero_client.mappings.document import KINDS
-from xero_client.mappings.invoice import invoice_to_xero
-from xero_client.routes import BILL_CREDIT_NOTES, BILLS, SALES_CREDIT_NOTES, SALES_INVOICES
-
+from ..client_text import client_text
+from ..xero_client.document_content import content_of, differences
+from ..xero_client.errors import AuthError, XeroError
+from ..xero_client.mappings.common import MappingError, text
+from ..xero_client.mappings.credit_note import credit_note_to_xero
+from ..xero_client.mappings.document import KINDS
+from ..xero_client.mappings.invoice import invoice_to_xero
+from ..xero_client.routes import BILL_CREDIT_NOTES, BILLS, SALES_CREDIT_NOTES, SALES_INVOICES
 from .res_partner import SUMMARY_IMPORT
 from .xero_document_line_mixin import amount, check_document
 from .xero_document_mixin import CLAIM_SEPARATOR, CLOSED, LOOKUP_TERMS
@@ -532,7 +532,11 @@ class AccountMove(models.Model):
             return build(values)
         except MappingError as error:
             raise XeroDataError(
-                self.env._("%(move)s: %(error)s", move=self.display_name, error=error)
+                self.env._(
+                    "%(move)s: %(error)s",
+                    move=self.display_name,
+                    error=client_text(self.env, error),
+                )
             ) from None
 
     def _xero_document_values(self, connection):

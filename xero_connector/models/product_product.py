@@ -5,9 +5,8 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
-from xero_client.mappings.item import item_from_xero, item_to_xero
-from xero_client.routes import ITEMS
-
+from ..xero_client.mappings.item import item_from_xero, item_to_xero
+from ..xero_client.routes import ITEMS
 from .xero_sync_mixin import XERO_STATES, XeroDataError
 
 PRODUCT_SYNCED_FIELDS = (

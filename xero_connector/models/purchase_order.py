@@ -6,11 +6,11 @@ from xero_python.accounting import PurchaseOrder as XeroPurchaseOrder
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from xero_client.mappings.common import MappingError, clean, text
-from xero_client.mappings.invoice import invoice_to_xero
-from xero_client.mappings.purchase_order import purchase_order_to_xero
-from xero_client.routes import BILLS, PURCHASE_ORDERS
-
+from ..client_text import client_text
+from ..xero_client.mappings.common import MappingError, clean, text
+from ..xero_client.mappings.invoice import invoice_to_xero
+from ..xero_client.mappings.purchase_order import purchase_order_to_xero
+from ..xero_client.routes import BILLS, PURCHASE_ORDERS
 from .xero_document_line_mixin import amount, check_document
 from .xero_document_mixin import CLAIM_SEPARATOR, xero_file_name
 from .xero_sync_mixin import XeroDataError
@@ -221,7 +221,11 @@ class PurchaseOrder(models.Model):
             return purchase_order_to_xero(values)
         except MappingError as error:
             raise XeroDataError(
-                self.env._("%(order)s: %(error)s", order=self.display_name, error=error)
+                self.env._(
+                    "%(order)s: %(error)s",
+                    order=self.display_name,
+                    error=client_text(self.env, error),
+                )
             ) from None
 
     def _xero_as_bill(self, values):

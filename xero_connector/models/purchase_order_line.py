@@ -2,8 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, models
 
-from xero_client.mappings.common import text
-
+from ..xero_client.mappings.common import text
 from .xero_document_line_mixin import TEXT_LINES, amount
 
 # A change to these on a confirmed order's line makes the order go to Xero again.

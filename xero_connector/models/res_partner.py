@@ -12,17 +12,16 @@ from xero_python.accounting import Contact
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from xero_client.client import MAX_IDS, MAX_PAGE_SIZE
-from xero_client.mappings.common import normalised
-from xero_client.mappings.contact import (
+from ..xero_client.client import MAX_IDS, MAX_PAGE_SIZE
+from ..xero_client.mappings.common import normalised
+from ..xero_client.mappings.contact import (
     MAX_CONTACT_PERSONS,
     contact_from_xero,
     contact_to_xero,
     match_by_email,
     match_existing,
 )
-from xero_client.routes import CONTACTS
-
+from ..xero_client.routes import CONTACTS
 from .xero_document_line_mixin import amount
 from .xero_sync_mixin import XERO_STATES, XeroDataError
 

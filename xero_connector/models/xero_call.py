@@ -10,15 +10,14 @@ import psycopg2
 from odoo import api, fields, models, sql_db
 from odoo.tools import SQL
 
-from xero_client.admission import (
+from ..locking import OWN_TRANSACTION_MISSES, own_transaction
+from ..xero_client.admission import (
     CALLS_IN_FLIGHT,
     WINDOW_SECONDS,
     Traffic,
     too_long,
     wait_before_call,
 )
-
-from ..locking import OWN_TRANSACTION_MISSES, own_transaction
 
 _logger = logging.getLogger(__name__)
 

@@ -13,15 +13,14 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
-from xero_client import oauth
-from xero_client.admission import CALLS_A_MINUTE
-from xero_client.client import XeroClient
-from xero_client.endpoints import XeroEndpoints
-from xero_client.errors import XeroError
-from xero_client.masking import mask
-from xero_client.routes import drain_order
-
 from ..locking import CONCURRENCY_ERRORS, OWN_TRANSACTION_MISSES, lock_quietly, own_transaction
+from ..xero_client import oauth
+from ..xero_client.admission import CALLS_A_MINUTE
+from ..xero_client.client import XeroClient
+from ..xero_client.endpoints import XeroEndpoints
+from ..xero_client.errors import XeroError
+from ..xero_client.masking import mask
+from ..xero_client.routes import drain_order
 from .xero_token import NO_REFRESH_TOKEN, NO_TOKEN_ROW
 
 _logger = logging.getLogger(__name__)

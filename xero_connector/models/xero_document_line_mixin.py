@@ -6,8 +6,8 @@ from xero_python.accounting import CurrencyCode
 
 from odoo import models
 
-from xero_client.mappings.common import text_problem
-
+from ..client_text import client_text
+from ..xero_client.mappings.common import describe_text_problem, text_problem
 from .xero_sync_mixin import XeroDataError
 
 TEXT_LINES = ("line_section", "line_subsection", "line_note")
@@ -128,31 +128,7 @@ def text_refusal(env, field, value, max_length=None, multiline=False):
     problem = text_problem(value, max_length, multiline)
     if not problem:
         return None
-    kind, detail = problem
-    if kind == "control":
-        message = env._(
-            "its %(field)s holds an invisible control character (character %(position)s, "
-            "often pasted from another program), which Xero refuses: retype the %(field)s.",
-            field=field,
-            position=detail,
-        )
-    elif kind == "unkept":
-        message = env._(
-            "its %(field)s holds '%(character)s' (character %(position)s), which Xero does not "
-            "keep (emoji and similar symbols): remove it from the %(field)s.",
-            field=field,
-            character=detail[1],
-            position=detail[0],
-        )
-    else:
-        message = env._(
-            "its %(field)s is %(length)s characters long, and Xero takes at most %(max)s: "
-            "shorten it.",
-            field=field,
-            length=detail,
-            max=max_length,
-        )
-    return message
+    return client_text(env, describe_text_problem(field, problem, max_length))
 
 
 def check_document(document, connection, values):

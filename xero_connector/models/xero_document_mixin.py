@@ -7,9 +7,8 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from xero_client.errors import AuthError, RateLimited, RequestRejected, TransientError, XeroError
-from xero_client.mappings.common import shown, text
-
+from ..xero_client.errors import AuthError, RateLimited, RequestRejected, TransientError, XeroError
+from ..xero_client.mappings.common import shown, text
 from .xero_connection import XeroNeedsReconnect
 from .xero_document_line_mixin import amount
 from .xero_sync_mixin import (

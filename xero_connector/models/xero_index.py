@@ -4,7 +4,7 @@ import psycopg2
 
 from odoo import api, fields, models
 
-from xero_client.mappings.common import clean, normalised
+from ..xero_client.mappings.common import clean, normalised
 
 KINDS = [("contact", "Contact"), ("item", "Item")]
 

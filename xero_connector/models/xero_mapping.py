@@ -5,7 +5,7 @@ import time
 from odoo import api, models
 from odoo.tools import html2plaintext
 
-from xero_client.mappings.matching import (
+from ..xero_client.mappings.matching import (
     account_dict,
     match_accounts,
     match_taxes,
@@ -14,7 +14,6 @@ from xero_client.mappings.matching import (
     tax_rate_dict,
     tracking_dict,
 )
-
 from .xero_sync_mixin import XeroDataError
 
 NOT_MAPPED_ACCOUNT_TYPES = (

@@ -2,12 +2,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
-from xero_client.errors import RequestRejected
-from xero_client.mappings.common import clean
-from xero_client.mappings.payment import REFERENCE_LENGTH, allocation_to_xero, payment_to_xero
-from xero_client.routes import CREDIT_NOTE_ALLOCATIONS, PAYMENTS
-
 from ..locking import lock_quietly
+from ..xero_client.errors import RequestRejected
+from ..xero_client.mappings.common import clean
+from ..xero_client.mappings.payment import REFERENCE_LENGTH, allocation_to_xero, payment_to_xero
+from ..xero_client.routes import CREDIT_NOTE_ALLOCATIONS, PAYMENTS
 from .xero_document_mixin import CLAIM_SEPARATOR
 from .xero_payment import payment_target
 from .xero_sync_mixin import XeroDataError, commit_progress

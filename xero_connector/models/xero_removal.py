@@ -5,7 +5,7 @@ import time
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from xero_client.errors import RateLimited, RequestRejected, XeroError
+from ..xero_client.errors import RateLimited, RequestRejected, XeroError
 
 REMOVAL_STATES = [
     ("pending", "Pending"),

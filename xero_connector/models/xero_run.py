@@ -6,9 +6,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from xero_client.masking import mask
-
 from ..locking import CONCURRENCY_ERRORS, OWN_TRANSACTION_MISSES, own_transaction
+from ..xero_client.masking import mask
 
 ACTIONS = [
     ("push", "Send pending records"),

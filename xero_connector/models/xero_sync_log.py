@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
-from xero_client.masking import mask
+from ..xero_client.masking import mask
 
 LOG_RETENTION_DAYS = 180
 OPERATIONS = [

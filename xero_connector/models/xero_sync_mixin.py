@@ -12,18 +12,18 @@ from odoo.tools import SQL, config
 
 from odoo.addons.base.models.ir_cron import MIN_TIME_PER_JOB
 
-from xero_client.client import resume_point, updated_utc
-from xero_client.cron_pass import pass_started
-from xero_client.errors import (
+from ..client_text import client_text
+from ..locking import CONCURRENCY_ERRORS, lock_quietly, own_transaction
+from ..xero_client.client import resume_point, updated_utc
+from ..xero_client.cron_pass import pass_started
+from ..xero_client.errors import (
     AuthError,
     RateLimited,
     RequestRejected,
     TransientError,
     XeroError,
 )
-from xero_client.mappings.common import MappingError
-
-from ..locking import CONCURRENCY_ERRORS, lock_quietly, own_transaction
+from ..xero_client.mappings.common import MappingError
 from .xero_connection import XeroNeedsReconnect
 
 _logger = logging.getLogger(__name__)
@@ -940,7 +940,7 @@ class XeroSyncMixin(models.AbstractModel):
                 else:
                     payloads[record.id] = record._xero_prepare(connection)
             except (XeroDataError, MappingError) as error:
-                record._xero_mark_error(connection, str(error), "create")
+                record._xero_mark_error(connection, client_text(self.env, error), "create")
         return payloads
 
     def _xero_apply_results(self, connection, route, results, linked, duration, client):

@@ -8,9 +8,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from xero_client.oauth import DEFAULT_TIMEOUT as OAUTH_TIMEOUT
-
 from ..locking import CONCURRENCY_ERRORS
+from ..xero_client.oauth import DEFAULT_TIMEOUT as OAUTH_TIMEOUT
 
 _logger = logging.getLogger(__name__)
 

@@ -8,9 +8,8 @@ import psycopg2
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from xero_client.webhooks import verify
-
 from ..locking import lock_quietly
+from ..xero_client.webhooks import verify
 
 _logger = logging.getLogger(__name__)
 

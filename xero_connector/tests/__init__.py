@@ -48,3 +48,4 @@ from . import test_concurrent_presses
 from . import test_bad_input
 from . import test_paid_in_xero
 from . import test_rate_limit_note
+from . import test_client_messages

@@ -63,9 +63,8 @@ from xero_python.accounting import Account, BatchPayment, BatchPayments, Invoice
 from odoo import fields
 from odoo.tests import tagged
 
-from xero_client.webhooks import SIGNATURE_HEADER, verify
-
 from ..models.xero_connection import USER_WRITABLE_FIELDS
+from ..xero_client.webhooks import SIGNATURE_HEADER, verify
 from .common import _IN_PROCESS
 from .test_benchmark_documents import endpoint_of, say
 from .test_engine import requests_log

@@ -196,7 +196,7 @@ class TestConnection(XeroCase):
         self.assertEqual(partner.xero_state, "synced")
 
     def test_an_organisation_disconnected_in_xero_asks_for_a_reconnect(self):
-        from xero_client import oauth
+        from ..xero_client import oauth
 
         connection = self.connection.sudo()
         oauth.delete_connection(

@@ -12,10 +12,9 @@ from psycopg2.errors import CheckViolation
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from xero_client.mappings.contact import MAX_CONTACT_PERSONS
-
 from ..locking import lock_quietly
 from ..models import xero_sync_mixin
+from ..xero_client.mappings.contact import MAX_CONTACT_PERSONS
 from .common import XeroCase
 from .test_mapping import MappingCase
 from .test_token_race import CommittedWorkersCase

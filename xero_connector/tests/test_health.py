@@ -8,10 +8,9 @@ from unittest.mock import patch
 from odoo import fields
 from odoo.tests import tagged
 
-from xero_client import oauth
-from xero_client.errors import TransientError
-from xero_client.oauth import OAuthError
-
+from ..xero_client import oauth
+from ..xero_client.errors import TransientError
+from ..xero_client.oauth import OAuthError
 from .common import XeroCase
 from .test_engine import xero_says_calls_left
 from .test_move_sync import DocumentCase

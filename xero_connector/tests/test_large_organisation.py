@@ -12,9 +12,8 @@ from odoo.tools import config
 
 from odoo.addons.base.models.ir_cron import MIN_TIME_PER_JOB
 
-from xero_client.cron_pass import forget_passes
-
 from ..models.xero_sync_mixin import IMPORT_CHUNK
+from ..xero_client.cron_pass import forget_passes
 from .common import XeroCase
 from .test_engine import requests_log
 

@@ -9,8 +9,7 @@ from datetime import timedelta
 from odoo import fields
 from odoo.tests import tagged
 
-from xero_client.errors import RateLimited
-
+from ..xero_client.errors import RateLimited
 from .test_token_race import CommittedWorkersCase
 
 WORKERS = 8

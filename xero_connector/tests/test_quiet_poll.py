@@ -15,8 +15,7 @@ from odoo import fields
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
-from xero_client.client import updated_utc
-
+from ..xero_client.client import updated_utc
 from . import test_move_import_edges
 from .test_engine import requests_log
 from .test_move_balances import MoneyBackCase

@@ -5,8 +5,7 @@ from unittest.mock import patch
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from xero_client import oauth
-
+from ..xero_client import oauth
 from .common import XeroCase
 
 

@@ -16,9 +16,8 @@ from odoo import SUPERUSER_ID, api, fields
 from odoo.modules.registry import DummyRLock, Registry
 from odoo.tests import TransactionCase, tagged
 
-from xero_client import oauth
-
 from ..models.xero_connection import XeroNeedsReconnect
+from ..xero_client import oauth
 from .common import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, Sandbox, sandbox_url
 
 ROUNDS = 60

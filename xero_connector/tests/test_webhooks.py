@@ -10,9 +10,8 @@ from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
-from xero_client.webhooks import sign
-
 from ..models import xero_sync_mixin, xero_webhook_event
+from ..xero_client.webhooks import sign
 from . import test_odoo_payments, test_quiet_poll
 from .test_engine import requests_log, xero_says_calls_left
 from .test_move_balances import MoneyBackCase

@@ -5,9 +5,8 @@ from markupsafe import Markup, escape
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from xero_client.mappings.document import xero_totals
-
 from ..models.xero_sync_mixin import XeroDataError
+from ..xero_client.mappings.document import xero_totals
 
 NUMBER_KEYS = ("InvoiceNumber", "CreditNoteNumber", "PurchaseOrderNumber")
 ID_KEYS = ("InvoiceID", "CreditNoteID", "PurchaseOrderID")

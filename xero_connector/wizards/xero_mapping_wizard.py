@@ -3,10 +3,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from xero_client.errors import XeroError
-from xero_client.mappings.matching import fitting_rates, odoo_tax_kind
-
 from ..models.account_journal import XERO_BANK_TYPE
+from ..xero_client.errors import XeroError
+from ..xero_client.mappings.matching import fitting_rates, odoo_tax_kind
 
 WARNING_NAMES = 20  # names listed per kind in the warning, the others counted
 LINE_FIELDS = (

@@ -15,6 +15,10 @@ import re
 
 from xero_python.accounting import Address, Contact, ContactPerson, Phone
 
+# Plain Python: the addon translates these messages (see ..i18n).
+# pylint: disable=prefer-env-translation
+from ..i18n import _, message_of
+
 # MappingError's home is .common; Odoo code still imports it from here.
 from .common import (  # noqa: F401
     MappingError,
@@ -27,19 +31,19 @@ from .common import (  # noqa: F401
 
 MAX_CONTACT_PERSONS = 5
 # Xero's limits (its API description: "max length = ..."), by the partner's value, with the
-# name a bookkeeper knows the field by in Odoo.
-LIMITS = (
-    ("name", "name", 255),
-    ("vat", "Tax ID", 50),
-    ("phone", "phone", 50),
-    ("mobile", "mobile", 50),
-    ("street", "street", 500),
-    ("street2", "second street line", 500),
-    ("city", "city", 255),
-    ("state", "state", 255),
-    ("zip", "ZIP", 50),
-    ("country", "country", 50),
-)
+# name a bookkeeper knows the field by in Odoo (a dict: Odoo's export reads tuples badly).
+LIMITS = {
+    "name": (_("name"), 255),
+    "vat": (_("Tax ID"), 50),
+    "phone": (_("phone"), 50),
+    "mobile": (_("mobile"), 50),
+    "street": (_("street"), 500),
+    "street2": (_("second street line"), 500),
+    "city": (_("city"), 255),
+    "state": (_("state"), 255),
+    "zip": (_("ZIP"), 50),
+    "country": (_("country"), 50),
+}
 MAX_EMAIL = 255
 MAX_ACCOUNT_NUMBER = 50
 # One address, as Xero takes it: no spaces or list separators, a domain with a dot, and ASCII
@@ -85,20 +89,27 @@ def check_contact(partner, account_number_field):
     missing name, a text over Xero's limit or holding characters Xero refuses, an email
     address Xero does not take; the same for its contact persons."""
     if not clean(partner.get("name")):
-        raise ValueError("it has no name, and Xero needs one: give the contact a name.")
-    for key, field, limit in LIMITS:
+        raise ValueError(_("it has no name, and Xero needs one: give the contact a name."))
+    for key, (field, limit) in LIMITS.items():
         check_text(field, clean(partner.get(key)), limit)
     if account_number_field:
-        check_text("reference", clean(partner.get(account_number_field)), MAX_ACCOUNT_NUMBER)
-    check_email("email", first_email(partner.get("email")))
+        check_text(_("reference"), clean(partner.get(account_number_field)), MAX_ACCOUNT_NUMBER)
+    check_email(_("email"), first_email(partner.get("email")))
     for child in partner.get("children") or []:
         person = clean(child.get("name"))
         try:
-            check_text("name", person)
-            check_email("email", first_email(child.get("email")))
+            check_text(_("name"), person)
+            check_email(_("email"), first_email(child.get("email")))
         except ValueError as error:
+            problem = message_of(error)
             raise ValueError(
-                "its contact person %s cannot go: %s" % (shown(person) or "without name", error)
+                _(
+                    "its contact person %(person)s cannot go: %(problem)s",
+                    person=shown(person),
+                    problem=problem,
+                )
+                if person
+                else _("its contact person without name cannot go: %(problem)s", problem=problem)
             ) from None
 
 
@@ -108,8 +119,13 @@ def check_email(field, email):
     if email and not (email.isascii() and EMAIL_RE.match(email)):
         # Xero's own words first, so they read the same as when Xero refuses it.
         raise ValueError(
-            "Email address must be valid, and its %s '%s' is not one Xero takes: write one "
-            "address such as name@example.com, without spaces or accented letters." % (field, email)
+            _(
+                "Email address must be valid, and its %(field)s '%(email)s' is not one Xero "
+                "takes: write one address such as name@example.com, without spaces or accented "
+                "letters.",
+                field=field,
+                email=email,
+            )
         )
     return email
 

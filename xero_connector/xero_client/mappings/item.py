@@ -11,6 +11,9 @@ items with ``unitdp=4`` (``XeroClient.save_items``) or Xero rounds them to 2.
 
 from xero_python.accounting import Item, Purchase
 
+# Plain Python: the addon translates these messages (see ..i18n).
+# pylint: disable=prefer-env-translation
+from ..i18n import _
 from .common import built_for_xero, check_text, clean, text, unit_price
 
 MAX_CODE = 30
@@ -29,13 +32,13 @@ def build_item(product):
         code=code,
         name=name,
         description=check_text(
-            "sales description",
+            _("sales description"),
             text(product.get("description_sale")),
             MAX_DESCRIPTION,
             multiline=True,
         ),
         purchase_description=check_text(
-            "purchase description",
+            _("purchase description"),
             text(product.get("description_purchase")),
             MAX_DESCRIPTION,
             multiline=True,
@@ -57,22 +60,29 @@ def build_item(product):
 def checked_code(product):
     code = str(product.get("code") or "").strip()
     if not code:
-        raise ValueError("it has no Internal Reference, which Xero needs as the item code.")
+        raise ValueError(_("it has no Internal Reference, which Xero needs as the item code."))
     if len(code) > MAX_CODE:
         raise ValueError(
-            "its Internal Reference %r is longer than the %d characters Xero allows."
-            % (code, MAX_CODE)
+            _(
+                "its Internal Reference '%(code)s' is longer than the %(max)s characters Xero "
+                "allows.",
+                code=code,
+                max=MAX_CODE,
+            )
         )
-    return check_text("Internal Reference", code)
+    return check_text(_("Internal Reference"), code)
 
 
 def checked_name(product):
     name = clean(product.get("name"))
     if len(name) > MAX_NAME:
         raise ValueError(
-            "its name is longer than the %d characters Xero allows: shorten it." % MAX_NAME
+            _(
+                "its name is longer than the %(max)s characters Xero allows: shorten it.",
+                max=MAX_NAME,
+            )
         )
-    return check_text("name", name)
+    return check_text(_("name"), name)
 
 
 def details(product, price_key, account_key, tax_key):

@@ -1,5 +1,9 @@
 """What every mapping shares: its error, text cleaning and Xero's decimals (no I/O)."""
 
+# Plain Python: the addon translates these messages (see ..i18n).
+# pylint: disable=prefer-env-translation
+from ..i18n import _, message_of
+
 # Xero keeps unit prices to 4 decimals when a call asks for them (``unitdp=4``), else to 2.
 UNIT_DECIMALS = 4
 
@@ -14,7 +18,13 @@ def built_for_xero(label, build, *args):
     try:
         return build(*args)
     except ValueError as exc:
-        raise MappingError("%s cannot be sent to Xero: %s" % (label, exc)) from None
+        raise MappingError(
+            _(
+                "%(record)s cannot be sent to Xero: %(problem)s",
+                record=label,
+                problem=message_of(exc),
+            )
+        ) from None
 
 
 def clean(value):
@@ -70,19 +80,25 @@ def describe_text_problem(field, problem, max_length=None):
     """A text problem of ``text_problem`` in a bookkeeper's words, naming ``field``."""
     kind, detail = problem
     if kind == "control":
-        return (
-            "its %s holds an invisible control character (character %d, often pasted from "
-            "another program), which Xero refuses: retype the %s." % (field, detail, field)
+        return _(
+            "its %(field)s holds an invisible control character (character %(position)s, "
+            "often pasted from another program), which Xero refuses: retype the %(field)s.",
+            field=field,
+            position=detail,
         )
     if kind == "unkept":
-        return (
-            "its %s holds '%s' (character %d), which Xero does not keep (emoji and similar "
-            "symbols): remove it from the %s." % (field, detail[1], detail[0], field)
+        return _(
+            "its %(field)s holds '%(character)s' (character %(position)s), which Xero does not "
+            "keep (emoji and similar symbols): remove it from the %(field)s.",
+            field=field,
+            character=detail[1],
+            position=detail[0],
         )
-    return "its %s is %d characters long, and Xero takes at most %d: shorten it." % (
-        field,
-        detail,
-        max_length,
+    return _(
+        "its %(field)s is %(length)s characters long, and Xero takes at most %(max)s: shorten it.",
+        field=field,
+        length=detail,
+        max=max_length,
     )
 
 

@@ -10,6 +10,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from xero_python.accounting import Account, Allocation, CreditNote, Invoice, Payment
 
+# Plain Python: the addon translates these messages (see ..i18n).
+# pylint: disable=prefer-env-translation
+from ..i18n import _
 from .common import built_for_xero, clean
 
 RATE_PLACES = 6
@@ -41,10 +44,10 @@ def build_payment(values):
         else None
     )
     if not document and not credit_note:
-        raise ValueError("a payment pays an invoice or a credit note")
+        raise ValueError(_("a payment pays an invoice or a credit note"))
     amount = Decimal(str(values["amount"])).quantize(CENT, ROUND_HALF_UP)
     if amount <= 0:
-        raise ValueError("a payment's amount must be greater than zero")
+        raise ValueError(_("a payment's amount must be greater than zero"))
     booked = values.get("amount_in_company_currency")
     return Payment(
         invoice=document,
@@ -64,7 +67,7 @@ def rate_booking(amount, booked):
     amount = Decimal(str(amount))
     booked = Decimal(str(booked)).quantize(CENT, ROUND_HALF_UP)
     if booked <= 0:
-        raise ValueError("the amount in the company's currency must be greater than zero")
+        raise ValueError(_("the amount in the company's currency must be greater than zero"))
     exact = amount / booked
     centre = exact.quantize(RATE_STEP, ROUND_HALF_UP)
 
@@ -84,7 +87,7 @@ def allocation_to_xero(values):
 def build_allocation(values):
     amount = Decimal(str(values["amount"])).quantize(CENT, ROUND_HALF_UP)
     if amount <= 0:
-        raise ValueError("an allocation's amount must be greater than zero")
+        raise ValueError(_("an allocation's amount must be greater than zero"))
     return Allocation(
         invoice=Invoice(invoice_id=values["invoice_id"]),
         amount=float(amount),

@@ -119,7 +119,7 @@ def _token_request(endpoints, client_id, client_secret, form, timeout):
     _raise_for_error(answer, IDENTITY)
     try:
         payload = answer.json()
-        payload["access_token"]
+        payload["access_token"]  # pylint: disable=pointless-statement
     except (ValueError, KeyError, TypeError):
         raise TransientError(
             "Xero's identity service sent an unreadable token answer: try again later.",

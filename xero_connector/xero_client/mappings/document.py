@@ -20,6 +20,9 @@ from xero_python.accounting import (
     LineItemTracking,
 )
 
+# Plain Python: the addon translates these messages (see ..i18n).
+# pylint: disable=prefer-env-translation
+from ..i18n import _
 from .common import MappingError, built_for_xero
 
 CENT = Decimal("0.01")
@@ -42,8 +45,10 @@ def line_amount_types(price_include_flags):
         return "NoTax"
     if len(flags) > 1:
         raise MappingError(
-            "The document mixes taxes included in the price with taxes added to it: Xero "
-            "takes one or the other per document. Use one kind of tax on every line."
+            _(
+                "The document mixes taxes included in the price with taxes added to it: Xero "
+                "takes one or the other per document. Use one kind of tax on every line."
+            )
         )
     return "Inclusive" if flags.pop() else "Exclusive"
 
@@ -81,9 +86,12 @@ def share_tax(lines, total_tax, amount_types):
         for share, (amount, rate) in zip(shares, lines, strict=True)
     ):
         raise MappingError(
-            "The document's tax (%s) cannot be shared out over its lines within a cent of "
-            "each line's tax (%s): Xero's total would differ from Odoo's."
-            % (total_tax, sum((cents(e) for e in exact), Decimal(0)))
+            _(
+                "The document's tax (%(tax)s) cannot be shared out over its lines within a cent "
+                "of each line's tax (%(lines_tax)s): Xero's total would differ from Odoo's.",
+                tax=total_tax,
+                lines_tax=sum((cents(e) for e in exact), Decimal(0)),
+            )
         )
     return shares
 
@@ -273,8 +281,17 @@ def check_totals(payload, document):
     xero = xero_totals(payload)
     if xero != odoo:
         raise MappingError(
-            "Xero's totals would be %s + %s tax = %s, Odoo's are %s + %s tax = %s: check the "
-            "lines' taxes and amounts." % (*xero, *odoo)
+            _(
+                "Xero's totals would be %(xero_untaxed)s + %(xero_tax)s tax = %(xero_total)s, "
+                "Odoo's are %(untaxed)s + %(tax)s tax = %(total)s: check the lines' taxes and "
+                "amounts.",
+                xero_untaxed=xero[0],
+                xero_tax=xero[1],
+                xero_total=xero[2],
+                untaxed=odoo[0],
+                tax=odoo[1],
+                total=odoo[2],
+            )
         )
 
 
