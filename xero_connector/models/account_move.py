@@ -1,6 +1,9 @@
 # Copyright 2026 xero_connector developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
+import hashlib
+import json
+
 from xero_python.accounting import CreditNote, Invoice
 
 from odoo import api, fields, models
@@ -8,7 +11,7 @@ from odoo.exceptions import AccessError, UserError
 
 from ..client_text import client_text
 from ..xero_client.document_content import content_of, differences
-from ..xero_client.errors import AuthError, XeroError
+from ..xero_client.errors import AuthError, TransientError, XeroError
 from ..xero_client.mappings.common import MappingError, text
 from ..xero_client.mappings.credit_note import credit_note_to_xero
 from ..xero_client.mappings.document import KINDS
@@ -84,10 +87,10 @@ class AccountMove(models.Model):
     xero_sent_content = fields.Json(
         copy=False, readonly=True, help="What Xero held after the last send from Odoo."
     )
-    xero_sent_revision = fields.Integer(
+    xero_sent_digest = fields.Char(
         copy=False,
         readonly=True,
-        help="1 + the revision whose content Xero held after the last send (0: unknown).",
+        help="A digest of what Odoo last sent of it (empty: unknown): whether it changed since.",
     )
     xero_seen_content = fields.Json(
         copy=False, readonly=True, help="What Xero held at the last import, when it differed."
@@ -190,7 +193,6 @@ class AccountMove(models.Model):
         sent = self.filtered(
             lambda m: (
                 m.xero_id
-                and m.xero_sent_content
                 and m.xero_operation == "upsert"
                 and not m.xero_changed_in_xero
                 and m.xero_status not in CLOSED
@@ -210,8 +212,9 @@ class AccountMove(models.Model):
         """Xero takes no change to a document with a payment or a credit note on it ("not of
         valid status for modification"). Of these moves whose Xero document ({Xero ID:
         document}) has one, those Odoo has not changed since their last send are synced as
-        they are, without a write; the others are in error, saying what to do. Returns
-        both."""
+        they are, without a write (those sent before Odoo kept what it sent, with a warning
+        that a change would not be in Xero); the others are in error, saying what to do.
+        Returns all of them."""
         paid = self.filtered(
             lambda m: (
                 not m.xero_changed_in_xero
@@ -219,11 +222,19 @@ class AccountMove(models.Model):
                 and is_paid_in_xero(xero_documents[m.xero_id])
             )
         )
-        unchanged = paid.filtered(lambda m: m.xero_sent_revision == m.xero_revision + 1)
-        for move in unchanged:
+        changed = paid.filtered(
+            lambda m: m.xero_sent_digest and m.xero_sent_digest != m._xero_digest(connection)
+        )
+        for move in paid - changed:
             values = xero_balances(xero_documents[move.xero_id])
-            move._xero_write(dict(values, xero_state="synced", xero_error=False))
-        for move in paid - unchanged:
+            warning = not move.xero_sent_digest and self.env._(
+                "Xero holds a payment or a credit note on it and takes no change to it: a "
+                "change made in Odoo since it was last sent is not in Xero."
+            )
+            move._xero_write(
+                dict(values, xero_state="synced", xero_error=False, xero_warning=warning)
+            )
+        for move in changed:
             move._xero_mark_error(
                 connection,
                 self.env._(
@@ -236,14 +247,22 @@ class AccountMove(models.Model):
             )
         return paid
 
-    def _xero_postpone(self, connection, error, started):
-        result = super()._xero_postpone(connection, error, started)
-        # Xero may have applied the update whose answer was lost: what it holds is known
-        # again from the next send's answer, not compared with the content sent before.
-        self.filtered(lambda m: m.xero_lost_batch and m.xero_id)._xero_write(
-            {"xero_sent_content": False}
-        )
-        return result
+    def _xero_digest(self, connection):
+        """A digest of what Odoo would send of this move now, whatever Xero's status (None:
+        it cannot be sent as it is)."""
+        try:
+            return values_digest(self._xero_document_values(connection))
+        except (XeroDataError, MappingError):
+            return None
+
+    def _xero_save(self, connection, route, payloads):
+        try:
+            return super()._xero_save(connection, route, payloads)
+        except TransientError:
+            # Xero may have applied the update whose answer was lost: what it holds is known
+            # again from the next send's answer, not compared with the content sent before.
+            self.filtered("xero_id")._xero_write({"xero_sent_content": False})
+            raise
 
     def _xero_take_over_order_bills(self, connection):
         """A vendor bill of purchase orders Xero holds as bills takes the first one's bill
@@ -518,10 +537,13 @@ class AccountMove(models.Model):
                     changes="; ".join((self.xero_changes or "").splitlines()),
                 )
             )
-        return self._xero_payload(connection)[1]
-
-    def _xero_payload(self, connection):
         values = self._xero_document_values(connection)
+        # Kept once Xero holds it (_xero_keep_sent_digests).
+        self.env.cr.cache.setdefault("xero_prepared_digest", {})[self.id] = values_digest(values)
+        return self._xero_payload(connection, values)[1]
+
+    def _xero_payload(self, connection, values=None):
+        values = values or self._xero_document_values(connection)
         check_document(self, connection, values)
         build = (
             invoice_to_xero
@@ -865,7 +887,6 @@ class AccountMove(models.Model):
         later changes are compared with."""
         self._xero_check_may_choose()
         self._xero_settle_choice({"xero_state": "synced", "xero_error": False})
-        self._xero_note_sent_revision()
         return True
 
     def _xero_settle_choice(self, values):
@@ -916,7 +937,7 @@ class AccountMove(models.Model):
             "xero_sent_content",
             {m.id: content_of(d) for m, d in results.items() if d.status not in CLOSED},
         )
-        self.browse([m.id for m in results])._xero_note_sent_revision()
+        self._xero_keep_sent_digests()
         self.browse(
             [m.id for m, d in results.items() if d.status not in CLOSED]
         )._xero_remove_replaced_order_bills()
@@ -926,16 +947,20 @@ class AccountMove(models.Model):
         )
         self._xero_after_documents_sent(connection, results)
 
-    def _xero_note_sent_revision(self):
-        """Xero holds these moves' current revision."""
-        if self:
-            self.flush_recordset(["xero_revision"])
-            self.env.cr.execute(
-                "UPDATE account_move SET xero_sent_revision = COALESCE(xero_revision, 0) + 1"
-                " WHERE id IN %s",
-                (tuple(self.ids),),
-            )
-            self.invalidate_recordset(["xero_sent_revision"])
+    def _xero_keep_sent_digests(self):
+        """What these moves' send prepared is what Xero holds, for those it left synced."""
+        prepared = self.env.cr.cache.get("xero_prepared_digest", {})
+        self._xero_store_column(
+            "xero_sent_digest",
+            {m.id: prepared[m.id] for m in self if m.xero_state == "synced" and m.id in prepared},
+        )
+
+
+def values_digest(values):
+    """A digest of a document's values for the mapping, Xero's status and ID left out: the
+    same for the same document to send."""
+    kept = {key: value for key, value in values.items() if key not in ("status", "xero_id")}
+    return hashlib.sha256(json.dumps(kept, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def is_paid_in_xero(document):

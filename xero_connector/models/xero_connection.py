@@ -1166,10 +1166,13 @@ class XeroConnection(models.Model):
                     (until, self.id),
                     log_exceptions=False,
                 )
+                noted_apart = bool(cr.rowcount)
         except OWN_TRANSACTION_MISSES + CONCURRENCY_ERRORS:
-            # The row is the caller's (not committed yet): said in its transaction.
-            if lock_quietly(self.sudo()):
-                self.sudo().write({"rate_limited_until": until})
+            noted_apart = False
+        if not noted_apart and lock_quietly(self.sudo()):
+            # The row is the caller's (not committed yet, or held): said in its transaction.
+            later = max(end for end in (until, self.rate_limited_until) if end)
+            self.sudo().write({"rate_limited_until": later})
         self.invalidate_recordset(["rate_limited_until"])
         # The caller's snapshot predates that commit: it remembers the end on its own.
         noted = self.env.cr.cache.setdefault("xero_rate_limited", {})

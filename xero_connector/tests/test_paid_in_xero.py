@@ -83,3 +83,39 @@ class TestPaidInXero(MoneyBackCase):
         self.edit_quantity_in_xero(invoice, 4)
         self.run_import_cron()
         self.assertTrue(invoice.xero_changed_in_xero)
+
+    def test_a_paid_invoice_whose_read_failed_once_is_synced_at_the_next_send(self):
+        invoice = self.sent(self.move())
+        self.pay_in_xero(invoice, invoice.amount_total)
+        self.sandbox.add_fault(kind="error", method="GET", path="/Invoices", times=1)
+        invoice.action_xero_sync()
+        self.assertEqual(invoice.xero_state, "pending", invoice.xero_error)
+        self.run_push_cron()
+        self.assertEqual(invoice.xero_state, "synced", invoice.xero_error)
+        self.assertEqual(invoice.xero_status, "PAID")
+
+    def test_an_edit_in_xero_survives_a_failed_read_before_an_update(self):
+        invoice = self.sent(self.move())
+        self.edit_quantity_in_xero(invoice, 4)
+        self.sandbox.add_fault(kind="error", method="GET", path="/Invoices", times=1)
+        invoice.ref = "PO 1"
+        invoice.action_xero_sync()
+        self.run_push_cron()
+        self.assertEqual(self.held_for(invoice)["LineItems"][0]["Quantity"], 4)
+        self.assertTrue(invoice.xero_changed_in_xero)
+
+    def test_posted_again_unchanged_it_is_synced_without_a_write(self):
+        invoice = self.sent(self.move())
+        self.pay_in_xero(invoice, 50)
+        invoice.button_draft()
+        invoice.action_post()
+        self.assertEqual(self.pressed(invoice), 0)
+        self.assertEqual(invoice.xero_state, "synced", invoice.xero_error)
+
+    def test_one_sent_before_odoo_kept_what_it_sent_is_synced_with_a_warning(self):
+        invoice = self.sent(self.move())
+        invoice.xero_sent_digest = False  # sent by an older version of the connector
+        self.pay_in_xero(invoice, invoice.amount_total)
+        self.assertEqual(self.pressed(invoice), 0)
+        self.assertEqual(invoice.xero_state, "synced", invoice.xero_error)
+        self.assertIn("is not in Xero", invoice.xero_warning)
