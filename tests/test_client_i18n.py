@@ -5,6 +5,7 @@ import ast
 
 import pytest
 
+from xero_client.errors import OAuthError, error_from_answer
 from xero_client.i18n import Message, _, message_of, translated
 from xero_client.mappings.common import MappingError
 from xero_client.mappings.contact import contact_to_xero
@@ -17,6 +18,9 @@ FRENCH = {
     "%(record)s cannot be sent to Xero: %(problem)s": "%(record)s ne peut aller dans Xero : "
     "%(problem)s",
     "email": "courriel",
+    "Xero rejected the request: %(errors)s": "Xero a refusé la demande : %(errors)s",
+    "%(message)s Xero said: %(description)s": "%(message)s Xero a dit : %(description)s",
+    "Xero refused the requested permissions (scopes).": "Xero a refusé les permissions.",
 }
 
 
@@ -59,6 +63,21 @@ def imports_of(path):
             yield from ((0, alias.name) for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
             yield node.level, node.module or ""
+
+
+def test_xeros_refusal_translates_our_sentence_and_keeps_xeros_words():
+    error = error_from_answer(400, {}, b'{"Message": "Contact name is required"}')
+    assert error.message == "Xero rejected the request: Contact name is required"
+    assert translated(error, french) == "Xero a refusé la demande : Contact name is required"
+
+
+def test_a_masked_error_stays_translatable_and_its_secret_stays_hidden():
+    error = OAuthError("invalid_scope", "refresh_token=s3cr3t-value was refused")
+    assert "s3cr3t" not in error.message and "s3cr3t" not in str(error)
+    assert isinstance(error.message, Message)
+    french_text = translated(error, french)
+    assert french_text.startswith("Xero a refusé les permissions. Xero a dit : ")
+    assert "s3cr3t" not in french_text
 
 
 def test_the_addon_imports_its_own_xero_client_and_xero_client_no_odoo():

@@ -23,17 +23,10 @@ SELF_TRANSLATED = ("fields.", "models.Constraint", "models.UniqueIndex", "models
 QWEB_EXPRESSIONS = ("t-esc", "t-out", "t-raw", "t-value")
 QUOTED_SENTENCE = re.compile(r"""(['"])([A-Z][^'"]*\s[^'"]*[.:!?])\1""")
 CLIENT = ADDON / "xero_client"
-# xero_client's modules whose messages are not marked yet: its errors (Xero's refusals,
-# connection failures), still shown in English.
-CLIENT_NOT_YET = {"admission.py", "client.py", "errors.py", "oauth.py"}
 
 
 def python_files():
-    return sorted(
-        p
-        for p in ADDON.rglob("*.py")
-        if "tests" not in p.parts and not (p.parent == CLIENT and p.name in CLIENT_NOT_YET)
-    )
+    return sorted(p for p in ADDON.rglob("*.py") if "tests" not in p.parts)
 
 
 def with_parents(tree):

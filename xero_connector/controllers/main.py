@@ -9,6 +9,7 @@ from odoo import http
 from odoo.exceptions import UserError
 from odoo.http import request
 
+from ..client_text import client_text
 from ..xero_client.errors import XeroError
 from ..xero_client.oauth import OAuthError
 
@@ -41,7 +42,9 @@ class XeroOAuthController(http.Controller):
             tenants = connection._finish_authorization(code)
         except (OAuthError, XeroError) as failure:
             connection._set_error(
-                request.env._("Connecting to Xero failed: %(error)s", error=failure)
+                request.env._(
+                    "Connecting to Xero failed: %(error)s", error=client_text(request.env, failure)
+                )
             )
             return request.redirect(SETTINGS_URL)
         if not tenants:

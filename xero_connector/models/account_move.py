@@ -504,7 +504,7 @@ class AccountMove(models.Model):
         return self.env._(
             "Xero did not give the online invoice of %(move)s: %(error)s",
             move=self.display_name,
-            error=error.message,
+            error=client_text(self.env, error),
         )
 
     # -- Odoo to Xero ---------------------------------------------------------------------------

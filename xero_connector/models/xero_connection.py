@@ -13,6 +13,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
+from ..client_text import client_text
 from ..locking import CONCURRENCY_ERRORS, OWN_TRANSACTION_MISSES, lock_quietly, own_transaction
 from ..xero_client import oauth
 from ..xero_client.admission import CALLS_A_MINUTE
@@ -630,12 +631,12 @@ class XeroConnection(models.Model):
                 self._endpoints(), self.client_id, self.client_secret
             )
         except XeroError as error:
-            raise UserError(mask(error.message)) from None
+            raise UserError(client_text(self.env, mask(error))) from None
         client = self._client_of(tokens.access_token, None)
         try:
             organisation = client.get_organisation()
         except XeroError as error:
-            raise UserError(mask(error.message)) from None
+            raise UserError(client_text(self.env, mask(error))) from None
         tenant = {"tenantId": organisation.organisation_id, "tenantName": organisation.name}
         self._check_tenant_free(tenant)
         self._store_tokens(tokens)
@@ -965,7 +966,7 @@ class XeroConnection(models.Model):
             tokens = connection._renewed_tokens(token)
         except oauth.OAuthError as error:
             if not error.needs_reconnect:
-                raise UserError(mask(str(error))) from error
+                raise UserError(client_text(self.env, mask(error))) from error
             return error
         expires_at = datetime.utcfromtimestamp(tokens.expires_at)
         token.write(
@@ -1006,6 +1007,7 @@ class XeroConnection(models.Model):
 
     def _mark_lost(self, message):
         """Xero no longer lets this app into the organisation (disconnected, scope removed)."""
+        message = client_text(self.env, message)
         self.sudo().write(
             {
                 "state": "needs_reconnect",
@@ -1199,7 +1201,12 @@ class XeroConnection(models.Model):
         """Say the last error on the connection, unless another transaction is saying one
         (it holds the row, or wrote it since this transaction began)."""
         if lock_quietly(self.sudo()):
-            self.sudo().write({"last_error": mask(message), "last_error_at": fields.Datetime.now()})
+            self.sudo().write(
+                {
+                    "last_error": client_text(self.env, mask(message)),
+                    "last_error_at": fields.Datetime.now(),
+                }
+            )
 
     def _import_cursor(self, name):
         return self.env["xero.import.cursor"]._for(self, name)
@@ -1642,7 +1649,7 @@ class XeroConnection(models.Model):
                 self.env._(
                     "The authorisation was not renewed now (%(reason)s): the keep-alive tries "
                     "again at its next run.",
-                    reason=mask(getattr(error, "message", None) or str(error)),
+                    reason=client_text(self.env, mask(error)),
                 ),
             )
             return

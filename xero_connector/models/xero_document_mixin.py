@@ -7,6 +7,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..client_text import client_text
 from ..xero_client.errors import AuthError, RateLimited, RequestRejected, TransientError, XeroError
 from ..xero_client.mappings.common import shown, text
 from .xero_connection import XeroNeedsReconnect
@@ -531,7 +532,7 @@ class XeroDocumentMixin(models.AbstractModel):
                             "xero_warning": self.env._(
                                 "In Xero, but its history note or files could not follow: "
                                 "%(error)s",
-                                error=getattr(error, "message", None) or str(error),
+                                error=client_text(self.env, error),
                             ),
                         }
             except RateLimited as error:

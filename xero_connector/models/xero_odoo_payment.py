@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
+from ..client_text import client_text
 from ..locking import lock_quietly
 from ..xero_client.errors import RequestRejected
 from ..xero_client.mappings.common import clean
@@ -672,7 +673,7 @@ class XeroOdooPayment(models.Model):
             "%(payment)s (%(amount)s) did not reach Xero: %(reason)s",
             payment=self.display_name,
             amount=self.currency_id.format(self.amount),
-            reason=" ".join(result.errors),
+            reason=" ".join(client_text(self.env, e) for e in result.errors),
         )
         for record in (self.move_id, self.payment_id):
             if record:

@@ -5,6 +5,7 @@ import time
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from ..client_text import client_text
 from ..xero_client.errors import RateLimited, RequestRejected, XeroError
 
 REMOVAL_STATES = [
@@ -118,7 +119,7 @@ class XeroRemoval(models.Model):
             connection._note_rate_limit(error.retry_after)
             return False
         except RequestRejected as error:
-            self._write_outcome({"state": "error", "error": error.message})
+            self._write_outcome({"state": "error", "error": client_text(self.env, error)})
             return True
         except (XeroError, UserError) as error:
             connection._set_error(getattr(error, "message", None) or str(error))
@@ -129,7 +130,7 @@ class XeroRemoval(models.Model):
         return True
 
     def _apply_result(self, connection, result, duration):
-        message = False if result.ok else " ".join(result.errors)
+        message = False if result.ok else " ".join(client_text(self.env, e) for e in result.errors)
         self._write_outcome({"state": "done" if result.ok else "error", "error": message})
         self.env["xero.sync.log"]._record(
             connection,

@@ -6,6 +6,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..client_text import client_text
 from ..locking import CONCURRENCY_ERRORS, OWN_TRANSACTION_MISSES, own_transaction
 from ..xero_client.masking import mask
 
@@ -68,7 +69,7 @@ class XeroRun(models.Model):
             self._end(run_id, self._another_worker_message())
             raise
         except Exception as error:
-            self._end(run_id, mask(str(error)) or type(error).__name__)
+            self._end(run_id, client_text(self.env, mask(str(error))) or type(error).__name__)
             raise
         self._end(run_id)
 

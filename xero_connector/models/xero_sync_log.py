@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
+from ..client_text import client_text
 from ..xero_client.masking import mask
 
 LOG_RETENTION_DAYS = 180
@@ -91,7 +92,7 @@ class XeroSyncLog(models.Model):
             "company_id": connection.company_id.id,
             "operation": operation,
             "outcome": outcome,
-            "message": mask(message) if message else False,
+            "message": client_text(self.env, mask(message)) if message else False,
             "duration_ms": int(duration * 1000),
             "run_id": self._run_seen(),
         }

@@ -1077,7 +1077,7 @@ class XeroSyncMixin(models.AbstractModel):
         message = self.env._(
             "Xero refused %(record)s: %(errors)s",
             record=self.display_name,
-            errors=" ".join(result.errors),
+            errors=" ".join(client_text(self.env, e) for e in result.errors),
         )
         self._xero_mark_error(connection, message, operation)
 
@@ -1113,14 +1113,20 @@ class XeroSyncMixin(models.AbstractModel):
                 "xero_error": self.env._(
                     "Its last send got no answer, and Xero refused the look-up that finds out "
                     "whether it arrived: %(error)s",
-                    error=error.message,
+                    error=client_text(self.env, error),
                 ),
             }
         )
         return self
 
     def _xero_mark_error(self, connection, message, operation, duration=0.0):
-        self._xero_write({"xero_state": "error", "xero_error": message, "xero_lost_batch": False})
+        self._xero_write(
+            {
+                "xero_state": "error",
+                "xero_error": client_text(self.env, message),
+                "xero_lost_batch": False,
+            }
+        )
         self.env["xero.claim"]._release(self.filtered(lambda r: not r.xero_id), connection)
         self.env["xero.sync.log"]._record(
             connection, operation, "error", message, records=self, duration=duration
@@ -1148,7 +1154,7 @@ class XeroSyncMixin(models.AbstractModel):
         return False
 
     def _xero_postpone(self, connection, error, started):
-        message = getattr(error, "message", None) or str(error)
+        message = client_text(self.env, error)
         self._xero_write({"xero_error": message})
         connection._set_error(message)
         self.env["xero.sync.log"]._record(

@@ -3,6 +3,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..client_text import client_text
 from ..models.account_journal import XERO_BANK_TYPE
 from ..xero_client.errors import XeroError
 from ..xero_client.mappings.matching import fitting_rates, odoo_tax_kind
@@ -53,7 +54,7 @@ class XeroMappingWizard(models.TransientModel):
         try:
             mapping._import_settings(connection)
         except XeroError as error:
-            raise UserError(error.message) from error
+            raise UserError(client_text(self.env, error)) from error
         self.env["product.product"].sudo()._xero_import_items(connection)
         mapping._propose_matches(connection)
         self.env["account.journal"].sudo()._xero_propose_bank_accounts(connection)

@@ -6,10 +6,13 @@ Xero allows an organisation 5 calls in flight and 60 a minute, whatever the numb
 processes that make them (Xero's API rate limits). The caller keeps the shared figures (Odoo:
 in PostgreSQL, for all its workers) and asks ``wait_before_call`` before each call."""
 
+# Plain Python: the addon translates these messages (see .i18n).
+# pylint: disable=prefer-env-translation
 import math
 from dataclasses import dataclass
 
 from .errors import RateLimited, wait_in_words
+from .i18n import _
 
 CALLS_IN_FLIGHT = 5
 CALLS_A_MINUTE = 60
@@ -57,8 +60,11 @@ def too_long(waited, wait, max_wait=MAX_WAIT_SECONDS):
         return None
     retry_after = max(1, math.ceil(wait))
     return RateLimited(
-        "Xero's limit of calls a minute for this organisation is reached by this Odoo's "
-        "workers together: the sync can resume in %s." % wait_in_words(retry_after),
+        _(
+            "Xero's limit of calls a minute for this organisation is reached by this Odoo's "
+            "workers together: the sync can resume in %(wait)s.",
+            wait=wait_in_words(retry_after),
+        ),
         retry_after,
         "minute",
         status=None,

@@ -1,6 +1,8 @@
 """The Accounting API through the official SDK (``xero_python``), with Xero's failures mapped
 to ``xero_client.errors`` and no hidden retries or sleeps."""
 
+# Plain Python: the addon translates these messages (see .i18n).
+# pylint: disable=prefer-env-translation
 import hashlib
 import http.client
 import json
@@ -30,6 +32,7 @@ from xero_python.api_client.serializer import serialize
 from xero_python.exceptions import ApiException
 
 from .errors import AuthError, RequestRejected, TransientError, XeroError, error_from_answer
+from .i18n import Message, _
 from .mappings.common import UNIT_DECIMALS
 from .masking import get_logger, log, mask, remember_secret
 
@@ -554,8 +557,12 @@ class XeroClient:
         found = self.get_page(endpoint, 1, MAX_PAGE_SIZE, where=where, **params)
         if len(found) >= MAX_PAGE_SIZE:
             raise XeroError(
-                "%d or more %s in Xero match %s: narrow the look-up."
-                % (MAX_PAGE_SIZE, endpoint, where or params)
+                _(
+                    "%(count)s or more %(endpoint)s in Xero match %(where)s: narrow the look-up.",
+                    count=MAX_PAGE_SIZE,
+                    endpoint=endpoint,
+                    where=str(where or params),
+                )
             )
         return found
 
@@ -639,8 +646,12 @@ class XeroClient:
         returned = getattr(answer, collection.attribute) or []
         if len(returned) != len(elements):
             raise XeroError(
-                "Xero answered %d records for the %d sent: check them in Xero "
-                "before sending them again." % (len(returned), len(elements))
+                _(
+                    "Xero answered %(answered)s records for the %(sent)s sent: check them in "
+                    "Xero before sending them again.",
+                    answered=len(returned),
+                    sent=len(elements),
+                )
             )
         return [element_result(index, element) for index, element in enumerate(returned)]
 
@@ -684,8 +695,12 @@ class XeroClient:
         if len(returned) != len(allocations):
             # As good as no answer: what Xero applied is looked up before anything goes again.
             raise TransientError(
-                "Xero answered %d allocations for the %d sent: the credit note is read again "
-                "before they go again." % (len(returned), len(allocations))
+                _(
+                    "Xero answered %(answered)s allocations for the %(sent)s sent: the credit "
+                    "note is read again before they go again.",
+                    answered=len(returned),
+                    sent=len(allocations),
+                )
             )
         return [element_result(index, element) for index, element in enumerate(returned)]
 
@@ -1007,7 +1022,7 @@ def element_result(index, element):
         )
     )
     if failed and not errors:
-        errors = ["Xero refused this record without saying why."]
+        errors = [_("Xero refused this record without saying why.")]
     return ElementResult(
         ok=not failed,
         data=element,
@@ -1049,7 +1064,7 @@ def error_from_api_exception(exc):
     response = exc.http_resp
     status = getattr(response, "status", None) or None
     if status is None:
-        return TransientError("A secure connection to Xero could not be made: try again later.")
+        return TransientError(_("A secure connection to Xero could not be made: try again later."))
     return error_from_answer(status, response.getheaders(), response.data)
 
 
@@ -1057,15 +1072,18 @@ def error_from_network(exc):
     reason = getattr(exc, "reason", None) or exc
     # NewConnectionError is a ConnectTimeoutError in urllib3 1.26: test it first.
     if isinstance(reason, (urllib3.exceptions.NewConnectionError, ConnectionRefusedError)):
-        message = "Xero could not be reached: check the network, then try again later."
+        message = _("Xero could not be reached: check the network, then try again later.")
     elif isinstance(reason, (urllib3.exceptions.TimeoutError, TimeoutError)):
-        message = (
+        message = _(
             "Xero did not answer in time: try again later (a write may have been saved; "
             "retrying with the same idempotency key is safe)."
         )
     else:
-        message = (
+        message = _(
             "The connection to Xero dropped before its answer arrived: try again later "
             "(retrying with the same idempotency key is safe)."
         )
-    return TransientError("%s [%s]" % (message, type(reason).__name__))
+    # The failure's class name follows the sentence untranslated (no msgid of its own).
+    return TransientError(
+        Message("%(message)s [%(error)s]", {"message": message, "error": type(reason).__name__})
+    )

@@ -1,8 +1,11 @@
 """What can go wrong talking to Xero, in classes the caller decides on (retry, reconnect, fix),
 and the one reader of Xero's error answers that every call (OAuth and API) goes through."""
 
+# Plain Python: the addon translates these messages (see .i18n).
+# pylint: disable=prefer-env-translation
 import json
 
+from .i18n import _
 from .masking import mask
 
 # Which of Xero's services answered: they word their refusals differently.
@@ -11,31 +14,38 @@ IDENTITY = "identity"  # the token and revocation endpoints: OAuth errors
 CONNECTIONS = "connections"  # the list of connected organisations
 SERVICE_NAMES = {
     ACCOUNTING: "Xero",
-    IDENTITY: "Xero's identity service",
-    CONNECTIONS: "Xero's connections service",
+    IDENTITY: _("Xero's identity service"),
+    CONNECTIONS: _("Xero's connections service"),
 }
 LIMIT_NAMES = {
-    "minute": "per-minute",
-    "day": "daily",
-    "concurrent": "concurrent-call",
-    "appminute": "app-wide per-minute",
+    "minute": _("per-minute"),
+    "day": _("daily"),
+    "concurrent": _("concurrent-call"),
+    "appminute": _("app-wide per-minute"),
 }
 RECONNECT_ERRORS = ("invalid_grant", "invalid_client", "unauthorized_client")
 OAUTH_MESSAGES = {
-    "invalid_grant": "Xero no longer accepts this connection's authorisation (expired, revoked "
-    "or already used): reconnect the Xero organisation.",
-    "invalid_client": "Xero does not recognise the app's client id or secret: check them in "
-    "the Xero settings, then reconnect.",
-    "unauthorized_client": "This Xero app may not use this kind of authorisation: check the "
-    "app in Xero's developer portal, then reconnect.",
-    "invalid_scope": "Xero refused the requested permissions (scopes).",
-    "access_denied": "The Xero connection was not approved.",
+    "invalid_grant": _(
+        "Xero no longer accepts this connection's authorisation (expired, revoked or already "
+        "used): reconnect the Xero organisation."
+    ),
+    "invalid_client": _(
+        "Xero does not recognise the app's client id or secret: check them in the Xero "
+        "settings, then reconnect."
+    ),
+    "unauthorized_client": _(
+        "This Xero app may not use this kind of authorisation: check the app in Xero's "
+        "developer portal, then reconnect."
+    ),
+    "invalid_scope": _("Xero refused the requested permissions (scopes)."),
+    "access_denied": _("The Xero connection was not approved."),
 }
 DEFAULT_RETRY_AFTER = 60
 
 
 class XeroError(Exception):
-    """A failed Xero call. ``message`` is a sentence a bookkeeper can act on."""
+    """A failed Xero call. ``message`` is a sentence a bookkeeper can act on: a ``Message``
+    (xero_client.i18n) when it is ours, which the addon translates, its secrets masked."""
 
     def __init__(self, message, status=None):
         self.message = mask(message)
@@ -89,11 +99,15 @@ class OAuthError(XeroError):
     def __init__(self, error, description=None, status=None):
         self.error = error or "unknown_error"
         self.description = mask(description) if description else None
-        message = OAUTH_MESSAGES.get(
-            self.error, "Xero refused the authorisation request (%s)." % self.error
+        message = OAUTH_MESSAGES.get(self.error) or _(
+            "Xero refused the authorisation request (%(error)s).", error=self.error
         )
         if self.description:
-            message = "%s Xero said: %s" % (message, self.description)
+            message = _(
+                "%(message)s Xero said: %(description)s",
+                message=message,
+                description=self.description,
+            )
         super().__init__(message, status)
 
     @property
@@ -114,8 +128,11 @@ def error_from_answer(status, headers, body, service=ACCOUNTING):
         return rate_limited(headers, status, service)
     if status >= 500:
         return TransientError(
-            "%s is unavailable right now (HTTP %s): try again later."
-            % (SERVICE_NAMES[service], status),
+            _(
+                "%(service)s is unavailable right now (HTTP %(status)s): try again later.",
+                service=SERVICE_NAMES[service],
+                status=status,
+            ),
             status,
         )
     if service == IDENTITY:
@@ -141,10 +158,22 @@ def json_object(body):
 def rate_limited(headers, status, service=ACCOUNTING):
     problem = (headers.get("X-Rate-Limit-Problem") or "minute").strip().lower()
     retry_after = seconds_or(headers.get("Retry-After"), DEFAULT_RETRY_AFTER)
-    whose = " for this organisation" if service == ACCOUNTING else ""
+    limit, wait = LIMIT_NAMES.get(problem, problem), wait_in_words(retry_after)
+    if service == ACCOUNTING:
+        message = _(
+            "Xero's %(limit)s call limit for this organisation is reached: the sync can resume "
+            "in %(wait)s.",
+            limit=limit,
+            wait=wait,
+        )
+    else:
+        message = _(
+            "Xero's %(limit)s call limit is reached: the sync can resume in %(wait)s.",
+            limit=limit,
+            wait=wait,
+        )
     return RateLimited(
-        "Xero's %s call limit%s is reached: the sync can resume in %s."
-        % (LIMIT_NAMES.get(problem, problem), whose, wait_in_words(retry_after)),
+        message,
         retry_after,
         problem,
         status,
@@ -153,34 +182,38 @@ def rate_limited(headers, status, service=ACCOUNTING):
 
 def wait_in_words(seconds):
     if seconds >= 3600:
-        return "about %d hours" % round(seconds / 3600)
-    return "%d seconds" % seconds
+        return _("about %(hours)s hours", hours=round(seconds / 3600))
+    return _("%(seconds)s seconds", seconds=int(seconds))
 
 
 def auth_error(status, payload, service=ACCOUNTING):
     detail = str(payload.get("Detail") or payload.get("Message") or "")
     if status == 403 and service == ACCOUNTING:
         return AuthError(
-            "This Xero organisation is no longer connected to the app (or its "
-            "subscription lapsed): reconnect it in the Xero settings.",
+            _(
+                "This Xero organisation is no longer connected to the app (or its "
+                "subscription lapsed): reconnect it in the Xero settings."
+            ),
             status,
             reason="tenant_disconnected",
         )
     if detail.startswith("TokenExpired"):
         return AuthError(
-            "The Xero access token has expired: it must be refreshed.",
+            _("The Xero access token has expired: it must be refreshed."),
             status,
             reason="token_expired",
         )
     if detail.startswith("AuthorizationUnsuccessful"):
         return AuthError(
-            "The Xero connection lacks the permission (scope) this needs: "
-            "reconnect the organisation to grant it.",
+            _(
+                "The Xero connection lacks the permission (scope) this needs: "
+                "reconnect the organisation to grant it."
+            ),
             status,
             reason="missing_scope",
         )
     return AuthError(
-        "Xero refused the access token (revoked or invalid): reconnect the Xero organisation.",
+        _("Xero refused the access token (revoked or invalid): reconnect the Xero organisation."),
         status,
         reason="token_invalid",
     )
@@ -188,7 +221,9 @@ def auth_error(status, payload, service=ACCOUNTING):
 
 def bad_request(payload):
     errors = validation_messages(payload)
-    return RequestRejected("Xero rejected the request: %s" % "; ".join(errors[:5]), 400, errors)
+    # Xero's own words (English) pass as the parameter; ours stays a message.
+    said = errors[0] if len(errors) == 1 else "; ".join(errors[:5])
+    return RequestRejected(_("Xero rejected the request: %(errors)s", errors=said), 400, errors)
 
 
 def validation_messages(payload):
@@ -201,28 +236,29 @@ def validation_messages(payload):
     ]
     if not messages:
         messages = [
-            str(
-                payload.get("Message")
-                or payload.get("Detail")
-                or "the request is not valid (HTTP 400)"
-            )
+            str(payload.get("Message") or payload.get("Detail") or "")
+            or _("the request is not valid (HTTP 400)")
         ]
     return list(dict.fromkeys(messages))
 
 
 def other_rejection(status, payload):
     if status == 404:
-        message = (
+        message = _(
             "Xero has no such record (it may have been deleted in Xero), or the address is wrong."
         )
     elif status == 413:
-        message = "The request is too large for Xero: send fewer records at once."
+        message = _("The request is too large for Xero: send fewer records at once.")
     else:
         detail = payload.get("Detail") or payload.get("Message") or payload.get("Title") or ""
-        message = "Xero refused the request (HTTP %s)%s" % (
-            status,
-            ": %s" % detail if detail else ".",
-        )
+        if detail:
+            message = _(
+                "Xero refused the request (HTTP %(status)s): %(detail)s",
+                status=status,
+                detail=detail,
+            )
+        else:
+            message = _("Xero refused the request (HTTP %(status)s).", status=status)
     return RequestRejected(message, status)
 
 

@@ -5,6 +5,8 @@ import re
 import threading
 from collections import OrderedDict
 
+from .i18n import Message, message_of
+
 MASK = "***"
 FORM_NAMES = r"access_token|refresh_token|id_token|client_secret|code_verifier|code|token|password"
 # JSON keys only: a bare "Code" there is an account or tax code, not a secret.
@@ -39,10 +41,26 @@ def remember_secret(value):
 
 
 def mask(text):
-    """``text`` with every token, secret and authorization value replaced by ``***``."""
+    """``text`` with every token, secret and authorization value replaced by ``***``.
+
+    A ``Message`` stays one (its parameters masked) so that it can still be translated, unless
+    a secret spans its sentence and a parameter: then it becomes masked plain text."""
     if text is None:
         return text
-    text = str(text)
+    if isinstance(text, BaseException):
+        text = message_of(text)
+    if isinstance(text, Message):
+        masked = Message(text.source, {name: mask_param(v) for name, v in text.params.items()})
+        return masked if _mask_text(masked) == masked else _mask_text(masked)
+    return _mask_text(str(text))
+
+
+def mask_param(value):
+    """A message's parameter masked: numbers need not be."""
+    return value if isinstance(value, (int, float)) else mask(value)
+
+
+def _mask_text(text):
     with _remembered_lock:
         known = list(_remembered)
     for value in known:

@@ -5,6 +5,8 @@ The SDK's own refresh takes no lock, so two workers refreshing at once lose the 
 the caller refreshes with these functions while holding a lock on its connection record.
 """
 
+# Plain Python: the addon translates these messages (see .i18n).
+# pylint: disable=prefer-env-translation
 import base64
 import hashlib
 import secrets
@@ -23,6 +25,7 @@ from .errors import (  # noqa: F401 (OAuthError: callers import it from here too
     XeroError,
     error_from_answer,
 )
+from .i18n import _
 from .masking import get_logger, remember_secret
 
 _logger = get_logger(__name__)
@@ -122,7 +125,7 @@ def _token_request(endpoints, client_id, client_secret, form, timeout):
         payload["access_token"]  # pylint: disable=pointless-statement
     except (ValueError, KeyError, TypeError):
         raise TransientError(
-            "Xero's identity service sent an unreadable token answer: try again later.",
+            _("Xero's identity service sent an unreadable token answer: try again later."),
             answer.status_code,
         ) from None
     return payload
@@ -165,7 +168,8 @@ def list_connections(endpoints, access_token, timeout=DEFAULT_TIMEOUT):
         return list(answer.json())
     except (ValueError, TypeError):
         raise TransientError(
-            "Xero sent an unreadable list of connections: try again later.", answer.status_code
+            _("Xero sent an unreadable list of connections: try again later."),
+            answer.status_code,
         ) from None
 
 
@@ -198,11 +202,15 @@ def _send(method, url, timeout, **kwargs):
         requests.exceptions.ChunkedEncodingError,
     ) as exc:
         raise TransientError(
-            "Xero's identity service could not be reached (%s): try again "
-            "later." % type(exc).__name__
+            _(
+                "Xero's identity service could not be reached (%(error)s): try again later.",
+                error=type(exc).__name__,
+            )
         ) from None
     except requests.RequestException as exc:
-        raise XeroError("The request to Xero's identity service failed: %s" % exc) from None
+        raise XeroError(
+            _("The request to Xero's identity service failed: %(error)s", error=str(exc))
+        ) from None
 
 
 def _raise_for_error(answer, service):
