@@ -218,6 +218,7 @@ class AccountMove(models.Model):
         paid = self.filtered(
             lambda m: (
                 not m.xero_changed_in_xero
+                and (m.xero_sent_digest or m.xero_sent_content)  # sent by Odoo, not taken over
                 and m.xero_id in xero_documents
                 and is_paid_in_xero(xero_documents[m.xero_id])
             )
