@@ -32,10 +32,7 @@ def translated(text, gettext):
     """``text`` (a Message, an exception whose message is one, or any text) in the language of
     ``gettext(source, **params)``, e.g. Odoo's ``env._``; messages among its parameters too."""
     if isinstance(text, BaseException):
-        message = getattr(text, "message", None)
-        text = (
-            message if message is not None else (text.args[0] if len(text.args) == 1 else str(text))
-        )
+        text = message_of(text)
     if not isinstance(text, Message):
         return text if isinstance(text, str) else str(text)
     params = {
