@@ -39,6 +39,7 @@ from .workers import (
     CRON_END,
     CRON_START,
     ODOO_LOG_LINE,
+    TIME_LIMIT,
     XERO_CONCURRENT_LIMIT,
     XERO_MINUTE_LIMIT,
     PgWatch,
@@ -63,8 +64,8 @@ LAST_LINE = "chaos: {operations} operations, {faults} faults, {duplicates} dupli
 SERVER_OPTIONS = [
     "--workers=2",
     "--max-cron-threads=2",
-    "--limit-time-real-cron=120",
-    "--limit-time-real=120",
+    f"--limit-time-real-cron={TIME_LIMIT}",
+    f"--limit-time-real={TIME_LIMIT}",
 ]
 # The faults, in turn (one a round), then all together; a full run goes round them 3 times.
 PHASES = (

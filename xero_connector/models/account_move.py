@@ -214,7 +214,8 @@ class AccountMove(models.Model):
         document}) has one, those Odoo has not changed since their last send are synced as
         they are, without a write (those sent before Odoo kept what it sent, with a warning
         that a change would not be in Xero); the others are in error, saying what to do.
-        Returns all of them."""
+        One Odoo can no longer send as it is (a mapping removed since) is left to the send,
+        which says what to fix. Returns those settled or in error."""
         paid = self.filtered(
             lambda m: (
                 not m.xero_changed_in_xero
@@ -223,9 +224,9 @@ class AccountMove(models.Model):
                 and is_paid_in_xero(xero_documents[m.xero_id])
             )
         )
-        changed = paid.filtered(
-            lambda m: m.xero_sent_digest and m.xero_sent_digest != m._xero_digest(connection)
-        )
+        digests = {m: m._xero_digest(connection) for m in paid.filtered("xero_sent_digest")}
+        paid -= self.browse([m.id for m, digest in digests.items() if digest is None])
+        changed = paid.filtered(lambda m: m.xero_sent_digest and m.xero_sent_digest != digests[m])
         for move in paid - changed:
             values = xero_balances(xero_documents[move.xero_id])
             warning = not move.xero_sent_digest and self.env._(
@@ -296,20 +297,33 @@ class AccountMove(models.Model):
             closed = taken.filtered(lambda o: o.xero_status == "PAID")
             if closed:
                 move._xero_write(
-                    {
-                        "xero_state": "error",
-                        "xero_error": self.env._(
-                            "It bills %(orders)s, whose bill Xero shows paid: Xero takes no "
-                            "change to it, and a second bill would be paid twice. Check the "
-                            "bill in Xero (remove its payment to let Odoo update it).",
-                            orders=", ".join(closed.mapped("name")),
-                        ),
-                    }
+                    {"xero_state": "error", "xero_error": self._xero_order_bill_paid(closed)}
                 )
                 refused |= move
             elif taken:
                 move._xero_take_over_bills_of(taken)
         return refused
+
+    def _xero_order_bill_paid(self, orders):
+        """Why a vendor bill cannot take over the bill of these orders: it has a payment or a
+        credit note in Xero."""
+        return self.env._(
+            "It bills %(orders)s, whose bill Xero holds a payment or a credit note on: Xero "
+            "takes no change to it, and a second bill would be paid twice. Check the bill in "
+            "Xero (remove its payment or credit note to let Odoo update it).",
+            orders=", ".join(orders.mapped("name")),
+        )
+
+    def _xero_apply_failure(self, connection, route, result, client, operation):
+        # A part payment leaves the order's bill AUTHORISED, and one made since the last
+        # import is not known yet: Xero's refusal of the take-over is what tells.
+        taken_over = self.env["purchase.order"].search(
+            [("xero_bill_move_id", "=", self.id), ("xero_id", "=", self.xero_id)]
+        )
+        if taken_over and refused_for_a_payment(result.errors):
+            self._xero_mark_error(connection, self._xero_order_bill_paid(taken_over), operation)
+            return
+        super()._xero_apply_failure(connection, route, result, client, operation)
 
     def _xero_take_over_bills_of(self, orders):
         """This vendor bill becomes the Xero bill of the first of these orders (sent as
@@ -971,6 +985,13 @@ def is_paid_in_xero(document):
     if isinstance(document, Invoice):
         return bool(document.amount_paid or document.amount_credited)
     return bool(document.applied_amount)
+
+
+def refused_for_a_payment(errors):
+    """Whether Xero refused a change to a document for a payment or a credit note on it:
+    "Invoice not of valid status for modification" (paid), "This document cannot be edited
+    as it has a payment or credit note allocated to it" (part paid), or both."""
+    return any("valid status" in e or "credit note allocated" in e for e in errors)
 
 
 def xero_balances(document):

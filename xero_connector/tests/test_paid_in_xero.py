@@ -57,6 +57,15 @@ class TestPaidInXero(MoneyBackCase):
         self.assertIn("Remove the payment or the credit note in Xero", invoice.xero_error)
         self.assertNotEqual(self.held_for(invoice).get("Reference"), "PO 4471")
 
+    def test_a_paid_invoice_odoo_can_no_longer_map_says_what_to_map(self):
+        invoice = self.sent(self.move())
+        self.pay_in_xero(invoice, invoice.amount_total)
+        self.sale_tax.xero_tax_rate_id = False
+        self.assertEqual(self.pressed(invoice), 0)
+        self.assertEqual(invoice.xero_state, "error")
+        self.assertIn(self.sale_tax.name, invoice.xero_error)
+        self.assertNotIn("Remove the payment", invoice.xero_error)
+
     def test_a_credit_note_allocated_in_xero_is_not_written_again(self):
         invoice, refund = self.sent(
             self.move(),
