@@ -7,7 +7,7 @@ ARGS ?=
 # make chaos SIZE=small: the CI size (a few minutes); full: at least 10,000 operations
 SIZE ?= full
 
-.PHONY: test test-plain demo demo-stop bench workers chaos lint
+.PHONY: test test-plain demo demo-stop bench workers chaos lint wheel
 
 test:
 	$(DEVENV) test $(ARGS)
@@ -32,3 +32,7 @@ chaos:
 
 lint:
 	$(DEVENV) lint
+
+# The addon's wheel, as OCA's (whool, fetched from PyPI), in dist/ (docs/install.md)
+wheel:
+	WHOOL_POST_VERSION_STRATEGY_OVERRIDE=$(if $(RELEASE),none,) $(PYTHON) -m pip wheel --no-deps --wheel-dir dist ./xero_connector
