@@ -3,7 +3,7 @@
 {
     "name": "Xero Connector",
     "summary": "Sync contacts, items, invoices, bills, purchase orders and payments with Xero",
-    "version": "19.0.1.4.0",
+    "version": "19.0.1.5.0",
     "category": "Accounting",
     "license": "LGPL-3",
     "author": "xero_connector developers",
