@@ -984,7 +984,9 @@ def is_paid_in_xero(document):
         return True
     if isinstance(document, Invoice):
         return bool(document.amount_paid or document.amount_credited)
-    return bool(document.applied_amount)
+    # Xero describes AppliedAmount as what is applied to invoices: a cash refund shows in
+    # Payments, whether or not Xero counts it there too.
+    return bool(document.applied_amount or document.payments)
 
 
 def refused_for_a_payment(errors):
