@@ -25,6 +25,7 @@ def test_minute_limit_answers_429_with_retry_after_then_recovers(raw, sandbox):
 
 
 def test_day_limit_answers_429_with_a_long_retry_after(raw, sandbox):
+    sandbox.clock.set_speed(0)  # the exact Retry-After: no real second passes meanwhile
     sandbox.actions.set_limits({"per_day": 2, "per_minute": 100})
     raw.call("GET", "/Organisation")
     sandbox.clock.advance(1200)

@@ -11,7 +11,7 @@ SLOW_SECONDS = 1.5
 
 def slow_put_in_background(sandbox, token, tenant_id):
     """A PUT /Contacts that holds ``tenant_id`` for SLOW_SECONDS; returns its thread and times."""
-    sandbox.faults.add(
+    fault = sandbox.faults.add(
         {
             "kind": "slow",
             "method": "PUT",
@@ -31,7 +31,11 @@ def slow_put_in_background(sandbox, token, tenant_id):
 
     thread = threading.Thread(target=put)
     thread.start()
-    time.sleep(0.3)  # the slow PUT now holds its organisation
+    # The PUT takes its fault once it holds its organisation: from then on it holds it.
+    deadline = time.monotonic() + 30
+    while not fault["hits"] and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert fault["hits"], "the slow PUT never reached the sandbox"
     return thread, times
 
 

@@ -207,8 +207,6 @@ class TestAPassOfTheCronWorker(XeroCase):
 
     def setUp(self):
         super().setUp()
-        forget_passes()
-        self.addCleanup(forget_passes)
         self.patch(config, "options", ChainMap({"limit_time_real_cron": 120}, config.options))
 
     def spent(self, cron, started_ago):
