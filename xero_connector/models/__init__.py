@@ -1,3 +1,4 @@
+from . import ir_cron
 from . import xero_sync_mixin
 from . import xero_connection
 from . import xero_token

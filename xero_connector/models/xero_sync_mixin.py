@@ -505,7 +505,7 @@ class XeroSyncMixin(models.AbstractModel):
         if end is None or not limit or limit <= 0:
             return False
         started = end - MIN_TIME_PER_JOB
-        in_pass = pass_started(self.env.context.get("cron_id"), started, limit)
+        in_pass = pass_started(started, limit)
         now = time.monotonic()
         return now > started + limit * RUN_SHARE or now > in_pass + limit * PASS_SHARE
 

@@ -13,7 +13,7 @@ from odoo.tools import config
 from odoo.addons.base.models.ir_cron import MIN_TIME_PER_JOB
 
 from ..models.xero_sync_mixin import IMPORT_CHUNK
-from ..xero_client.cron_pass import forget_passes
+from ..xero_client.cron_pass import begin_job
 from .common import XeroCase
 from .test_engine import requests_log
 
@@ -203,29 +203,46 @@ class TestContactsAddedInBulkInXero(XeroCase):
 @tagged("post_install", "-at_install")
 class TestAPassOfTheCronWorker(XeroCase):
     """Odoo's cron worker runs every due job in one pass, killed as a whole at its limit: a
-    job that comes late in the pass has less time than its own share."""
+    job that comes late in the pass has less time than its own share. A worker process runs
+    a pass's jobs with one cursor: a job of the next pass has its whole share."""
 
     def setUp(self):
         super().setUp()
         self.patch(config, "options", ChainMap({"limit_time_real_cron": 120}, config.options))
+        self.imports = self.env.ref("xero_connector.ir_cron_xero_import")
 
-    def spent(self, cron, started_ago):
+    def spent(self, started_ago):
         job_start = time.monotonic() - started_ago
-        job = self.env["res.partner"].with_context(
-            cron_id=cron.id, cron_end_time=job_start + MIN_TIME_PER_JOB
-        )
+        job = self.env["res.partner"].with_context(cron_end_time=job_start + MIN_TIME_PER_JOB)
         return job._xero_run_share_spent()
 
-    def test_a_job_late_in_a_pass_stops_at_the_pass_share(self):
-        push = self.env.ref("xero_connector.ir_cron_xero_push")
-        imports = self.env.ref("xero_connector.ir_cron_xero_import")
-        self.assertFalse(self.spent(push, 20), "a quarter of 120 s not used yet")
-        self.assertTrue(self.spent(push, 31), "its own share used")
-        forget_passes()
-        self.assertTrue(self.spent(push, 40))
-        # The import begins 1 s ago, in the pass the push began 40 s ago.
-        self.assertTrue(self.spent(imports, 1), "the pass has used 40 s of 120, over its share")
+    def calls_of_import_run(self, pass_cursor, began_ago):
+        """The Xero calls of the import run by a worker process in the pass that holds
+        ``pass_cursor``, begun ``began_ago`` seconds ago, after the pass of this test's
+        cursor (the one Odoo runs the job with)."""
+        begin_job(pass_cursor, began=time.monotonic() - began_ago)
+        self.env.invalidate_all(flush=True)
+        cron = self.env.registry["ir.cron"]
+        job = cron._acquire_one_job(self.env.cr, self.imports.id, include_not_ready=True)
+        cron._process_job(self.env.cr, job)
+        self.env.invalidate_all()
+        return len(requests_log(self.sandbox))
 
-    def test_a_job_early_in_a_pass_has_its_own_share(self):
-        imports = self.env.ref("xero_connector.ir_cron_xero_import")
-        self.assertFalse(self.spent(imports, 1))
+    def test_a_run_stops_at_its_own_share(self):
+        self.assertFalse(self.spent(20), "a quarter of 120 s not used yet")
+        self.assertTrue(self.spent(31), "its own share used")
+
+    def test_a_job_late_in_a_pass_stops_at_the_pass_share(self):
+        # The pass began 40 s ago with another job: over 30 % of 120 s.
+        self.assertEqual(self.calls_of_import_run(self.env.cr, began_ago=40), 0)
+        triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", self.imports.id)])
+        self.assertTrue(triggers, "it goes on at the next pass")
+
+    def test_a_job_of_the_next_pass_has_its_share(self):
+        # The worker's previous pass (another cursor) ran the push 40 s ago.
+        self.assertGreater(self.calls_of_import_run(object(), began_ago=40), 0)
+
+    def test_a_run_by_hand_has_its_share(self):
+        begin_job(self.env.cr, began=time.monotonic() - 40)
+        self.imports.method_direct_trigger()
+        self.assertGreater(len(requests_log(self.sandbox)), 0)

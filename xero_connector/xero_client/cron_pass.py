@@ -1,7 +1,11 @@
 """When the pass of a cron worker began: Odoo's cron worker runs every job that is due, one
 after the other, and kills the whole pass at its time limit (``limit_time_real_cron``). A job
-sees only its own start (``cron_end_time``): this module remembers, per thread, the start of
-the pass its jobs belong to. Plain Python: no Odoo import."""
+sees only its own start (``cron_end_time``).
+
+An Odoo cron thread (threaded server) stamps the pass on itself (``start_time``, wall clock),
+as an HTTP thread stamps its request. A worker process does not, but it runs every job of a
+pass with one cursor: ``begin_job``, called as each job begins, notes when a cursor new to the
+thread ran its first job. Plain Python: no Odoo import."""
 
 import threading
 import time
@@ -9,34 +13,30 @@ import time
 _passes = threading.local()
 
 
-def pass_started(cron_id, job_started, limit, thread=None):
-    """The monotonic time at which the pass that runs the job ``cron_id``, started at
-    ``job_started``, began, as far as this thread can tell.
+def begin_job(pass_cursor, began=None):
+    """A job of the pass that holds ``pass_cursor`` begins in this thread: the first job of
+    a cursor new to the thread begins a pass, at ``began`` (monotonic; default now)."""
+    if getattr(_passes, "cursor", None) is not pass_cursor:
+        # The cursor itself is kept, not its id: a new pass's cursor may reuse a freed id.
+        _passes.cursor = pass_cursor
+        _passes.began = time.monotonic() if began is None else began
 
-    An Odoo cron thread (threaded server) stamps the pass on itself (``start_time``, wall
-    clock). A worker process does not: its pass is taken to begin with the first job of the
-    connector's seen in it, and to go on while the jobs are new to it and the whole is within
-    ``limit`` (a pass that lasted longer was killed). When unsure, the pass is taken as
-    earlier: a run stops sooner, it is never killed."""
+
+def pass_started(job_started, limit, thread=None):
+    """The monotonic time at which the pass that runs a job started at ``job_started``
+    began: the one stamped on the thread, else the one ``begin_job`` noted, unless it is
+    over ``limit`` seconds old (a pass that lasted longer was killed: the job is not one of
+    it), else the job's own start."""
     thread = thread or threading.current_thread()
     stamped = getattr(thread, "start_time", None)
     if stamped:
         return time.monotonic() - (time.time() - stamped)
-    runs = getattr(_passes, "runs", None)
-    if runs is None:
-        runs = _passes.runs = []
-    run = (cron_id, job_started)
-    if run not in runs:
-        # A pass that began before ``limit`` was killed; a job runs once a pass: the pass
-        # began after its previous run, at the earliest run seen since.
-        runs[:] = [seen for seen in runs if seen[1] >= job_started - limit]
-        again = [n for n, seen in enumerate(runs) if seen[0] == cron_id]
-        if again:
-            del runs[: again[-1] + 1]
-        runs.append(run)
-    return min(started for _cron, started in runs)
+    began = getattr(_passes, "began", None)
+    if began is None or began < job_started - limit:
+        return job_started
+    return min(began, job_started)
 
 
 def forget_passes():
-    """Forget what this thread saw (tests)."""
+    """Forget the pass this thread saw: its next job begins one (a job run by hand, tests)."""
     _passes.__dict__.clear()
