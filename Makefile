@@ -35,4 +35,4 @@ lint:
 
 # The addon's wheel, as OCA's (whool, fetched from PyPI), in dist/ (docs/install.md)
 wheel:
-	WHOOL_POST_VERSION_STRATEGY_OVERRIDE=$(if $(RELEASE),none,) $(PYTHON) -m pip wheel --no-deps --wheel-dir dist ./xero_connector
+	WHOOL_POST_VERSION_STRATEGY_OVERRIDE=$(if $(filter 1 yes true,$(RELEASE)),none,) $(PYTHON) -m pip wheel --no-deps --wheel-dir dist ./xero_connector

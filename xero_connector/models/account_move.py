@@ -315,15 +315,37 @@ class AccountMove(models.Model):
         )
 
     def _xero_apply_failure(self, connection, route, result, client, operation):
-        # A part payment leaves the order's bill AUTHORISED, and one made since the last
-        # import is not known yet: Xero's refusal of the take-over is what tells.
-        taken_over = self.env["purchase.order"].search(
-            [("xero_bill_move_id", "=", self.id), ("xero_id", "=", self.xero_id)]
-        )
-        if taken_over and refused_for_a_payment(result.errors):
+        taken_over = self._xero_order_bills_refused_for_a_payment(client, route, result, operation)
+        if taken_over:
             self._xero_mark_error(connection, self._xero_order_bill_paid(taken_over), operation)
             return
         super()._xero_apply_failure(connection, route, result, client, operation)
+
+    def _xero_order_bills_refused_for_a_payment(self, client, route, result, operation):
+        """The orders whose bill this vendor bill's first send, to take it over, was refused
+        for: a payment or a credit note on it. A part payment leaves the bill AUTHORISED,
+        and one made since the last import is not known yet: Xero's refusal tells, and what
+        Xero holds confirms (it says the same of a bill voided there)."""
+        if (
+            operation != "update"
+            or not self.xero_id
+            or self.xero_sent_digest
+            or self.xero_sent_content
+            or not refused_for_a_payment(result.errors)
+        ):
+            return self.env["purchase.order"]
+        taken_over = self.env["purchase.order"].search(
+            [("xero_bill_move_id", "=", self.id), ("xero_id", "=", self.xero_id)]
+        )
+        if not taken_over:
+            return taken_over
+        try:
+            document = client.get_by_id(route.endpoint, self.xero_id)
+        except XeroError:
+            document = None
+        if document is None or not is_paid_in_xero(document):
+            return self.env["purchase.order"]
+        return taken_over
 
     def _xero_take_over_bills_of(self, orders):
         """This vendor bill becomes the Xero bill of the first of these orders (sent as

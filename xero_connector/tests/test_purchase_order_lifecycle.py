@@ -290,6 +290,21 @@ class TestPurchaseOrderBillLifecycle(BillOrderCase):
         held = self.assert_vendor_bill_refused(first, second)
         self.assertEqual([d["AmountPaid"] for d in held if d["InvoiceID"] == first.xero_id], [10])
 
+    def test_a_vendor_bill_of_an_order_whose_bill_was_voided_in_xero_says_so(self):
+        """Xero refuses a change to a voided bill in the words it uses for a paid one: what
+        Xero holds tells them apart."""
+        self.connection.status_purchase_order = "AUTHORISED"
+        first, second = self.order(), self.order(ref="SUP-INV-10")
+        (first | second).action_xero_sync()
+        self.sandbox.edit(self.tenant["tenantId"], "Invoices", first.xero_id, {"Status": "VOIDED"})
+        bill = self.combined_bill(first | second)
+        bill.action_post()
+        bill.action_xero_sync()
+        self.run_push_cron()
+        self.assertEqual(bill.xero_state, "error")
+        self.assertNotIn("payment", bill.xero_error)
+        self.assertIn("not of valid status", bill.xero_error)
+
 
 @tagged("post_install", "-at_install")
 class TestPurchaseOrderTwoCompanies(TwoCompaniesCase):
