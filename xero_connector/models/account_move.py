@@ -339,10 +339,7 @@ class AccountMove(models.Model):
         )
         if not taken_over:
             return taken_over
-        try:
-            document = client.get_by_id(route.endpoint, self.xero_id)
-        except XeroError:
-            document = None
+        document = self._xero_read_now(client, route)
         if document is None or not is_paid_in_xero(document):
             return self.env["purchase.order"]
         return taken_over

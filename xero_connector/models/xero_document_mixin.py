@@ -367,10 +367,7 @@ class XeroDocumentMixin(models.AbstractModel):
         voided or deleted, there is nothing left to do; otherwise the next run removes it as
         its status now allows, or says why it cannot."""
         if operation == "remove" and any("valid status" in e for e in result.errors):
-            try:
-                document = client.get_by_id(route.endpoint, self.xero_id)
-            except XeroError:
-                document = None
+            document = self._xero_read_now(client, route)
             status = document.status if document else None
             if status in CLOSED:
                 self._xero_write(
@@ -387,6 +384,14 @@ class XeroDocumentMixin(models.AbstractModel):
                 self.env.ref("xero_connector.ir_cron_xero_push").sudo()._trigger()
                 return
         super()._xero_apply_failure(connection, route, result, client, operation)
+
+    def _xero_read_now(self, client, route):
+        """What Xero holds of this document now, read by its ID (one call). None: Xero has
+        no such document, or could not be read."""
+        try:
+            return client.get_by_id(route.endpoint, self.xero_id)
+        except XeroError:
+            return None
 
     # -- the button, the preview --------------------------------------------------------------
     def action_xero_sync(self):
